@@ -1,0 +1,57 @@
+# tracegraph — see README.md. Every target installs what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NEO4J_PORT ?= 7687
+export NEO4J_PORT
+GO ?= go
+BIN := bin/tracegraph
+TRACEGRAPH_ADDR ?= :8080
+# Tests share the one user database of Neo4j Community: packages run one at a time.
+GOTEST_FLAGS ?= -p 1 -count=1 -timeout 20m
+
+.PHONY: help
+help:
+	@echo "make run        start Neo4j, load the demo county, serve on $(TRACEGRAPH_ADDR)"
+	@echo "make test       start Neo4j (unless NEO4J_URI is set), check generated code, vet, test"
+	@echo "make neo4j      start the local development Neo4j (idempotent); make neo4j-stop, neo4j-status"
+	@echo "make build      build $(BIN)"
+	@echo "make generate   regenerate the GraphQL code (gqlgen)"
+
+.PHONY: neo4j neo4j-stop neo4j-status
+neo4j:
+	@deploy/neo4j/neo4j.sh start
+neo4j-stop:
+	@deploy/neo4j/neo4j.sh stop
+neo4j-status:
+	@deploy/neo4j/neo4j.sh status
+
+.PHONY: build generate check-generated
+build:
+	$(GO) build -o $(BIN) ./cmd/tracegraph
+
+generate:
+	$(GO) tool gqlgen generate
+
+# Fails when the committed generated code differs from what gqlgen makes of the schema.
+check-generated: generate
+	@git diff --exit-code --stat -- schema resolvers gqlgen.yml || \
+	  { echo "generated GraphQL code is stale: run 'make generate' and commit" >&2; exit 1; }
+
+.PHONY: test vet
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	$(GO) vet ./...
+
+# With NEO4J_URI set, tests use that Neo4j (and must be allowed to wipe its database);
+# otherwise the local one is started.
+test: check-generated vet
+	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_TEST_NEO4J=1 \
+	  $(GO) test $(GOTEST_FLAGS) ./...
+
+.PHONY: run
+run: neo4j build
+	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_ADDR=$(TRACEGRAPH_ADDR) \
+	  $(BIN) serve

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+
+	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/resolvers"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log zerolog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", envOr(getenv, "TRACEGRAPH_ADDR", ":8080"), "listen address (TRACEGRAPH_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return exitError{code: 2, err: err}
+	}
+	app, err := newApp(ctx, getenv, log)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *addr, err)
+	}
+	srv := &http.Server{Handler: app.handler, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "tracegraph serving on http://%s/ (GraphQL at /graphql)\n", displayAddr(ln.Addr()))
+	log.Info().Str("addr", ln.Addr().String()).Msg("serving")
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info().Msg("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// app is the served service: its handler and what must be closed after it.
+type app struct {
+	handler http.Handler
+	db      *graph.DB
+	stop    context.CancelFunc
+}
+
+func (a *app) close() {
+	a.stop()
+	_ = a.db.Close(context.Background())
+}
+
+// newApp wires configuration, Neo4j, metrics and the HTTP routes. It does not wait for
+// Neo4j: migrations are retried in the background and /readyz says when they are done,
+// so the process can start before its database and survive its restarts.
+func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger) (*app, error) {
+	policy, err := graph.LoadPolicy(getenv("TRACEGRAPH_POLICY"))
+	if err != nil {
+		return nil, err
+	}
+	loc, err := loadZone(getenv)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	cfg := graph.ConfigFromEnv(getenv)
+	db, err := graph.Open(cfg, m.observeNeo4j)
+	if err != nil {
+		return nil, err
+	}
+	svc := graph.NewService(db, policy, loc)
+	bg, stop := context.WithCancel(context.Background())
+	go migrateInBackground(bg, db, log)
+
+	gql := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{
+		Introspection: getenv("TRACEGRAPH_INTROSPECTION") != "false",
+		Logger:        log,
+		Observe:       m.observeOperation,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", gql)
+	mux.Handle("GET /{$}", playground.Handler("tracegraph", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain")
+		if err := db.Ready(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "not ready:", err)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	return &app{handler: withRequestLog(mux, log, m), db: db, stop: stop}, nil
+}
+
+func migrateInBackground(ctx context.Context, db *graph.DB, log zerolog.Logger) {
+	wait := 500 * time.Millisecond
+	for {
+		err := db.Migrate(ctx)
+		if err == nil {
+			log.Info().Int("version", graph.LatestMigration()).Msg("migrated")
+			return
+		}
+		log.Warn().Err(err).Dur("retry_in", wait).Msg("migration failed; neo4j not ready?")
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+func loadZone(getenv func(string) string) (*time.Location, error) {
+	tz := envOr(getenv, "TRACEGRAPH_TZ", "Asia/Shanghai")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, graph.InvalidArg("config", "TRACEGRAPH_TZ", "unknown time zone %q: %v", tz, err)
+	}
+	return loc, nil
+}
+
+func envOr(getenv func(string) string, name, fallback string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func displayAddr(a net.Addr) string {
+	s := a.String()
+	if strings.HasPrefix(s, "[::]:") {
+		return "localhost:" + strings.TrimPrefix(s, "[::]:")
+	}
+	if strings.HasPrefix(s, "0.0.0.0:") {
+		return "localhost:" + strings.TrimPrefix(s, "0.0.0.0:")
+	}
+	return s
+}
+
+// metrics are the Prometheus series the service exports.
+type metrics struct {
+	operations *prometheus.HistogramVec
+	failures   *prometheus.CounterVec
+	neo4j      *prometheus.HistogramVec
+	http       *prometheus.CounterVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		operations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "tracegraph_graphql_operation_seconds", Help: "GraphQL operations by operation name.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 15),
+		}, []string{"operation"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tracegraph_graphql_operation_errors_total", Help: "GraphQL operations that returned errors.",
+		}, []string{"operation"}),
+		neo4j: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "tracegraph_neo4j_transaction_seconds", Help: "Neo4j transactions by operation and outcome.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+		}, []string{"op", "outcome"}),
+		http: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tracegraph_http_requests_total", Help: "HTTP requests by route and status class.",
+		}, []string{"path", "code"}),
+	}
+	reg.MustRegister(m.operations, m.failures, m.neo4j, m.http)
+	return m
+}
+
+func (m *metrics) observeOperation(op string, d time.Duration, failed bool) {
+	m.operations.WithLabelValues(op).Observe(d.Seconds())
+	if failed {
+		m.failures.WithLabelValues(op).Inc()
+	}
+}
+
+func (m *metrics) observeNeo4j(op string, d time.Duration, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = strings.ToLower(graph.KindOf(err).String())
+		var ge *graph.Error
+		if !errors.As(err, &ge) {
+			outcome = "error"
+		}
+	}
+	m.neo4j.WithLabelValues(op, outcome).Observe(d.Seconds())
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withRequestLog gives every request an id (X-Request-Id, or a new one), a logger in
+// its context carrying that id, and a log line when it ends.
+func withRequestLog(next http.Handler, log zerolog.Logger, m *metrics) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		l := log.With().Str("request_id", id).Logger()
+		r = r.WithContext(l.WithContext(r.Context()))
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		start := time.Now()
+		next.ServeHTTP(sw, r)
+		path := r.URL.Path
+		switch path {
+		case "/graphql", "/healthz", "/readyz", "/metrics", "/":
+		default:
+			path = "other"
+		}
+		m.http.WithLabelValues(path, fmt.Sprintf("%dxx", sw.code/100)).Inc()
+		if path != "/healthz" && path != "/metrics" {
+			l.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.code).
+				Dur("took", time.Since(start)).Msg("request")
+		}
+	})
+}

@@ -1,0 +1,71 @@
+// Package graphtest opens the real Neo4j for tests. There is no mock: every test that
+// needs a graph talks to Neo4j over Bolt. Neo4j Community has one user database, so
+// packages that use it run one at a time (make test passes -p 1) and each MustOpen
+// starts from an empty graph.
+package graphtest
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/tracegraph/tracegraph/graph"
+)
+
+// Config is the Neo4j the tests use: NEO4J_* from the environment, as make test sets.
+func Config() graph.Config {
+	return graph.ConfigFromEnv(os.Getenv)
+}
+
+// MustOpen connects to the test Neo4j, migrates it, deletes all data and closes the
+// connection when the test ends. A Neo4j that does not answer fails the test: start it
+// with `make neo4j` (make test does).
+func MustOpen(tb testing.TB) *graph.DB {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg := Config()
+	db, err := graph.Open(cfg, nil)
+	if err != nil {
+		tb.Fatalf("open neo4j %s: %v", cfg.URI, err)
+	}
+	tb.Cleanup(func() { _ = db.Close(context.Background()) })
+	if err := db.Ping(ctx); err != nil {
+		tb.Fatalf("neo4j at %s does not answer (run `make neo4j`): %v", cfg.URI, err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	if err := db.DeleteAllData(ctx); err != nil {
+		tb.Fatalf("empty the graph: %v", err)
+	}
+	return db
+}
+
+// MustService is MustOpen with a Service in the spec's default zone and policy.
+func MustService(tb testing.TB) *graph.Service {
+	tb.Helper()
+	db := MustOpen(tb)
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return graph.NewService(db, graph.DefaultPolicy(), loc)
+}
+
+// Run executes one Cypher statement in a write transaction, for fixtures.
+func Run(tb testing.TB, db *graph.DB, cypher string, params map[string]any) {
+	tb.Helper()
+	_, err := graph.Write(context.Background(), db, "fixture", func(ctx context.Context, tx graph.Tx) (any, error) {
+		res, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		_, err = res.Consume(ctx)
+		return nil, err
+	})
+	if err != nil {
+		tb.Fatalf("fixture %q: %v", cypher, err)
+	}
+}
