@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/graphtest"
 	"github.com/tracegraph/tracegraph/resolvers"
 )
 
@@ -62,5 +63,25 @@ func TestUnknownFieldIsAValidationError(t *testing.T) {
 	err := c.Post(`{ policy { nope } }`, &resp)
 	if err == nil {
 		t.Fatal("expected an error for an unknown field")
+	}
+}
+
+func TestPersonByID(t *testing.T) {
+	svc := graphtest.MustService(t)
+	graphtest.Run(t, svc.DB, `CREATE (:Person {id: 'R001', name: '钟艳', birthDate: date('1961-06-04')})`, nil)
+	c := newClient(t, svc)
+	var resp struct {
+		Person *struct {
+			ID, Name  string
+			BirthDate *string
+		}
+		Missing *struct{ ID string }
+	}
+	c.MustPost(`{ person(id: "R001") { id name birthDate } missing: person(id: "nobody") { id } }`, &resp)
+	if resp.Person == nil || resp.Person.Name != "钟艳" || resp.Person.BirthDate == nil || *resp.Person.BirthDate != "1961-06-04" {
+		t.Fatalf("person = %+v", resp.Person)
+	}
+	if resp.Missing != nil {
+		t.Fatalf("unknown person = %+v, want null", resp.Missing)
 	}
 }
