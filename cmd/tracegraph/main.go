@@ -37,6 +37,7 @@ const usage = `usage: tracegraph <command> [flags]
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
   migrate   create the graph's constraints and indexes, then exit
+  gen       write a synthetic county bundle: gen --people N --seed S --out DIR (--demo: the demo county)
   version   print the version
 `
 
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer env.close()
 		fmt.Fprintf(stdout, "migrated to version %d\n", graph.LatestMigration())
 		return nil
+	case "gen":
+		return gen(rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "tracegraph", version)
 		return nil
