@@ -395,6 +395,8 @@ func (g *gen) genTrips(w *tw) {
 					break
 				}
 				route := routes[rt]
+				mode = route.mode // no flight from there: the train
+				tr.mode = int8(mode)
 				k := &g.seats[rt*travelDays+day]
 				seatB = seat(route, int((int64(*k)*seatStride+int64(rt)*7)%int64(seatCount(route))))
 				*k++

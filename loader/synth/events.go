@@ -205,7 +205,7 @@ func (g *gen) genEvents(w *tw) {
 						if r.IntN(10) < 3 {
 							prox = proxClose
 						}
-						e.attend(p, start-15+minute(r.IntN(45)), end-30+minute(r.IntN(45)), prox)
+						e.attend(p, start+minute(r.IntN(30)), end-minute(r.IntN(30)), prox)
 					}
 				}
 			}

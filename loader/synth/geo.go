@@ -227,5 +227,4 @@ func rune2(s string) string {
 	return string(r[:len(r)-1])
 }
 
-
 func pad3(n int) string { return string(appendID(nil, "", n, 3)) }

@@ -142,7 +142,7 @@ func (q *infQueue) Pop() any {
 
 // Spread parameters: chances per exposure.
 const (
-	pSeedWuhan     = 0.032
+	pSeedWuhan     = 0.025
 	pSeedElsewhere = 0.0005
 	pHousehold     = 0.16
 	pEventClose    = 0.05
