@@ -57,4 +57,4 @@ test: check-generated vet
 .PHONY: run
 run: neo4j build
 	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_ADDR=$(TRACEGRAPH_ADDR) \
-	  $(BIN) serve
+	  TRACEGRAPH_DEV=$${TRACEGRAPH_DEV:-1} $(BIN) serve

@@ -36,6 +36,7 @@ const usage = `usage: tracegraph <command> [flags]
 
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
+  token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
   version   print the version
 `
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer env.close()
 		fmt.Fprintf(stdout, "migrated to version %d\n", graph.LatestMigration())
 		return nil
+	case "token":
+		return token(rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tracegraph", version)
 		return nil
