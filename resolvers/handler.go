@@ -66,6 +66,9 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		}
 	})
 	log := opt.Logger
+	ac := &accessControl{svc: r.Svc, rules: accessRules, log: log}
+	srv.AroundOperations(ac.aroundOperations)
+	srv.AroundFields(ac.aroundFields)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, log)
 	})
