@@ -100,6 +100,12 @@ func (a *Authenticator) keyFor(t *jwt.Token) (any, error) {
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := bearer(r)
+		if token == "" && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			// Browsers cannot set headers on a websocket: the token comes in the
+			// connection_init payload and the websocket transport checks it.
+			next.ServeHTTP(w, r)
+			return
+		}
 		if token == "" {
 			unauthorized(w, "missing bearer token")
 			return

@@ -118,9 +118,11 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		Introspection: getenv("TRACEGRAPH_INTROSPECTION") != "false",
 		Logger:        log,
 		Observe:       m.observeOperation,
+		Authenticate:  auth.Verify,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", auth.Middleware(gql))
+	// Request bodies over 1 MiB are refused before they are parsed.
+	mux.Handle("/graphql", http.MaxBytesHandler(auth.Middleware(gql), 1<<20))
 	var ideOpts []playground.GraphiqlConfigOption
 	if devToken != "" {
 		ideOpts = append(ideOpts, playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer " + devToken}))

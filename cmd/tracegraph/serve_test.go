@@ -222,3 +222,29 @@ func TestRunRejectsUnknownCommand(t *testing.T) {
 		t.Fatalf("exit code: %v", err)
 	}
 }
+
+func TestRequestBodyLimit(t *testing.T) {
+	graphtest.MustOpen(t)
+	a, err := newApp(context.Background(), getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_DEV": "1"}), zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	big := `{"query":"{ policy { name } }","variables":{"pad":"` + strings.Repeat("x", 1<<20) + `"}}`
+	req := httptest.NewRequest("POST", "/graphql", strings.NewReader(big))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.devToken)
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	if rec.Code == 200 && !strings.Contains(rec.Body.String(), "errors") {
+		t.Fatalf("a body over 1 MiB was accepted: %d %s", rec.Code, rec.Body.String()[:min(200, rec.Body.Len())])
+	}
+	small := httptest.NewRequest("POST", "/graphql", strings.NewReader(`{"query":"{ policy { name } }"}`))
+	small.Header.Set("Content-Type", "application/json")
+	small.Header.Set("Authorization", "Bearer "+a.devToken)
+	rec = httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, small)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"default"`) {
+		t.Fatalf("small body: %d %s", rec.Code, rec.Body)
+	}
+}
