@@ -107,22 +107,10 @@ func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report,
 		return nil, &graph.Error{Kind: graph.Invalid, Op: "load", Field: dir, Msg: "cannot read the bundle folder", Err: err}
 	}
 	rep := &Report{}
-	present := map[string]bool{}
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.EqualFold(filepath.Ext(name), ".csv") {
-			continue // other files are ignored (§3)
-		}
-		if _, ok := tableByFile[name]; !ok {
-			rep.Rejects = append(rep.Rejects, Reject{File: name, Line: 1, Column: "file", Reason: "unknown file"})
-			continue
-		}
-		present[name] = true
-	}
+	present, rejects := scanDir(entries)
+	rep.Rejects = append(rep.Rejects, rejects...)
 
-	l := &run{db: db, opts: opts, known: map[graph.KeyKind]map[string]bool{},
-		rejected: map[graph.KeyKind]map[string]bool{}, inDB: map[graph.KeyKind]map[string]bool{},
-		refused: map[graph.KeyKind]string{}, prog: newProgress(opts)}
+	l := newRun(db, opts)
 	type pending struct {
 		t      *table
 		values []any
@@ -177,6 +165,35 @@ func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report,
 	return rep, nil
 }
 
+func newRun(db *graph.DB, opts Options) *run {
+	l := &run{db: db, opts: opts, known: map[graph.KeyKind]map[string]bool{},
+		rejected: map[graph.KeyKind]map[string]bool{}, inDB: map[graph.KeyKind]map[string]bool{},
+		refused: map[graph.KeyKind]string{}, prog: newProgress(opts)}
+	if db != nil {
+		l.lookup = db.ExistingKeys
+	}
+	return l
+}
+
+// scanDir picks the bundle's files: known *.csv names are loaded, an unknown *.csv
+// name is an error (a typo must not silently drop a ledger), other files are ignored.
+func scanDir(entries []os.DirEntry) (map[string]bool, []Reject) {
+	present := map[string]bool{}
+	var rejects []Reject
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.EqualFold(filepath.Ext(name), ".csv") {
+			continue
+		}
+		if _, ok := tableByFile[name]; !ok {
+			rejects = append(rejects, Reject{File: name, Line: 1, Column: "file", Reason: "unknown file"})
+			continue
+		}
+		present[name] = true
+	}
+	return present, rejects
+}
+
 // run is the state of one load: the keys the bundle has defined so far (good rows),
 // the keys whose rows were all rejected, the database lookups made, and the files
 // refused whole.
@@ -187,6 +204,7 @@ type run struct {
 	rejected map[graph.KeyKind]map[string]bool
 	inDB     map[graph.KeyKind]map[string]bool // key → exists, for keys looked up
 	refused  map[graph.KeyKind]string          // kind → the refused file that defines it
+	lookup   func(ctx context.Context, kind graph.KeyKind, keys []string) (map[string]bool, error)
 	prog     progress
 }
 
@@ -200,11 +218,17 @@ func (l *run) logFile(fr FileReport) {
 // validate reads and checks one file. It returns the values to write (one per key, the
 // last good row winning; areas parents first), the file's counts and its rejects.
 func (l *run) validate(ctx context.Context, t *table, path string) ([]any, *FileReport, []Reject, error) {
-	fr := &FileReport{File: t.file}
 	rows, refusal, err := readFile(t, path, l.opts.Loc)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	return l.check(ctx, t, rows, refusal)
+}
+
+// check validates a file's parsed rows: references against the bundle so far and the
+// database, the first failing column of each bad row, and the last good row per key.
+func (l *run) check(ctx context.Context, t *table, rows []*row, refusal *Reject) ([]any, *FileReport, []Reject, error) {
+	fr := &FileReport{File: t.file}
 	if refusal != nil {
 		if t.provides != graph.KeyNone {
 			l.refused[t.provides] = t.file
@@ -272,7 +296,10 @@ func (l *run) validate(ctx context.Context, t *table, path string) ([]any, *File
 		}
 		rej := l.set(l.rejected, t.provides)
 		for i, r := range rows {
-			if id := t.id(r.value); !good[i] && id != "" && !known[id] {
+			if good[i] || r.value == nil {
+				continue // a malformed row or one with the wrong column count has no key
+			}
+			if id := t.id(r.value); id != "" && !known[id] {
 				rej[id] = true
 			}
 		}
@@ -380,7 +407,7 @@ func (l *run) lookupRefs(ctx context.Context, t *table, rows []*row) error {
 		inDB := l.set(l.inDB, kind)
 		for i := 0; i < len(list); i += chunk {
 			part := list[i:min(i+chunk, len(list))]
-			found, err := l.db.ExistingKeys(ctx, kind, part)
+			found, err := l.lookup(ctx, kind, part)
 			if err != nil {
 				return fmt.Errorf("%s: checking references: %w", t.file, err)
 			}
@@ -434,7 +461,7 @@ func parseCSV(t *table, in io.Reader, loc *time.Location) ([]*row, *Reject, erro
 			return nil, nil, fmt.Errorf("%s: %w", t.file, err)
 		}
 		line, _ := cr.FieldPos(0)
-		rows = append(rows, t.parseRow(pos, rec, line, loc))
+		rows = append(rows, t.parseRow(pos, len(header), rec, line, loc))
 	}
 	return rows, nil, nil
 }

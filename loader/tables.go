@@ -457,10 +457,10 @@ func (t *table) header(names []string) ([]int, *Reject) {
 
 // parseRow turns one record into a row: cell checks (UTF-8, required values), then the
 // table's parser. References are checked later, against the bundle and the database.
-func (t *table) parseRow(pos []int, rec []string, line int, loc *time.Location) *row {
+func (t *table) parseRow(pos []int, width int, rec []string, line int, loc *time.Location) *row {
 	r := &row{t: t, line: line, raw: rec, loc: loc, failCol: -1, vals: make([]string, len(t.cols))}
-	if len(rec) != len(pos) {
-		r.failCol, r.reason = 0, fmt.Sprintf("wrong column count: %d values, the header has %d", len(rec), len(pos))
+	if len(rec) != width {
+		r.failCol, r.reason = 0, fmt.Sprintf("wrong column count: %d values, the header has %d", len(rec), width)
 		r.wrongCount = true
 		return r
 	}
