@@ -390,9 +390,9 @@ func (d *demo) story() {
 	d.row("facilities.csv", "F01", "淮川宾馆", aDongjie, "20")
 	d.row("facilities.csv", "F02", "白塔宾馆", aZhangzh, "8")
 
-	// Officers: the county CDC, a cadre and a doctor for each town, village and community.
-	d.row("officers.csv", "OF01", "县指挥部 高志远", "cadre", countyCode, "13700001001")
-	d.row("officers.csv", "OF02", "县疾控 罗慧", "medical", countyCode, "13700001002")
+	// Officers: the county command centre (高志远) and CDC (罗慧), a cadre and a doctor for each town, village and community.
+	d.row("officers.csv", "OF01", "高志远", "cadre", countyCode, "13700001001")
+	d.row("officers.csv", "OF02", "罗慧", "medical", countyCode, "13700001002")
 	n := 2
 	areaOfficers := map[string][2]string{}
 	for _, a := range []struct{ code, name string }{
