@@ -293,12 +293,12 @@ func (d *demo) story() {
 
 	// Direct contacts of 李建国 before he was isolated.
 	for _, c := range [][6]string{
-		{jianguo, sunjian, rfc("2020-01-22 12:00"), "15", "other", "false"},  // exactly 15 minutes: close
-		{jianguo, guomin, rfc("2020-01-22 12:30"), "14", "other", ""},        // 14 minutes: general
-		{jianguo, jianjun, rfc("2020-01-23 15:00"), "40", "vehicle", "否"},    // his brother drives him to town
-		{jianguo, deming, rfc("2020-01-23 10:00"), "5", "other", "false"},     // a word over the wall
-		{maqiang, jianguo, "2020-01-23 19:00", "", "other", ""},              // cards, how long nobody wrote down
-		{jianguo, drkong, rfc("2020-01-24 22:10"), "20", "medical", "是"},     // seen with mask and gown
+		{jianguo, sunjian, rfc("2020-01-22 12:00"), "15", "other", "false"}, // exactly 15 minutes: close
+		{jianguo, guomin, rfc("2020-01-22 12:30"), "14", "other", ""},       // 14 minutes: general
+		{jianguo, jianjun, rfc("2020-01-23 15:00"), "40", "vehicle", "否"},   // his brother drives him to town
+		{jianguo, deming, rfc("2020-01-23 10:00"), "5", "other", "false"},   // a word over the wall
+		{maqiang, jianguo, "2020-01-23 19:00", "", "other", ""},             // cards, how long nobody wrote down
+		{jianguo, drkong, rfc("2020-01-24 22:10"), "20", "medical", "是"},    // seen with mask and gown
 		{wangfang, d.byArea[aWangwan][4], rfc("2020-01-25 14:00"), "30", "meal", "false"},
 		{dahai, xiuzhen, rfc("2020-01-26 07:00"), "", "household", ""},
 	} {
