@@ -17,6 +17,7 @@ help:
 	@echo "make neo4j      start the local development Neo4j (idempotent); make neo4j-stop, neo4j-status"
 	@echo "make build      build $(BIN)"
 	@echo "make generate   regenerate the GraphQL code (gqlgen)"
+	@echo "make bench-load generate 100,000 people, load them and compare with a bare baseline (empties Neo4j)"
 
 .PHONY: neo4j neo4j-stop neo4j-status
 neo4j:
@@ -63,6 +64,13 @@ fuzz:
 	  $(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) >/dev/null || \
 	    { echo "fuzz $$t failed: rerun go test ./$${t%%:*} -run '^$$' -fuzz '^$${t#*:}$$'" >&2; exit 1; }; \
 	done; echo "fuzz: $(FUZZ_TARGETS) ok ($(FUZZTIME) each)"
+
+# Generates 100,000 people, loads them, then loads the same rows through a bare
+# UNWIND … CREATE baseline; prints rows/s and the ratio. It empties the Neo4j it uses.
+BENCH_LOAD_FLAGS ?= --people 100000
+.PHONY: bench-load
+bench-load: neo4j
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(GO) run ./bench/load $(BENCH_LOAD_FLAGS)
 
 .PHONY: run
 run: neo4j build
