@@ -74,5 +74,6 @@ bench-load: neo4j
 
 .PHONY: run
 run: neo4j build
+	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(BIN) load examples/county
 	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_ADDR=$(TRACEGRAPH_ADDR) \
 	  TRACEGRAPH_DEV=$${TRACEGRAPH_DEV:-1} $(BIN) serve
