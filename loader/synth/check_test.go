@@ -200,6 +200,7 @@ func checkBundle(t tb, dir string) map[string]rows {
 			c.failf("people.csv", l, "no name")
 		}
 		if id := g("id_number"); id != "" {
+			set("id_number", l, strings.ToUpper(id)) // no two residents share an ID number
 			if !validID(id) {
 				c.failf("people.csv", l, "invalid ID number %q", id)
 			} else if bd := g("birth_date"); bd != "" && strings.ReplaceAll(bd, "-", "") != id[6:14] {
