@@ -200,5 +200,86 @@ func compareChain(t *testing.T, want vecChain, got *graph.Chain) {
 	}
 }
 
-func checkRisk(t *testing.T, svc *graph.Service, sec vecSection)     {}
-func checkClusters(t *testing.T, svc *graph.Service, sec vecSection) {}
+func reasonKey(rule string, since, exp *time.Time) string {
+	return fmt.Sprintf("%s since %s expires %s", rule, fmtTP(since), fmtTP(exp))
+}
+
+func checkRisk(t *testing.T, svc *graph.Service, sec vecSection) {
+	ids := make([]string, 0, len(sec.Risk))
+	for id := range sec.Risk {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	// The batch form must agree with the one-person form: check both.
+	batch, err := svc.Risks(context.Background(), ids, sec.AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		want := sec.Risk[id]
+		t.Run("risk/"+id, func(t *testing.T) {
+			got, err := svc.Risk(context.Background(), id, sec.AsOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ws, gs, bs []string
+			for _, r := range want.Reasons {
+				ws = append(ws, reasonKey(r.Rule, r.Since, r.ExpiresAt))
+			}
+			for _, r := range got.Reasons {
+				gs = append(gs, reasonKey(r.Rule, r.Since, r.ExpiresAt))
+			}
+			if b := batch[id]; b != nil {
+				for _, r := range b.Reasons {
+					bs = append(bs, reasonKey(r.Rule, r.Since, r.ExpiresAt))
+				}
+			}
+			slices.Sort(ws)
+			slices.Sort(gs)
+			slices.Sort(bs)
+			if got.Tier != want.Tier || fmtTP(got.ExpiresAt) != fmtTP(want.ExpiresAt) || !slices.Equal(ws, gs) {
+				t.Errorf("risk %s: %s expires %s\n got  %s\n want %s expires %s\n      %s", id, got.Tier, fmtTP(got.ExpiresAt),
+					strings.Join(gs, "\n      "), want.Tier, fmtTP(want.ExpiresAt), strings.Join(ws, "\n      "))
+			}
+			if !slices.Equal(gs, bs) {
+				t.Errorf("risk %s: batch reasons differ:\n %v\n %v", id, bs, gs)
+			}
+		})
+	}
+}
+
+func checkClusters(t *testing.T, svc *graph.Service, sec vecSection) {
+	for _, want := range sec.Clusters.Clusters {
+		var ws []string
+		for _, c := range want.Cases {
+			ws = append(ws, fmt.Sprintf("%s@%d", c.Person, c.Generation))
+		}
+		slices.Sort(ws)
+		for _, c := range want.Cases {
+			t.Run("cluster/"+c.Person, func(t *testing.T) {
+				got, err := svc.Cluster(context.Background(), c.Person, sec.AsOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got == nil {
+					t.Fatalf("no cluster for %s", c.Person)
+				}
+				var gs []string
+				for _, m := range got.Cases {
+					gs = append(gs, fmt.Sprintf("%s@%d", m.PersonID, m.Generation))
+				}
+				slices.Sort(gs)
+				if got.IndexCaseID != want.IndexCase || !slices.Equal(gs, ws) {
+					t.Errorf("cluster of %s: index %s %v, want index %s %v", c.Person, got.IndexCaseID, gs, want.IndexCase, ws)
+				}
+			})
+		}
+	}
+	all, err := svc.Clusters(context.Background(), sec.AsOf, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(sec.Clusters.Clusters) {
+		t.Errorf("%d clusters, want %d", len(all), len(sec.Clusters.Clusters))
+	}
+}
