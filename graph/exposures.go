@@ -145,13 +145,13 @@ type rawContact struct {
 }
 
 type rawAttendance struct {
-	EventID                     string
-	Indoor                      bool
-	Other                       string
-	From, To                    time.Time // the source's attendance
-	Proximity                   string
-	OtherFrom, OtherTo          time.Time
-	OtherProximity              string
+	EventID            string
+	Indoor             bool
+	Other              string
+	From, To           time.Time // the source's attendance
+	Proximity          string
+	OtherFrom, OtherTo time.Time
+	OtherProximity     string
 }
 
 type rawTrip struct {
