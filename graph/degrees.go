@@ -469,3 +469,18 @@ func dateOf(v any) *Date {
 	}
 	return nil
 }
+
+// CaseOf is a person's case record, nil when they have none. It is returned whatever
+// its confirmedAt: the caller decides what counts as of when.
+func (s *Service) CaseOf(ctx context.Context, personID string) (*Case, error) {
+	return Read(ctx, s.DB, "case", func(ctx context.Context, tx Tx) (*Case, error) {
+		facts, err := readPersonFacts(ctx, tx, []string{personID}, s.zoned(s.Now()))
+		if err != nil {
+			return nil, err
+		}
+		if f := facts[personID]; f != nil {
+			return f.Case, nil
+		}
+		return nil, nil
+	})
+}

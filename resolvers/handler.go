@@ -40,6 +40,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(peopleLoader{}) // one round trip for the people of an answer (tracing)
 	timeout := opt.QueryTimeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
