@@ -1,8 +1,8 @@
 package graph_test
 
 // The conformance replay: each vector of testdata/conformance (copied from the shared
-// conformance set) is loaded into a clean graph and its `before` section is replayed
-// through the service: chains, risk and clusters. The `after` section needs the
+// conformance set) is loaded into a clean graph with the loader and its `before`
+// section is replayed through the service: chains, risk and clusters. The `after` section needs the
 // quarantine engine and is replayed where that is wired.
 
 import (
@@ -19,6 +19,7 @@ import (
 
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/graphtest"
+	"github.com/tracegraph/tracegraph/loader"
 )
 
 const conformanceDir = "../testdata/conformance"
@@ -127,7 +128,7 @@ func TestConformance(t *testing.T) {
 			if err := svc.DB.DeleteAllData(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			loadBundle(t, svc.DB, filepath.Join(dir, "bundle"), svc.Loc)
+			loadVector(t, svc, dir)
 			replaySection(t, svc, v.Before)
 		})
 	}
@@ -147,7 +148,7 @@ func TestConformanceAfter(t *testing.T) {
 			if err := svc.DB.DeleteAllData(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			loadBundle(t, svc.DB, filepath.Join(dir, "bundle"), svc.Loc)
+			loadVector(t, svc, dir)
 			var rows []map[string]any
 			for _, q := range v.Quarantine.State {
 				m := map[string]any{"id": q.ID, "personId": q.Person, "kind": strings.ToLower(q.Kind),
@@ -165,6 +166,18 @@ func TestConformanceAfter(t *testing.T) {
 				WITH q, r MATCH (f:Facility {id: r.facilityId}) CREATE (q)-[:AT]->(f)`, map[string]any{"rows": rows})
 			replaySection(t, svc, v.After)
 		})
+	}
+}
+
+// loadVector imports a vector's bundle with the loader; the bundles are clean.
+func loadVector(t *testing.T, svc *graph.Service, dir string) {
+	t.Helper()
+	rep, err := loader.Load(context.Background(), svc.DB, filepath.Join(dir, "bundle"), loader.Options{Strict: true, Loc: svc.Loc})
+	if err != nil {
+		t.Fatalf("load %s: %v", dir, err)
+	}
+	if !rep.Clean() {
+		t.Fatalf("load %s: rejects %v", dir, rep.Rejects)
 	}
 }
 
