@@ -16,19 +16,18 @@ const (
 	TierYellow = "YELLOW"
 	TierGreen  = "GREEN"
 
-	RuleActiveCase         = "ACTIVE_CASE"
-	RulePositiveTest       = "POSITIVE_TEST"
-	RuleCloseContact       = "CLOSE_CONTACT"
-	RuleHighRiskArrival    = "HIGH_RISK_ARRIVAL"
-	RuleSecondaryContact   = "SECONDARY_CONTACT"
-	RuleGeneralContact     = "GENERAL_CONTACT"
-	RuleMediumRiskArrival  = "MEDIUM_RISK_ARRIVAL"
-	RuleFever              = "FEVER"
-	riskChainDepth         = 2 // SPEC §4: roles come from every case's chain to depth 2
-	areaLevelLow           = "low"
-	areaLevelMedium        = "medium"
-	areaLevelHigh          = "high"
-	exposureHopsForRiskMax = 2
+	RuleActiveCase        = "ACTIVE_CASE"
+	RulePositiveTest      = "POSITIVE_TEST"
+	RuleCloseContact      = "CLOSE_CONTACT"
+	RuleHighRiskArrival   = "HIGH_RISK_ARRIVAL"
+	RuleSecondaryContact  = "SECONDARY_CONTACT"
+	RuleGeneralContact    = "GENERAL_CONTACT"
+	RuleMediumRiskArrival = "MEDIUM_RISK_ARRIVAL"
+	RuleFever             = "FEVER"
+	riskChainDepth        = 2 // SPEC §4: roles come from every case's chain to depth 2
+	areaLevelLow          = "low"
+	areaLevelMedium       = "medium"
+	areaLevelHigh         = "high"
 )
 
 // Arrival is a trip from an area whose effective level at departure was medium or high.
@@ -372,58 +371,86 @@ func (s *Service) readArrivals(ctx context.Context, tx Tx, ids []string, since, 
 func (s *Service) candidateCases(ctx context.Context, tx Tx, ids []string, facts map[string]*personFacts, asOf time.Time) ([]*personFacts, error) {
 	hop1Hull := Interval{asOf.Add(-time.Duration(s.Policy.ContactRiskDays) * Day), asOf}
 	hop2Hull := Interval{asOf.Add(-time.Duration(s.Policy.ContactRiskDays+s.Policy.ContactWindowDays) * Day), asOf}
-	reached := map[string]bool{}
-	frontier := map[string]Interval{}
+	first := map[string]Interval{}
 	for _, id := range ids {
-		reached[id] = true
-		frontier[id] = hop1Hull
+		first[id] = hop1Hull
 	}
-	for hop := 0; hop < exposureHopsForRiskMax; hop++ {
-		nbs, err := readNeighbourhoods(ctx, tx, frontier)
-		if err != nil {
-			return nil, err
-		}
-		next := map[string]Interval{}
-		visit := func(p string) {
-			if !reached[p] {
-				reached[p] = true
-				next[p] = hop2Hull
-			}
-		}
-		for _, n := range nbs {
-			for _, m := range n.Members {
-				visit(m)
-			}
-			for _, c := range n.Contacts {
-				visit(c.Other)
-			}
-			for _, a := range n.Attendances {
-				visit(a.Other)
-			}
-			for _, t := range n.Trips {
-				visit(t.Other)
-			}
-		}
-		frontier = next
-		if len(frontier) == 0 {
-			break
-		}
-	}
-	all := make([]string, 0, len(reached))
-	for id := range reached {
-		all = append(all, id)
-	}
-	if err := ensureFacts(ctx, tx, facts, all, asOf); err != nil {
+	hop1, err := neighbourIDs(ctx, tx, first, false, asOf)
+	if err != nil {
 		return nil, err
 	}
-	sort.Strings(all)
+	// The second hop only needs the traced cases among the neighbours (of the people
+	// and of their first-hop neighbours, over the longer hull).
+	second := map[string]Interval{}
+	for _, id := range ids {
+		second[id] = hop2Hull
+	}
+	for _, id := range hop1 {
+		second[id] = hop2Hull
+	}
+	caseIDs, err := neighbourIDs(ctx, tx, second, true, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureFacts(ctx, tx, facts, caseIDs, asOf); err != nil {
+		return nil, err
+	}
+	sort.Strings(caseIDs)
 	var out []*personFacts
-	for _, id := range all {
+	for _, id := range caseIDs {
 		if f := facts[id]; f != nil && f.isTraced(asOf) {
 			out = append(out, f)
 		}
 	}
 	return out, nil
+}
+
+// neighbourIDs are the distinct people with an exposure link to one of the sources
+// (same household; a contact, shared event or shared conveyance overlapping the
+// source's hull), in one statement; with onlyCases, only those whose case counts as of
+// asOf and is traced.
+func neighbourIDs(ctx context.Context, tx Tx, hulls map[string]Interval, onlyCases bool, asOf time.Time) ([]string, error) {
+	rows := make([]map[string]any, 0, len(hulls))
+	for id, h := range hulls {
+		rows = append(rows, map[string]any{"id": id, "from": h.From, "to": h.To})
+	}
+	res, err := tx.Run(ctx, `UNWIND $rows AS row
+		MATCH (s:Person {id: row.id})
+		CALL (s, row) {
+		  MATCH (s)-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(p:Person) RETURN p
+		  UNION
+		  MATCH (s)-[r:CONTACTED]-(p:Person)
+		  WHERE r.at <= row.to
+		    AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
+		  RETURN p
+		  UNION
+		  MATCH (s)-[a:ATTENDED]->(:Event)<-[b:ATTENDED]-(p:Person)
+		  WHERE a.from <= row.to AND a.to >= row.from AND b.from < a.to AND b.to > a.from
+		  RETURN p
+		  UNION
+		  MATCH (s)-[:TOOK]->(t:Trip)
+		  WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
+		  MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
+		  WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
+		  MATCH (p:Person)-[:TOOK]->(o)
+		  RETURN p
+		}
+		WITH DISTINCT p
+		WHERE NOT $onlyCases OR EXISTS {
+		  MATCH (p)-[:HAS_CASE]->(c:Case)
+		  WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
+		    AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
+		}
+		RETURN p.id AS id`, map[string]any{"rows": rows, "onlyCases": onlyCases, "asOf": asOf})
+	if err != nil {
+		return nil, fmt.Errorf("neighbours: %w", err)
+	}
+	var out []string
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		out = append(out, id.(string))
+	}
+	return out, res.Err()
 }
 
 // ensureFacts reads the facts of the ids the cache lacks.
