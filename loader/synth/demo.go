@@ -308,7 +308,7 @@ func (d *demo) story() {
 	// The cases, over three weeks.
 	for _, c := range [][5]string{
 		{jianguo, "confirmed", "2020-01-21", rfc("2020-01-25 14:00"), rfc("2020-01-24 23:30")},
-		{zhoumin, "recovered", "", rfc("2020-01-27 12:00"), rfc("2020-01-26 18:00")},
+		{zhoumin, "recovered", "2020-01-23", rfc("2020-01-27 12:00"), rfc("2020-01-26 18:00")},
 		{wangfang, "confirmed", "2020-01-26", rfc("2020-01-28 09:00"), rfc("2020-01-26 20:00")},
 		{guiying, "confirmed", "2020-01-27", rfc("2020-01-28 16:00"), rfc("2020-01-25 16:00")},
 		{dahai, "confirmed", "2020-01-25", "2020-01-28 18:00", "2020-01-27 15:00"},
@@ -439,6 +439,8 @@ func (d *demo) story() {
 				temp, sym = "37.7", "发热"
 			case rt.person == jianguo && day >= 21:
 				temp, sym = "37.5", "咳嗽"
+			case rt.person == zhoumin && day >= 23:
+				temp, sym = "37.4", "咳嗽"
 			case rt.person == liuyang && day >= 30:
 				temp, sym = "38.1", "发热、咳嗽"
 			case d.r.IntN(4) == 0:

@@ -122,3 +122,56 @@ func TestLoadGeneratedCounty(t *testing.T) {
 	loadClean(t, db, dir)
 	checkCounts(t, graphCounts(t, db), wantCounts(b))
 }
+
+// The demo's story holds under the tracing rules: as of January 26, the contacts of
+// 李建国 (P0001) are close or general exactly as the README tells.
+func TestDemoStoryTraces(t *testing.T) {
+	db := graphtest.MustOpen(t)
+	loadClean(t, db, examplesCounty)
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := graph.NewService(db, graph.DefaultPolicy(), loc)
+	asOf := time.Date(2020, 1, 26, 0, 0, 0, 0, loc)
+	chain, err := svc.ContactChain(context.Background(), "P0001", 1, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range chain.Contacts {
+		got[c.PersonID] = c.Class
+	}
+	want := map[string]string{
+		"P0002": "CLOSE", "P0003": "CLOSE", "P0004": "CLOSE", "P0005": "CLOSE", // household
+		"P0006": "CLOSE", "P0007": "CLOSE", "P0008": "CLOSE", "P0009": "CLOSE", "P0010": "CLOSE", "P0011": "CLOSE", // dinner
+		"P0018": "CLOSE", "P0020": "CLOSE", "P0022": "GENERAL", // G1722: carriage 05, carriage 08
+		"P0033": "CLOSE", "P0035": "CLOSE", "P0036": "GENERAL", // the market: both close; ten minutes
+		"P0016": "CLOSE", "P0017": "GENERAL", "P0012": "GENERAL", "P0014": "CLOSE", // 15, 14, 5 min, unknown
+		"P0037": "GENERAL", // protected
+	}
+	for id, class := range want {
+		if got[id] != class {
+			t.Errorf("%s: class %q, want %s", id, got[id], class)
+		}
+	}
+	for _, id := range []string{"P0023", "P0025", "P0026", "P0027", "P0029"} { // the flight was someone else's
+		if _, ok := got[id]; ok {
+			t.Errorf("%s is a contact of P0001, but shared nothing with him", id)
+		}
+	}
+	// On the flight of 周敏 (P0023, 14C), rows within ±3 are close, ±4 general.
+	chain, err = svc.ContactChain(context.Background(), "P0023", 1, time.Date(2020, 1, 28, 0, 0, 0, 0, loc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = map[string]string{}
+	for _, c := range chain.Contacts {
+		got[c.PersonID] = c.Class
+	}
+	for id, class := range map[string]string{"P0025": "CLOSE", "P0027": "CLOSE", "P0026": "GENERAL", "P0029": "GENERAL", "P0024": "CLOSE"} {
+		if got[id] != class {
+			t.Errorf("flight CZ3861: %s class %q, want %s", id, got[id], class)
+		}
+	}
+}
