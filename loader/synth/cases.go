@@ -54,8 +54,8 @@ func (g *gen) genCases(w *tw) {
 		ct.at(pp.iso).end()
 	}
 	// A village goes medium with its first confirmed case and high with its third; two
-	// weeks after its last it is low again. The town is medium from the day after its
-	// first, low two weeks after its last.
+	// weeks after its last it is low again (when that is before the cut-off). The town is
+	// medium from the day after its first, low two weeks after its last.
 	dt := g.t("risk_designations.csv")
 	var townConf []minute
 	for vi, cs := range vilConf {
@@ -69,12 +69,16 @@ func (g *gen) genCases(w *tw) {
 		if len(cs) >= 3 && cs[2] != cs[0] {
 			dt.str(code).str("high").at(cs[2]).end()
 		}
-		dt.str(code).str("low").date(cs[len(cs)-1].dayStart() + 15*mDay).end()
+		if low := cs[len(cs)-1].dayStart() + 15*mDay; low < cutoff {
+			dt.str(code).str("low").date(low).end()
+		}
 	}
 	if len(townConf) > 0 {
 		slices.Sort(townConf)
 		dt.str(w.t.code).str("medium").date(townConf[0].dayStart() + mDay).end()
-		dt.str(w.t.code).str("low").date(townConf[len(townConf)-1].dayStart() + 15*mDay).end()
+		if low := townConf[len(townConf)-1].dayStart() + 15*mDay; low < cutoff {
+			dt.str(w.t.code).str("low").date(low).end()
+		}
 	}
 }
 
