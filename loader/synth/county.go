@@ -14,10 +14,10 @@ type Config struct {
 
 // Stats describes a generated bundle.
 type Stats struct {
-	Files                                   []FileStat
-	Towns, Villages, Households, People     int
-	Cases                                   int
-	Facilities, Officers, Checkpoints, Trip int
+	Files                               []FileStat
+	Towns, Villages, Households, People int
+	Cases, Trips                        int
+	Facilities, Officers, Checkpoints   int
 }
 
 // Generate writes a synthetic county of cfg.People residents into dir (created if
@@ -52,7 +52,7 @@ func Generate(dir string, cfg Config) (Stats, error) {
 	g.writeCounty()
 	files, err := b.close()
 	st := Stats{Files: files, Towns: len(g.towns), People: g.n, Households: g.nextHH,
-		Cases: g.cases, Facilities: g.nextFac, Officers: g.nextOff, Checkpoints: g.nextCP, Trip: g.nextTrip}
+		Cases: g.cases, Facilities: g.nextFac, Officers: g.nextOff, Checkpoints: g.nextCP, Trips: g.nextTrip}
 	for _, t := range g.towns {
 		st.Villages += len(t.villages)
 	}

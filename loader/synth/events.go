@@ -86,7 +86,7 @@ func (g *gen) genEvents(w *tw) {
 	for v := 1; v < len(vhh); v++ {
 		vhh[v] = max(vhh[v], vhh[v-1])
 	}
-	stem := rune2(w.t.name)
+	stem := townStem(w.t.name)
 	seat := w.t.villages[0]
 	townPop := len(w.people)
 	randPerson := func() int32 { return int32(r.IntN(townPop)) }

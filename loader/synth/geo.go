@@ -204,7 +204,7 @@ func layout(r *rand.Rand, n int) []town {
 			if v == lo && hi-lo > 1 {
 				vg.community = true
 				vg.code = tw.code + "001"
-				vg.name = rune2(tw.name) + "社区"
+				vg.name = townStem(tw.name) + "社区"
 			} else {
 				vg.code = tw.code + pad3(200+v-lo)
 				for {
@@ -221,8 +221,8 @@ func layout(r *rand.Rand, n int) []town {
 	return towns
 }
 
-// rune2 is the stem of a town name (its name without 镇 or 乡).
-func rune2(s string) string {
+// townStem is the stem of a town name (its name without 镇 or 乡).
+func townStem(s string) string {
 	r := []rune(s)
 	return string(r[:len(r)-1])
 }
