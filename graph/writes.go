@@ -79,6 +79,26 @@ func (db *DB) ExistingKeys(ctx context.Context, kind KeyKind, keys []string) (ma
 	})
 }
 
+// AreaAncestry returns the stored parent code of each of the areas and of all their
+// ancestors (code → parent code, "" for a root), in one round trip.
+func (db *DB) AreaAncestry(ctx context.Context, codes []string) (map[string]string, error) {
+	return Read(ctx, db, "area ancestry", func(ctx context.Context, tx Tx) (map[string]string, error) {
+		// Levels go six deep; the bound keeps a stored cycle from running away.
+		res, err := tx.Run(ctx, `UNWIND $codes AS c MATCH (:Area {code: c})-[:PART_OF*0..32]->(x:Area)
+			RETURN DISTINCT x.code AS code, x.parentCode AS parent`, map[string]any{"codes": codes})
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]string{}
+		for res.Next(ctx) {
+			code, _ := res.Record().Values[0].(string)
+			parent, _ := res.Record().Values[1].(string)
+			out[code] = parent
+		}
+		return out, res.Err()
+	})
+}
+
 // writeRows runs the statements, in order, each over the same $rows, in one write
 // transaction: a batch is written whole or not at all.
 func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, statements ...string) error {

@@ -458,3 +458,24 @@ func TestRejectsOnePerBadRow(t *testing.T) {
 		t.Errorf("strict clean load: %+v", rep)
 	}
 }
+
+// TestParentCycleThroughTheDatabase: a bundle may not make a stored area its own
+// ancestor (A2's parent A1 is stored; A1's new parent A2 would close a cycle).
+func TestParentCycleThroughTheDatabase(t *testing.T) {
+	db := graphtest.MustOpen(t)
+	if rep := mustLoad(t, db, writeBundle(t, map[string]string{"areas.csv": baseBundle["areas.csv"]}), Options{}); !rep.Clean() {
+		t.Fatal(rep.Rejects)
+	}
+	rep := mustLoad(t, db, writeBundle(t, map[string]string{"areas.csv": "code,name,level,parent_code\nA0,省,province,\nA1,县,county,A2\nA3,村,village,A1\n"}), Options{})
+	// A3's parent A1 had its row rejected but is stored, so A3 loads under it.
+	want := []string{`areas.csv:3: parent_code: a parent cycle: area "A1" would be its own ancestor`}
+	if len(rep.Rejects) != 1 || rep.Rejects[0].String() != want[0] {
+		t.Fatalf("rejects %v, want [%s]", rep.Rejects, want[0])
+	}
+	if n := count(t, db, "MATCH (:Area {code: 'A1'})-[:PART_OF]->(p:Area) RETURN count(p)"); n != 0 {
+		t.Errorf("A1 got a parent")
+	}
+	if n := count(t, db, "MATCH (:Area {code: 'A3'})-[:PART_OF]->(:Area {code: 'A1'}) RETURN count(*)"); n != 1 {
+		t.Errorf("A3 should hang under the stored A1")
+	}
+}
