@@ -208,7 +208,7 @@ type run struct {
 	lookup   func(ctx context.Context, kind graph.KeyKind, keys []string) (map[string]bool, error)
 	// parents gives the stored parent codes of areas and of all their ancestors.
 	parents func(ctx context.Context, codes []string) (map[string]string, error)
-	prog     progress
+	prog    progress
 }
 
 func (l *run) logFile(fr FileReport) {
