@@ -558,6 +558,9 @@ func parentsFirst(values []any) []any {
 
 // write sends a file's values to Neo4j in batches, one transaction each.
 func (l *run) write(ctx context.Context, t *table, values []any) error {
+	if len(values) == 0 {
+		return nil
+	}
 	l.prog.begin(t.file, len(values))
 	defer l.prog.end()
 	for i := 0; i < len(values); i += l.opts.BatchSize {
