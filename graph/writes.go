@@ -16,6 +16,8 @@ import (
 // household, a trip's areas) replaces the old relationship and its copied property in
 // the same transaction. The writers do not check references: the loader does that
 // first, and a reference to a node that is missing is skipped, not invented.
+// Times must be in the service's IANA zone (the loader converts them): the driver sends
+// a time.Time's zone name as its zone id, and Neo4j refuses abbreviations like "CST".
 
 // KeyKind names the kinds of node that bundle rows refer to by key.
 type KeyKind uint8
