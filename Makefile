@@ -61,8 +61,8 @@ FUZZ_TARGETS ?= loader:FuzzParseRows loader:FuzzParseIDNumber loader:FuzzParseTi
 .PHONY: fuzz
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-	  $(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) >/dev/null || \
-	    { echo "fuzz $$t failed: rerun go test ./$${t%%:*} -run '^$$' -fuzz '^$${t#*:}$$'" >&2; exit 1; }; \
+	  out=$$($(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) 2>&1) || \
+	    { echo "$$out" >&2; echo "fuzz $$t failed (the failing input is saved under $${t%%:*}/testdata/fuzz)" >&2; exit 1; }; \
 	done; echo "fuzz: $(FUZZ_TARGETS) ok ($(FUZZTIME) each)"
 
 # Generates 100,000 people, loads them, then loads the same rows through a bare
