@@ -137,4 +137,16 @@ var accessRules = map[string]fieldRule{
 	"SerialInterval.source":       {roles: personLevel},
 	"SerialInterval.target":       {roles: personLevel},
 	"SerialInterval.days":         {},
+
+	// The dashboard's aggregates: counts only, open to every role.
+	"Query.summary": {}, "Summary.asOf": {}, "Summary.areaCode": {}, "Summary.areaName": {},
+	"Summary.areaLevel": {}, "Summary.confirmedTotal": {}, "Summary.asymptomaticTotal": {},
+	"Summary.activeCases": {}, "Summary.recovered": {}, "Summary.deceased": {}, "Summary.suspected": {},
+	"Summary.newConfirmed": {}, "Summary.daysSinceLastNewConfirmed": {}, "Summary.openQuarantines": {},
+	"Summary.pendingPlacements": {}, "Summary.facilities": {}, "Summary.people": {},
+	"Summary.peopleByTier": {}, "Summary.children": {},
+	"QuarantineCounts.centralized": {}, "QuarantineCounts.home": {}, "QuarantineCounts.healthMonitoring": {},
+	"TierCounts.red": {}, "TierCounts.yellow": {}, "TierCounts.green": {},
+	"FacilityOccupancy.facility": {}, "FacilityOccupancy.capacity": {}, "FacilityOccupancy.occupied": {},
+	"FacilityOccupancy.free": {},
 }

@@ -141,6 +141,13 @@ type ComplexityRoot struct {
 		Name     func(childComplexity int) int
 	}
 
+	FacilityOccupancy struct {
+		Capacity func(childComplexity int) int
+		Facility func(childComplexity int) int
+		Free     func(childComplexity int) int
+		Occupied func(childComplexity int) int
+	}
+
 	Interval struct {
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
@@ -188,6 +195,12 @@ type ComplexityRoot struct {
 		WindowLeadDays      func(childComplexity int) int
 	}
 
+	QuarantineCounts struct {
+		Centralized      func(childComplexity int) int
+		HealthMonitoring func(childComplexity int) int
+		Home             func(childComplexity int) int
+	}
+
 	QuarantinePolicy struct {
 		CloseContact      func(childComplexity int) int
 		GeneralContact    func(childComplexity int) int
@@ -205,6 +218,7 @@ type ComplexityRoot struct {
 		Person       func(childComplexity int, id string) int
 		Policy       func(childComplexity int) int
 		Risk         func(childComplexity int, personID string, asOf *time.Time) int
+		Summary      func(childComplexity int, asOf *time.Time, areaCode *string) int
 	}
 
 	Risk struct {
@@ -237,6 +251,33 @@ type ComplexityRoot struct {
 		Days   func(childComplexity int) int
 		Source func(childComplexity int) int
 		Target func(childComplexity int) int
+	}
+
+	Summary struct {
+		ActiveCases               func(childComplexity int) int
+		AreaCode                  func(childComplexity int) int
+		AreaLevel                 func(childComplexity int) int
+		AreaName                  func(childComplexity int) int
+		AsOf                      func(childComplexity int) int
+		AsymptomaticTotal         func(childComplexity int) int
+		Children                  func(childComplexity int) int
+		ConfirmedTotal            func(childComplexity int) int
+		DaysSinceLastNewConfirmed func(childComplexity int) int
+		Deceased                  func(childComplexity int) int
+		Facilities                func(childComplexity int) int
+		NewConfirmed              func(childComplexity int) int
+		OpenQuarantines           func(childComplexity int) int
+		PendingPlacements         func(childComplexity int) int
+		People                    func(childComplexity int) int
+		PeopleByTier              func(childComplexity int) int
+		Recovered                 func(childComplexity int) int
+		Suspected                 func(childComplexity int) int
+	}
+
+	TierCounts struct {
+		Green  func(childComplexity int) int
+		Red    func(childComplexity int) int
+		Yellow func(childComplexity int) int
 	}
 }
 
@@ -313,6 +354,7 @@ type QueryResolver interface {
 	Policy(ctx context.Context) (*graph.Policy, error)
 	AuditLog(ctx context.Context, personID *string, actor *string, from *time.Time, to *time.Time, first *int) ([]*graph.AuditRecord, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+	Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error)
 	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
 	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
@@ -767,6 +809,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Facility.Name(childComplexity), true
 
+	case "FacilityOccupancy.capacity":
+		if e.ComplexityRoot.FacilityOccupancy.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Capacity(childComplexity), true
+	case "FacilityOccupancy.facility":
+		if e.ComplexityRoot.FacilityOccupancy.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Facility(childComplexity), true
+	case "FacilityOccupancy.free":
+		if e.ComplexityRoot.FacilityOccupancy.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Free(childComplexity), true
+	case "FacilityOccupancy.occupied":
+		if e.ComplexityRoot.FacilityOccupancy.Occupied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Occupied(childComplexity), true
+
 	case "Interval.from":
 		if e.ComplexityRoot.Interval.From == nil {
 			break
@@ -969,6 +1036,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Policy.WindowLeadDays(childComplexity), true
 
+	case "QuarantineCounts.centralized":
+		if e.ComplexityRoot.QuarantineCounts.Centralized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Centralized(childComplexity), true
+	case "QuarantineCounts.healthMonitoring":
+		if e.ComplexityRoot.QuarantineCounts.HealthMonitoring == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.HealthMonitoring(childComplexity), true
+	case "QuarantineCounts.home":
+		if e.ComplexityRoot.QuarantineCounts.Home == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Home(childComplexity), true
+
 	case "QuarantinePolicy.closeContact":
 		if e.ComplexityRoot.QuarantinePolicy.CloseContact == nil {
 			break
@@ -1079,6 +1165,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Risk(childComplexity, args["personId"].(string), args["asOf"].(*time.Time)), true
+	case "Query.summary":
+		if e.ComplexityRoot.Query.Summary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Summary(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 
 	case "Risk.expiresAt":
 		if e.ComplexityRoot.Risk.ExpiresAt == nil {
@@ -1221,6 +1318,134 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SerialInterval.Target(childComplexity), true
 
+	case "Summary.activeCases":
+		if e.ComplexityRoot.Summary.ActiveCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ActiveCases(childComplexity), true
+	case "Summary.areaCode":
+		if e.ComplexityRoot.Summary.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaCode(childComplexity), true
+	case "Summary.areaLevel":
+		if e.ComplexityRoot.Summary.AreaLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaLevel(childComplexity), true
+	case "Summary.areaName":
+		if e.ComplexityRoot.Summary.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaName(childComplexity), true
+	case "Summary.asOf":
+		if e.ComplexityRoot.Summary.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsOf(childComplexity), true
+	case "Summary.asymptomaticTotal":
+		if e.ComplexityRoot.Summary.AsymptomaticTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsymptomaticTotal(childComplexity), true
+	case "Summary.children":
+		if e.ComplexityRoot.Summary.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Children(childComplexity), true
+	case "Summary.confirmedTotal":
+		if e.ComplexityRoot.Summary.ConfirmedTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ConfirmedTotal(childComplexity), true
+	case "Summary.daysSinceLastNewConfirmed":
+		if e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed(childComplexity), true
+	case "Summary.deceased":
+		if e.ComplexityRoot.Summary.Deceased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Deceased(childComplexity), true
+	case "Summary.facilities":
+		if e.ComplexityRoot.Summary.Facilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Facilities(childComplexity), true
+	case "Summary.newConfirmed":
+		if e.ComplexityRoot.Summary.NewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.NewConfirmed(childComplexity), true
+	case "Summary.openQuarantines":
+		if e.ComplexityRoot.Summary.OpenQuarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.OpenQuarantines(childComplexity), true
+	case "Summary.pendingPlacements":
+		if e.ComplexityRoot.Summary.PendingPlacements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PendingPlacements(childComplexity), true
+	case "Summary.people":
+		if e.ComplexityRoot.Summary.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.People(childComplexity), true
+	case "Summary.peopleByTier":
+		if e.ComplexityRoot.Summary.PeopleByTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PeopleByTier(childComplexity), true
+	case "Summary.recovered":
+		if e.ComplexityRoot.Summary.Recovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Recovered(childComplexity), true
+	case "Summary.suspected":
+		if e.ComplexityRoot.Summary.Suspected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Suspected(childComplexity), true
+
+	case "TierCounts.green":
+		if e.ComplexityRoot.TierCounts.Green == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Green(childComplexity), true
+	case "TierCounts.red":
+		if e.ComplexityRoot.TierCounts.Red == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Red(childComplexity), true
+	case "TierCounts.yellow":
+		if e.ComplexityRoot.TierCounts.Yellow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Yellow(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1289,7 +1514,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "people.graphqls" "schema.graphqls" "tracing.graphqls"
+//go:embed "access.graphqls" "people.graphqls" "schema.graphqls" "summary.graphqls" "tracing.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1304,6 +1529,7 @@ var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "summary.graphqls", Input: sourceData("summary.graphqls"), BuiltIn: false},
 	{Name: "tracing.graphqls", Input: sourceData("tracing.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1484,6 +1710,34 @@ func (ec *executionContext) childFields_Exposure(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Exposure", field.Name)
 }
 
+func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Facility_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Facility_name(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Facility_areaCode(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Facility_capacity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
+}
+
+func (ec *executionContext) childFields_FacilityOccupancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "facility":
+		return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+	case "capacity":
+		return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+	case "occupied":
+		return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+	case "free":
+		return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityOccupancy", field.Name)
+}
+
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -1560,6 +1814,18 @@ func (ec *executionContext) childFields_Policy(ctx context.Context, field graphq
 		return ec.fieldContext_Policy_quarantine(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centralized":
+		return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+	case "home":
+		return ec.fieldContext_QuarantineCounts_home(ctx, field)
+	case "healthMonitoring":
+		return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineCounts", field.Name)
 }
 
 func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1642,6 +1908,60 @@ func (ec *executionContext) childFields_SerialInterval(ctx context.Context, fiel
 		return ec.fieldContext_SerialInterval_days(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SerialInterval", field.Name)
+}
+
+func (ec *executionContext) childFields_Summary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Summary_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Summary_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_Summary_areaName(ctx, field)
+	case "areaLevel":
+		return ec.fieldContext_Summary_areaLevel(ctx, field)
+	case "confirmedTotal":
+		return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+	case "asymptomaticTotal":
+		return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+	case "activeCases":
+		return ec.fieldContext_Summary_activeCases(ctx, field)
+	case "recovered":
+		return ec.fieldContext_Summary_recovered(ctx, field)
+	case "deceased":
+		return ec.fieldContext_Summary_deceased(ctx, field)
+	case "suspected":
+		return ec.fieldContext_Summary_suspected(ctx, field)
+	case "newConfirmed":
+		return ec.fieldContext_Summary_newConfirmed(ctx, field)
+	case "daysSinceLastNewConfirmed":
+		return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+	case "openQuarantines":
+		return ec.fieldContext_Summary_openQuarantines(ctx, field)
+	case "pendingPlacements":
+		return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+	case "facilities":
+		return ec.fieldContext_Summary_facilities(ctx, field)
+	case "people":
+		return ec.fieldContext_Summary_people(ctx, field)
+	case "peopleByTier":
+		return ec.fieldContext_Summary_peopleByTier(ctx, field)
+	case "children":
+		return ec.fieldContext_Summary_children(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Summary", field.Name)
+}
+
+func (ec *executionContext) childFields_TierCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "red":
+		return ec.fieldContext_TierCounts_red(ctx, field)
+	case "yellow":
+		return ec.fieldContext_TierCounts_yellow(ctx, field)
+	case "green":
+		return ec.fieldContext_TierCounts_green(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierCounts", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1941,6 +2261,28 @@ func (ec *executionContext) field_Query_risk_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
 	return args, nil
 }
 
@@ -3680,6 +4022,107 @@ func (ec *executionContext) fieldContext_Facility_capacity(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Facility", field, false, false, "Int")
 }
 
+func (ec *executionContext) _FacilityOccupancy_facility(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityOccupancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Occupied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_occupied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Interval_from(ctx context.Context, field graphql.CollectedField, obj *graph.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4464,6 +4907,75 @@ func (ec *executionContext) fieldContext_Policy_quarantine(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _QuarantineCounts_centralized(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centralized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_centralized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_home(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_home(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Home, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_home(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_healthMonitoring(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthMonitoring, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_healthMonitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _QuarantinePolicy_closeContact(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4761,6 +5273,50 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_person_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_summary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Summary(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5609,6 +6165,525 @@ func (ec *executionContext) _SerialInterval_days(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SerialInterval_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SerialInterval", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Summary_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Summary_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_areaLevel(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaLevel(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_confirmedTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_confirmedTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_asymptomaticTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsymptomaticTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asymptomaticTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_activeCases(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_activeCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_activeCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_recovered(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_recovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_recovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_deceased(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_deceased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deceased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_deceased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_suspected(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_suspected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suspected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_suspected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_newConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_newConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewConfirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_newConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_daysSinceLastNewConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysSinceLastNewConfirmed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_daysSinceLastNewConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Summary_openQuarantines(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_openQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenQuarantines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+			return ec.marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_openQuarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_pendingPlacements(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingPlacements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_pendingPlacements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_facilities(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_facilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+			return ec.marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityOccupancy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_people(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_peopleByTier(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_peopleByTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeopleByTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+			return ec.marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_peopleByTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_children(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierCounts_red(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_red(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Red, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_red(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_yellow(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_yellow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yellow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_yellow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_green(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_green(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Green, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_green(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -7310,6 +8385,54 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var facilityOccupancyImplementors = []string{"FacilityOccupancy"}
+
+func (ec *executionContext) _FacilityOccupancy(ctx context.Context, sel ast.SelectionSet, obj *graph.FacilityOccupancy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityOccupancyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityOccupancy")
+		case "facility":
+			out.Values[i] = ec._FacilityOccupancy_facility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._FacilityOccupancy_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occupied":
+			out.Values[i] = ec._FacilityOccupancy_occupied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "free":
+			out.Values[i] = ec._FacilityOccupancy_free(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var intervalImplementors = []string{"Interval"}
 
 func (ec *executionContext) _Interval(ctx context.Context, sel ast.SelectionSet, obj *graph.Interval) graphql.Marshaler {
@@ -7614,6 +8737,49 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var quarantineCountsImplementors = []string{"QuarantineCounts"}
+
+func (ec *executionContext) _QuarantineCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineCounts")
+		case "centralized":
+			out.Values[i] = ec._QuarantineCounts_centralized(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "home":
+			out.Values[i] = ec._QuarantineCounts_home(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "healthMonitoring":
+			out.Values[i] = ec._QuarantineCounts_healthMonitoring(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantinePolicyImplementors = []string{"QuarantinePolicy"}
 
 func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePolicy) graphql.Marshaler {
@@ -7708,6 +8874,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
+				})
+		case "summary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_summary(ctx, field)
 				})
 		case "contactChain":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -7962,6 +9134,167 @@ func (ec *executionContext) _SerialInterval(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._SerialInterval_days(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var summaryImplementors = []string{"Summary"}
+
+func (ec *executionContext) _Summary(ctx context.Context, sel ast.SelectionSet, obj *graph.AreaSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, summaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Summary")
+		case "asOf":
+			out.Values[i] = ec._Summary_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Summary_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaName":
+			out.Values[i] = ec._Summary_areaName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaLevel":
+			out.Values[i] = ec._Summary_areaLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confirmedTotal":
+			out.Values[i] = ec._Summary_confirmedTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asymptomaticTotal":
+			out.Values[i] = ec._Summary_asymptomaticTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeCases":
+			out.Values[i] = ec._Summary_activeCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recovered":
+			out.Values[i] = ec._Summary_recovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deceased":
+			out.Values[i] = ec._Summary_deceased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspected":
+			out.Values[i] = ec._Summary_suspected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newConfirmed":
+			out.Values[i] = ec._Summary_newConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysSinceLastNewConfirmed":
+			out.Values[i] = ec._Summary_daysSinceLastNewConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "openQuarantines":
+			out.Values[i] = ec._Summary_openQuarantines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingPlacements":
+			out.Values[i] = ec._Summary_pendingPlacements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facilities":
+			out.Values[i] = ec._Summary_facilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._Summary_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peopleByTier":
+			out.Values[i] = ec._Summary_peopleByTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "children":
+			out.Values[i] = ec._Summary_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierCountsImplementors = []string{"TierCounts"}
+
+func (ec *executionContext) _TierCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.TierCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierCounts")
+		case "red":
+			out.Values[i] = ec._TierCounts_red(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yellow":
+			out.Values[i] = ec._TierCounts_yellow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "green":
+			out.Values[i] = ec._TierCounts_green(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8536,6 +9869,30 @@ func (ec *executionContext) marshalNExposureKind2githubᚗcomᚋtracegraphᚋtra
 	return v
 }
 
+func (ec *executionContext) marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+	return ec._Facility(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx context.Context, sel ast.SelectionSet, v graph.FacilityOccupancy) graphql.Marshaler {
+	return ec._FacilityOccupancy(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8672,6 +10029,10 @@ func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 	return ec._Policy(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx context.Context, sel ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+	return ec._QuarantineCounts(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (QuarantineKind, error) {
 	var res QuarantineKind
 	err := res.UnmarshalGQL(v)
@@ -8766,6 +10127,38 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v graph.AreaSummary) graphql.Marshaler {
+	return ec._Summary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Summary!")
+		return graphql.Null
+	}
+	return ec._Summary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx context.Context, sel ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+	return ec._TierCounts(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
