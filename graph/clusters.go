@@ -116,7 +116,7 @@ func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Clu
 		}
 	}
 	// Degree 1 of every case's chain, in one batch.
-	chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf)
+	chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode 
 				cases = append(cases, f)
 			}
 		}
-		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf)
+		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -176,7 +176,7 @@ func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode 
 			}
 		}
 		if len(after) > 0 {
-			nbs, err := readNeighbourhoods(ctx, tx, after)
+			nbs, err := readNeighbourhoods(ctx, tx, after, nil)
 			if err != nil {
 				return nil, err
 			}
