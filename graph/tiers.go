@@ -25,9 +25,12 @@ const (
 	RuleMediumRiskArrival = "MEDIUM_RISK_ARRIVAL"
 	RuleFever             = "FEVER"
 	riskChainDepth        = 2 // SPEC §4: roles come from every case's chain to depth 2
-	areaLevelLow          = "low"
-	areaLevelMedium       = "medium"
-	areaLevelHigh         = "high"
+	// bulkRiskPeople: above this many people, Risks builds every case's whole chain
+	// instead of looking for the cases near each person.
+	bulkRiskPeople  = 200
+	areaLevelLow    = "low"
+	areaLevelMedium = "medium"
+	areaLevelHigh   = "high"
 )
 
 // Arrival is a trip from an area whose effective level at departure was medium or high.
@@ -86,11 +89,20 @@ func (s *Service) Risk(ctx context.Context, personID string, asOf time.Time) (*R
 func (s *Service) Risks(ctx context.Context, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
 	asOf = s.zoned(asOf)
 	return Read(ctx, s.DB, "risk", func(ctx context.Context, tx Tx) (map[string]*Risk, error) {
-		return s.risksTx(ctx, tx, personIDs, asOf)
+		return s.risksTx(ctx, tx, personIDs, asOf, len(personIDs) > bulkRiskPeople)
 	})
 }
 
-func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
+// RisksBulk is Risks computed from every traced case's whole chain, whatever the number
+// of people: the form Risks uses for many people (a quarantine run over a county).
+func (s *Service) RisksBulk(ctx context.Context, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
+	asOf = s.zoned(asOf)
+	return Read(ctx, s.DB, "risk", func(ctx context.Context, tx Tx) (map[string]*Risk, error) {
+		return s.risksTx(ctx, tx, personIDs, asOf, true)
+	})
+}
+
+func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time, bulk bool) (map[string]*Risk, error) {
 	facts, err := readPersonFacts(ctx, tx, personIDs, asOf)
 	if err != nil {
 		return nil, err
@@ -107,24 +119,44 @@ func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf t
 	reasons := map[string][]RiskReason{}
 
 	// Contact roles: the chains (to depth 2) of the traced cases that can reach these
-	// people at all.
-	cases, err := s.candidateCases(ctx, tx, ids, facts, asOf)
-	if err != nil {
-		return nil, err
-	}
-	if len(cases) > 0 {
-		// Only the people linked to these people (at any time) can bring them in at
-		// degree 2, so degree 1 is read towards the people and those linked to them,
-		// degree 2 towards the people only; the people's roles stay exact.
-		all := map[string]Interval{}
-		for _, id := range ids {
-			all[id] = Interval{time.Time{}, asOf}
-		}
-		linked, err := neighbourIDs(ctx, tx, all, false, asOf)
+	// people at all. For a few people: only the cases near them, read towards them (only
+	// the people linked to them, at any time, can bring them in at degree 2, so degree 1
+	// is read towards the people and those linked to them, degree 2 towards the people;
+	// their roles stay exact). For many people (a quarantine run): every case's whole
+	// chain, which is cheaper than finding the neighbours of everyone.
+	var cases []*personFacts
+	var focus [][]string
+	if bulk {
+		all, err := tracedCaseIDsTx(ctx, tx, asOf)
 		if err != nil {
 			return nil, err
 		}
-		focus := [][]string{append(append([]string(nil), ids...), linked...), ids}
+		if err := ensureFacts(ctx, tx, facts, all, asOf); err != nil {
+			return nil, err
+		}
+		for _, id := range all {
+			if f := facts[id]; f != nil {
+				cases = append(cases, f)
+			}
+		}
+	} else {
+		cases, err = s.candidateCases(ctx, tx, ids, facts, asOf)
+		if err != nil {
+			return nil, err
+		}
+		if len(cases) > 0 {
+			all := map[string]Interval{}
+			for _, id := range ids {
+				all[id] = Interval{time.Time{}, asOf}
+			}
+			linked, err := neighbourIDs(ctx, tx, all, false, asOf)
+			if err != nil {
+				return nil, err
+			}
+			focus = [][]string{append(append([]string(nil), ids...), linked...), ids}
+		}
+	}
+	if len(cases) > 0 {
 		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, focus)
 		if err != nil {
 			return nil, err
