@@ -366,7 +366,7 @@ func (s *Service) countTiers(ctx context.Context, tx Tx, asOf time.Time, bucket 
 	if len(ids) == 0 {
 		return nil
 	}
-	risks, err := s.risksTx(ctx, tx, ids, asOf)
+	risks, err := s.risksTx(ctx, tx, ids, asOf, true) // bulk: every traced case's whole chain
 	if err != nil {
 		return err
 	}
@@ -452,7 +452,7 @@ RETURN DISTINCT id`, map[string]any{
 				cases = append(cases, f)
 			}
 		}
-		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf)
+		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, nil)
 		if err != nil {
 			return nil, err
 		}

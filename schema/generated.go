@@ -30,11 +30,13 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Case() CaseResolver
+	ChainStatistics() ChainStatisticsResolver
 	Cluster() ClusterResolver
 	ClusterCase() ClusterCaseResolver
 	ClusterLink() ClusterLinkResolver
 	Contact() ContactResolver
 	ContactChain() ContactChainResolver
+	DataWarning() DataWarningResolver
 	Exposure() ExposureResolver
 	Measure() MeasureResolver
 	Person() PersonResolver
@@ -62,6 +64,21 @@ type ComplexityRoot struct {
 		IsolatedAt  func(childComplexity int) int
 		OnsetDate   func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	ChainStatistics struct {
+		AreaCode              func(childComplexity int) int
+		AsOf                  func(childComplexity int) int
+		Cases                 func(childComplexity int) int
+		ContactsPerCaseMean   func(childComplexity int) int
+		ContactsPerCaseMedian func(childComplexity int) int
+		KnownContactShare     func(childComplexity int) int
+		NewCases              func(childComplexity int) int
+		NewCasesKnownContacts func(childComplexity int) int
+		SerialIntervalMean    func(childComplexity int) int
+		SerialIntervalMedian  func(childComplexity int) int
+		SerialIntervals       func(childComplexity int) int
+		Warnings              func(childComplexity int) int
 	}
 
 	Cluster struct {
@@ -109,6 +126,14 @@ type ComplexityRoot struct {
 		Source      func(childComplexity int) int
 		Window      func(childComplexity int) int
 		WindowEmpty func(childComplexity int) int
+	}
+
+	DataWarning struct {
+		At      func(childComplexity int) int
+		Case    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Person  func(childComplexity int) int
 	}
 
 	Exposure struct {
@@ -211,14 +236,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog     func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
-		Cluster      func(childComplexity int, caseID string, asOf *time.Time) int
-		Clusters     func(childComplexity int, asOf *time.Time, minSize *int) int
-		ContactChain func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
-		Person       func(childComplexity int, id string) int
-		Policy       func(childComplexity int) int
-		Risk         func(childComplexity int, personID string, asOf *time.Time) int
-		Summary      func(childComplexity int, asOf *time.Time, areaCode *string) int
+		AuditLog        func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
+		ChainStatistics func(childComplexity int, asOf *time.Time, areaCode *string) int
+		Cluster         func(childComplexity int, caseID string, asOf *time.Time) int
+		Clusters        func(childComplexity int, asOf *time.Time, minSize *int) int
+		ContactChain    func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
+		Person          func(childComplexity int, id string) int
+		Policy          func(childComplexity int) int
+		Risk            func(childComplexity int, personID string, asOf *time.Time) int
+		Summary         func(childComplexity int, asOf *time.Time, areaCode *string) int
 	}
 
 	Risk struct {
@@ -289,6 +315,9 @@ type CaseResolver interface {
 	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
 	OnsetDate(ctx context.Context, obj *graph.Case) (*string, error)
 }
+type ChainStatisticsResolver interface {
+	AreaCode(ctx context.Context, obj *graph.ChainStatistics) (*string, error)
+}
 type ClusterResolver interface {
 	IndexCase(ctx context.Context, obj *graph.Cluster) (*graph.Person, error)
 
@@ -320,6 +349,10 @@ type ContactChainResolver interface {
 	CaseStatus(ctx context.Context, obj *graph.Chain) (CaseStatus, error)
 	Window(ctx context.Context, obj *graph.Chain) (*graph.Interval, error)
 	WindowEmpty(ctx context.Context, obj *graph.Chain) (bool, error)
+}
+type DataWarningResolver interface {
+	Case(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
+	Person(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
 }
 type ExposureResolver interface {
 	Kind(ctx context.Context, obj *graph.Exposure) (ExposureKind, error)
@@ -359,6 +392,7 @@ type QueryResolver interface {
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
 	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
 	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
+	ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error)
 }
 type RiskResolver interface {
 	Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error)
@@ -465,6 +499,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Status(childComplexity), true
+
+	case "ChainStatistics.areaCode":
+		if e.ComplexityRoot.ChainStatistics.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AreaCode(childComplexity), true
+	case "ChainStatistics.asOf":
+		if e.ComplexityRoot.ChainStatistics.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AsOf(childComplexity), true
+	case "ChainStatistics.cases":
+		if e.ComplexityRoot.ChainStatistics.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Cases(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMean":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMedian":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian(childComplexity), true
+	case "ChainStatistics.knownContactShare":
+		if e.ComplexityRoot.ChainStatistics.KnownContactShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.KnownContactShare(childComplexity), true
+	case "ChainStatistics.newCases":
+		if e.ComplexityRoot.ChainStatistics.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCases(childComplexity), true
+	case "ChainStatistics.newCasesKnownContacts":
+		if e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts(childComplexity), true
+	case "ChainStatistics.serialIntervalMean":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMean(childComplexity), true
+	case "ChainStatistics.serialIntervalMedian":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMedian(childComplexity), true
+	case "ChainStatistics.serialIntervals":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervals(childComplexity), true
+	case "ChainStatistics.warnings":
+		if e.ComplexityRoot.ChainStatistics.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Warnings(childComplexity), true
 
 	case "Cluster.active":
 		if e.ComplexityRoot.Cluster.Active == nil {
@@ -662,6 +769,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactChain.WindowEmpty(childComplexity), true
+
+	case "DataWarning.at":
+		if e.ComplexityRoot.DataWarning.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.At(childComplexity), true
+	case "DataWarning.case":
+		if e.ComplexityRoot.DataWarning.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Case(childComplexity), true
+	case "DataWarning.kind":
+		if e.ComplexityRoot.DataWarning.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Kind(childComplexity), true
+	case "DataWarning.message":
+		if e.ComplexityRoot.DataWarning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Message(childComplexity), true
+	case "DataWarning.person":
+		if e.ComplexityRoot.DataWarning.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Person(childComplexity), true
 
 	case "Exposure.class":
 		if e.ComplexityRoot.Exposure.Class == nil {
@@ -1103,6 +1241,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["personId"].(*string), args["actor"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int)), true
+	case "Query.chainStatistics":
+		if e.ComplexityRoot.Query.ChainStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chainStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChainStatistics(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.cluster":
 		if e.ComplexityRoot.Query.Cluster == nil {
 			break
@@ -1570,6 +1719,36 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
 
+func (ec *executionContext) childFields_ChainStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+	case "cases":
+		return ec.fieldContext_ChainStatistics_cases(ctx, field)
+	case "contactsPerCaseMean":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+	case "contactsPerCaseMedian":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+	case "newCases":
+		return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+	case "newCasesKnownContacts":
+		return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+	case "knownContactShare":
+		return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+	case "serialIntervals":
+		return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+	case "serialIntervalMean":
+		return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+	case "serialIntervalMedian":
+		return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainStatistics", field.Name)
+}
+
 func (ec *executionContext) childFields_Cluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "indexCase":
@@ -1662,6 +1841,22 @@ func (ec *executionContext) childFields_ContactChain(ctx context.Context, field 
 		return ec.fieldContext_ContactChain_contacts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactChain", field.Name)
+}
+
+func (ec *executionContext) childFields_DataWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DataWarning_kind(ctx, field)
+	case "case":
+		return ec.fieldContext_DataWarning_case(ctx, field)
+	case "person":
+		return ec.fieldContext_DataWarning_person(ctx, field)
+	case "at":
+		return ec.fieldContext_DataWarning_at(ctx, field)
+	case "message":
+		return ec.fieldContext_DataWarning_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataWarning", field.Name)
 }
 
 func (ec *executionContext) childFields_Exposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2154,6 +2349,28 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_chainStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_cluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2588,6 +2805,291 @@ func (ec *executionContext) _Case_isolatedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Case_isolatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChainStatistics_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChainStatistics_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainStatistics().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ChainStatistics_cases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_newCasesKnownContacts(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCasesKnownContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCasesKnownContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_knownContactShare(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownContactShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_knownContactShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervals(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_warnings(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+			return ec.marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataWarning(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Cluster_indexCase(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
@@ -3459,6 +3961,139 @@ func (ec *executionContext) fieldContext_ContactChain_contacts(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_kind(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataWarning_case(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_person(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_at(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DataWarning_message(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
 }
 
 func (ec *executionContext) _Exposure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
@@ -5493,6 +6128,50 @@ func (ec *executionContext) fieldContext_Query_clusters(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_clusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chainStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChainStatistics(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+			return ec.marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chainStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7875,6 +8554,95 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var chainStatisticsImplementors = []string{"ChainStatistics"}
+
+func (ec *executionContext) _ChainStatistics(ctx context.Context, sel ast.SelectionSet, obj *graph.ChainStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainStatistics")
+		case "asOf":
+			out.Values[i] = ec._ChainStatistics_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainStatistics_areaCode(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._ChainStatistics_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMean":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMedian":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMedian(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCases":
+			out.Values[i] = ec._ChainStatistics_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCasesKnownContacts":
+			out.Values[i] = ec._ChainStatistics_newCasesKnownContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownContactShare":
+			out.Values[i] = ec._ChainStatistics_knownContactShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervals":
+			out.Values[i] = ec._ChainStatistics_serialIntervals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMean":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMedian":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMedian(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warnings":
+			out.Values[i] = ec._ChainStatistics_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clusterImplementors = []string{"Cluster"}
 
 func (ec *executionContext) _Cluster(ctx context.Context, sel ast.SelectionSet, obj *graph.Cluster) graphql.Marshaler {
@@ -8173,6 +8941,61 @@ func (ec *executionContext) _ContactChain(ctx context.Context, sel ast.Selection
 			}
 		case "contacts":
 			out.Values[i] = ec._ContactChain_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dataWarningImplementors = []string{"DataWarning"}
+
+func (ec *executionContext) _DataWarning(ctx context.Context, sel ast.SelectionSet, obj *graph.DataWarning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataWarning")
+		case "kind":
+			out.Values[i] = ec._DataWarning_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_case(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_person(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._DataWarning_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._DataWarning_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -8904,6 +9727,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clusters(ctx, field)
+				})
+		case "chainStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chainStatistics(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -9723,6 +10552,14 @@ func (ec *executionContext) marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtrace
 	return v
 }
 
+func (ec *executionContext) marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx context.Context, sel ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChainStatistics!")
+		return graphql.Null
+	}
+	return ec._ChainStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCluster2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Cluster) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -9823,6 +10660,26 @@ func (ec *executionContext) unmarshalNContactClass2githubᚗcomᚋtracegraphᚋt
 
 func (ec *executionContext) marshalNContactClass2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactClass(ctx context.Context, sel ast.SelectionSet, v ContactClass) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx context.Context, sel ast.SelectionSet, v graph.DataWarning) graphql.Marshaler {
+	return ec._DataWarning(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
