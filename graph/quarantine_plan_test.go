@@ -378,3 +378,80 @@ func TestHistoryRecordsEveryChange(t *testing.T) {
 		t.Fatalf("an extended and placed pending one is in both lists: %+v", pl.run)
 	}
 }
+
+// Every preset (issue 5): the quarantine table, the test days and the follow-on that
+// starts when the centralized part completes.
+func TestProtocolPresets(t *testing.T) {
+	type want struct {
+		closeKind     string
+		closeDays     int
+		closeTests    []int
+		thenKind      string // "" none
+		thenDays      int
+		secondaryKind string // "" none
+		secondaryDays int
+		highDays      int
+		mediumKind    string
+	}
+	cases := map[string]want{
+		"default":    {KindCentralized, 14, nil, "", 0, KindHome, 7, 14, KindHealthMonitoring},
+		"edition8":   {KindCentralized, 14, []int{1, 4, 7, 14}, KindHealthMonitoring, 7, KindCentralized, 7, 14, KindHealthMonitoring},
+		"edition9":   {KindCentralized, 7, []int{1, 2, 3, 5, 7}, KindHealthMonitoring, 3, KindHome, 7, 7, KindHome},
+		"measures20": {KindCentralized, 5, []int{1, 2, 3, 5}, KindHome, 3, "", 0, 14, KindHealthMonitoring},
+	}
+	if names := PresetNames(); len(names) != len(cases) {
+		t.Fatalf("presets = %v", names)
+	}
+	for name, w := range cases {
+		t.Run(name, func(t *testing.T) {
+			p, err := LoadPolicy(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Validate(); err != nil || p.Name != name {
+				t.Fatalf("%s: %v", p.Name, err)
+			}
+			last := at("25 10:00")
+			needs := ComputeNeeds(p, asOf, []*Chain{chain("C", contact("PC", 1, ClassClose, last), contact("PS", 2, ClassClose, last))},
+				[]Arrival{{PersonID: "PH", Level: "high", ArriveAt: last}, {PersonID: "PM", Level: "medium", ArriveAt: last}})
+			if n := needs["PC"]; n.Kind != w.closeKind || !n.End.Equal(last.Add(time.Duration(w.closeDays)*Day)) || !reflect.DeepEqual(n.TestDays, w.closeTests) {
+				t.Errorf("close contact need = %+v", n)
+			}
+			if n := needs["PS"]; (w.secondaryKind == "") != (n == nil) || (n != nil && (n.Kind != w.secondaryKind || !n.End.Equal(last.Add(time.Duration(w.secondaryDays)*Day)))) {
+				t.Errorf("secondary contact need = %+v", n)
+			}
+			if n := needs["PH"]; n.Kind != KindCentralized || !n.End.Equal(last.Add(time.Duration(w.highDays)*Day)) {
+				t.Errorf("high-risk arrival need = %+v", n)
+			}
+			if n := needs["PM"]; n.Kind != w.mediumKind {
+				t.Errorf("medium-risk arrival need = %+v", n)
+			}
+			// the centralized part completes: the follow-on starts, counted from its end
+			s := baseSnapshot()
+			s.Needs = map[string]*Need{"PC": needs["PC"]}
+			s.Facilities = []facilityState{{ID: "F", AreaCode: "county", Capacity: 1}}
+			first := planRun(s, p).all[0]
+			if !reflect.DeepEqual(first.TestDays, w.closeTests) {
+				t.Errorf("assignment test days = %v", first.TestDays)
+			}
+			end := first.Q.End
+			s2 := baseSnapshot()
+			s2.AsOf = end
+			first.isNew = false
+			s2.Open = []*assignment{first}
+			r := planRun(s2, p).run
+			if len(r.Completed) != 1 {
+				t.Fatalf("completed = %v", r.Completed)
+			}
+			if w.thenKind == "" {
+				if len(r.Created) != 0 {
+					t.Errorf("no follow-on expected, got %+v", r.Created[0])
+				}
+				return
+			}
+			if len(r.Created) != 1 || r.Created[0].Kind != w.thenKind || !r.Created[0].End.Equal(end.Add(time.Duration(w.thenDays)*Day)) {
+				t.Errorf("follow-on = %+v", r.Created)
+			}
+		})
+	}
+}

@@ -276,15 +276,18 @@ func (s *Service) TestsDue(ctx context.Context, date Date) ([]TestDue, error) {
 	dayStart := date.In(loc)
 	dayEnd := date.AddDays(1).In(loc)
 	return Read(ctx, s.DB, "testsDue", func(ctx context.Context, tx Tx) ([]TestDue, error) {
-		res, err := tx.Run(ctx, `MATCH (q:Quarantine {kind: 'centralized'})
-			WHERE q.placedAt IS NOT NULL AND q.placedAt < $dayEnd AND q.end >= $dayStart
+		// A placed centralized assignment counts its days from placedAt; a home one
+		// whose protocol names test days (edition9's secondary contacts) from its start.
+		res, err := tx.Run(ctx, `MATCH (q:Quarantine)
+			WHERE ((q.kind = 'centralized' AND q.placedAt IS NOT NULL) OR (q.kind <> 'centralized' AND q.testDays IS NOT NULL))
+			  AND coalesce(q.placedAt, q.start) < $dayEnd AND q.end >= $dayStart
 			MATCH (p:Person {id: q.personId})
 			OPTIONAL MATCH (p)-[:TESTED]->(t:Test)
 			WHERE t.kind IN ['pcr', 'antigen'] AND t.result IN ['positive', 'negative']
 			  AND t.sampledAt >= $dayStart AND t.sampledAt < $dayEnd
 			WITH q, p, count(t) AS samples
 			WHERE samples = 0
-			RETURN q {.id, .personId, .placedAt, .end, .facilityId, .testDays} AS q,
+			RETURN q {.id, .personId, .start, .placedAt, .end, .facilityId, .testDays} AS q,
 			       [(o:Officer)-[:RESPONSIBLE_FOR]->(p) | o.id] AS officers`,
 			map[string]any{"dayStart": dayStart, "dayEnd": dayEnd})
 		if err != nil {
@@ -296,6 +299,9 @@ func (s *Service) TestsDue(ctx context.Context, date Date) ([]TestDue, error) {
 			ov, _ := res.Record().Get("officers")
 			m := qv.(map[string]any)
 			placed := timeOf(m["placedAt"])
+			if placed == nil {
+				placed = timeOf(m["start"])
+			}
 			if placed == nil {
 				continue
 			}
