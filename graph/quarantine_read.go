@@ -343,3 +343,48 @@ func daysBetween(a, b Date) int {
 	tb := time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC)
 	return int(tb.Sub(ta) / Day)
 }
+
+// FacilitiesByID returns facilities with their occupancy, keyed by id.
+func (s *Service) FacilitiesByID(ctx context.Context, ids []string) (map[string]FacilityOccupancy, error) {
+	all, err := s.Facilities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := map[string]FacilityOccupancy{}
+	for _, f := range all {
+		if want[f.ID] {
+			out[f.ID] = f
+		}
+	}
+	return out, nil
+}
+
+// Officers returns officers by id (all of them when ids is nil), in id order.
+func (s *Service) Officers(ctx context.Context, ids []string) ([]Officer, error) {
+	return Read(ctx, s.DB, "officers", func(ctx context.Context, tx Tx) ([]Officer, error) {
+		res, err := tx.Run(ctx, `MATCH (o:Officer) WHERE $ids IS NULL OR o.id IN $ids
+			WITH o ORDER BY o.id
+			RETURN o {.id, .name, .role, .areaCode, .phone} AS o`, map[string]any{"ids": anyIDs(ids)})
+		if err != nil {
+			return nil, err
+		}
+		var out []Officer
+		for res.Next(ctx) {
+			v, _ := res.Record().Get("o")
+			m := v.(map[string]any)
+			out = append(out, Officer{ID: str(m["id"]), Name: str(m["name"]), Role: str(m["role"]), AreaCode: str(m["areaCode"]), Phone: str(m["phone"])})
+		}
+		return out, res.Err()
+	})
+}
+
+func anyIDs(ids []string) any {
+	if ids == nil {
+		return nil
+	}
+	return ids
+}
