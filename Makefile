@@ -49,12 +49,22 @@ vet:
 
 # With NEO4J_URI set, tests use that Neo4j (and must be allowed to wipe its database);
 # otherwise the local one is started.
-test: check-generated vet
+test: check-generated vet fuzz
 	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
 	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_TEST_NEO4J=1 \
 	  $(GO) test $(GOTEST_FLAGS) ./...
 
+# A short run of each fuzz target (go test -fuzz takes one target at a time).
+FUZZTIME ?= 3s
+FUZZ_TARGETS ?= loader:FuzzParseRows loader:FuzzParseIDNumber loader:FuzzParseTime
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  $(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) >/dev/null || \
+	    { echo "fuzz $$t failed: rerun go test ./$${t%%:*} -run '^$$' -fuzz '^$${t#*:}$$'" >&2; exit 1; }; \
+	done; echo "fuzz: $(FUZZ_TARGETS) ok ($(FUZZTIME) each)"
+
 .PHONY: run
 run: neo4j build
 	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_ADDR=$(TRACEGRAPH_ADDR) \
-	  $(BIN) serve
+	  TRACEGRAPH_DEV=$${TRACEGRAPH_DEV:-1} $(BIN) serve

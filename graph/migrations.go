@@ -38,9 +38,11 @@ var migrations = []migration{
 	{18, "case status index", "CREATE INDEX case_status IF NOT EXISTS FOR (n:Case) ON (n.status)"},
 	{19, "trip conveyance index", "CREATE INDEX trip_conveyance IF NOT EXISTS FOR (n:Trip) ON (n.mode, n.numberKey)"},
 	{20, "quarantine status index", "CREATE INDEX quarantine_status IF NOT EXISTS FOR (n:Quarantine) ON (n.status)"},
-	{21, "quarantine run lock unique", "CREATE CONSTRAINT quarantine_lock_id IF NOT EXISTS FOR (n:QuarantineLock) REQUIRE n.id IS UNIQUE"},
-	{22, "quarantine person index", "CREATE INDEX quarantine_person IF NOT EXISTS FOR (n:Quarantine) ON (n.personId)"},
-	{23, "quarantine change index", "CREATE INDEX quarantine_change IF NOT EXISTS FOR (n:QuarantineChange) ON (n.quarantineId)"},
+	{21, "audit record id unique", "CREATE CONSTRAINT audit_record_id IF NOT EXISTS FOR (n:AuditRecord) REQUIRE n.id IS UNIQUE"},
+	{22, "audit record time index", "CREATE INDEX audit_record_at IF NOT EXISTS FOR (n:AuditRecord) ON (n.at)"},
+	{23, "quarantine run lock unique", "CREATE CONSTRAINT quarantine_lock_id IF NOT EXISTS FOR (n:QuarantineLock) REQUIRE n.id IS UNIQUE"},
+	{24, "quarantine person index", "CREATE INDEX quarantine_person IF NOT EXISTS FOR (n:Quarantine) ON (n.personId)"},
+	{25, "quarantine change index", "CREATE INDEX quarantine_change IF NOT EXISTS FOR (n:QuarantineChange) ON (n.quarantineId)"},
 }
 
 // LatestMigration is the version Ready expects to find recorded.

@@ -3,6 +3,8 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -25,6 +27,13 @@ type Options struct {
 	Logger        zerolog.Logger
 	// Observe, when set, is told each operation's name, duration and whether it failed.
 	Observe func(operation string, d time.Duration, failed bool)
+	// Authenticate verifies the token a websocket client sends in connection_init
+	// (browsers cannot set headers on websockets). Nil refuses websocket clients.
+	Authenticate func(token string) (*graph.Principal, error)
+	// MaxComplexity bounds an operation's cost (gqlgen's complexity); zero means 5000.
+	MaxComplexity int
+	// MaxDepth bounds the nesting of selections; zero means 12.
+	MaxDepth int
 }
 
 // NewHandler is the GraphQL endpoint: transports, caches, limits and the one place
@@ -32,14 +41,44 @@ type Options struct {
 func NewHandler(r *Resolver, opt Options) *handler.Server {
 	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r}))
 	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.SSE{}) // before POST: it claims POSTs that accept text/event-stream
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{})
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			if graph.PrincipalFrom(ctx) != nil {
+				return ctx, nil, nil // authenticated by header already
+			}
+			tok := strings.TrimSpace(init.Authorization())
+			if len(tok) > 7 && strings.EqualFold(tok[:7], "bearer ") {
+				tok = strings.TrimSpace(tok[7:])
+			}
+			if opt.Authenticate == nil || tok == "" {
+				return nil, nil, errors.New("unauthenticated: send {\"Authorization\": \"Bearer …\"} in connection_init")
+			}
+			p, err := opt.Authenticate(tok)
+			if err != nil {
+				return nil, nil, fmt.Errorf("unauthenticated: %w", err)
+			}
+			return graph.WithPrincipal(ctx, p), nil, nil
+		},
+	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	maxComplexity := opt.MaxComplexity
+	if maxComplexity == 0 {
+		maxComplexity = 5000
+	}
+	srv.Use(extension.FixedComplexityLimit(maxComplexity))
+	maxDepth := opt.MaxDepth
+	if maxDepth == 0 {
+		maxDepth = 12
+	}
+	srv.Use(depthLimit(maxDepth))
 	timeout := opt.QueryTimeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
@@ -66,6 +105,9 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		}
 	})
 	log := opt.Logger
+	ac := &accessControl{svc: r.Svc, rules: accessRules, log: log}
+	srv.AroundOperations(ac.aroundOperations)
+	srv.AroundFields(ac.aroundFields)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, log)
 	})
@@ -111,4 +153,50 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 		}
 	}
 	return gqlErr
+}
+
+// depthLimit refuses operations whose selections nest deeper than max: a contact graph
+// invites person → contacts → person → contacts … queries that multiply work.
+type depthLimit int
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit(0)
+
+func (d depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (d depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (d depthLimit) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil {
+		return nil
+	}
+	if depth := selectionDepth(op.Operation.SelectionSet, op, 0); depth > int(d) {
+		err := gqlerror.Errorf("operation nests %d levels deep; at most %d are allowed", depth, int(d))
+		err.Extensions = map[string]any{"code": graph.Invalid.String()}
+		return err
+	}
+	return nil
+}
+
+func selectionDepth(set ast.SelectionSet, op *graphql.OperationContext, depth int) int {
+	deepest := depth
+	for _, sel := range set {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.SelectionSet) == 0 {
+				d = depth + 1
+			} else {
+				d = selectionDepth(s.SelectionSet, op, depth+1)
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, op, depth)
+		case *ast.FragmentSpread:
+			if f := op.Doc.Fragments.ForName(s.Name); f != nil {
+				d = selectionDepth(f.SelectionSet, op, depth)
+			}
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
 }

@@ -4,19 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/client"
-	"github.com/rs/zerolog"
-
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/graphtest"
-	"github.com/tracegraph/tracegraph/resolvers"
 )
-
-func newClient(t *testing.T, svc *graph.Service) *client.Client {
-	t.Helper()
-	h := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{Introspection: true, Logger: zerolog.Nop()})
-	return client.New(h)
-}
 
 func TestPolicyAnswersTheDefaults(t *testing.T) {
 	// policy reads no data, so no database is needed for this one.

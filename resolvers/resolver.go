@@ -10,3 +10,11 @@ import (
 type Resolver struct {
 	Svc *graph.Service
 }
+
+// deref reads an optional string argument: absent is "".
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -36,6 +36,8 @@ const usage = `usage: tracegraph <command> [flags]
 
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
+  load      import a bundle: load [--strict] [--rejects FILE] DIR
+  token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
   version   print the version
 `
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return serve(ctx, rest, getenv, stdout, log)
+	case "load":
+		return load(ctx, rest, getenv, stdout, stderr, log)
 	case "migrate":
 		env, err := openEnv(ctx, getenv, log, nil)
 		if err != nil {
@@ -59,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer env.close()
 		fmt.Fprintf(stdout, "migrated to version %d\n", graph.LatestMigration())
 		return nil
+	case "token":
+		return token(rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tracegraph", version)
 		return nil

@@ -41,9 +41,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
 	srv := &http.Server{Handler: app.handler, ReadHeaderTimeout: 10 * time.Second}
+	cert, key := getenv("TRACEGRAPH_TLS_CERT"), getenv("TRACEGRAPH_TLS_KEY")
+	if (cert == "") != (key == "") {
+		return graph.InvalidArg("serve", "TRACEGRAPH_TLS_CERT", "TLS needs both TRACEGRAPH_TLS_CERT and TRACEGRAPH_TLS_KEY")
+	}
+	scheme := "http"
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "tracegraph serving on http://%s/ (GraphQL at /graphql)\n", displayAddr(ln.Addr()))
+	if cert != "" {
+		scheme = "https"
+		go func() { errc <- srv.ServeTLS(ln, cert, key) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	fmt.Fprintf(stdout, "tracegraph serving on %s://%s/ (GraphQL at /graphql)\n", scheme, displayAddr(ln.Addr()))
+	if app.devToken != "" {
+		fmt.Fprintf(stdout, "development mode: a token for an epidemiologist (valid 24h, pre-filled in the IDE page):\n%s\n", app.devToken)
+	}
 	log.Info().Str("addr", ln.Addr().String()).Msg("serving")
 
 	select {
@@ -62,9 +75,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // app is the served service: its handler and what must be closed after it.
 type app struct {
-	handler http.Handler
-	db      *graph.DB
-	stop    context.CancelFunc
+	handler  http.Handler
+	devToken string // set in development mode only
+	db       *graph.DB
+	stop     context.CancelFunc
 }
 
 func (a *app) close() {
@@ -88,6 +102,10 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
+	auth, devToken, err := newAuthenticator(getenv, log)
+	if err != nil {
+		return nil, err
+	}
 	cfg := graph.ConfigFromEnv(getenv)
 	db, err := graph.Open(cfg, m.observeNeo4j)
 	if err != nil {
@@ -96,15 +114,20 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	svc := graph.NewService(db, policy, loc)
 	bg, stop := context.WithCancel(context.Background())
 	go migrateInBackground(bg, db, log)
-
 	gql := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{
 		Introspection: getenv("TRACEGRAPH_INTROSPECTION") != "false",
 		Logger:        log,
 		Observe:       m.observeOperation,
+		Authenticate:  auth.Verify,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gql)
-	mux.Handle("GET /{$}", playground.Handler("tracegraph", "/graphql"))
+	// Request bodies over 1 MiB are refused before they are parsed.
+	mux.Handle("/graphql", http.MaxBytesHandler(auth.Middleware(gql), 1<<20))
+	var ideOpts []playground.GraphiqlConfigOption
+	if devToken != "" {
+		ideOpts = append(ideOpts, playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer " + devToken}))
+	}
+	mux.Handle("GET /{$}", playground.Handler("tracegraph", "/graphql", ideOpts...))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintln(w, "ok")
@@ -120,8 +143,13 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return &app{handler: withRequestLog(mux, log, m), db: db, stop: stop}, nil
+	// SPEC §8: no anonymous access but health checks and the IDE page, so a scraper
+	// needs a token too (Prometheus sends one with `authorization: credentials_file`).
+	mux.Handle("GET /metrics", auth.Middleware(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	var h http.Handler = mux
+	h = withCORS(h, splitList(getenv("TRACEGRAPH_CORS_ORIGINS")))
+	h = withSecurityHeaders(h, getenv("TRACEGRAPH_TLS_CERT") != "")
+	return &app{handler: withRequestLog(h, log, m), db: db, stop: stop, devToken: devToken}, nil
 }
 
 func migrateInBackground(ctx context.Context, db *graph.DB, log zerolog.Logger) {
@@ -256,5 +284,80 @@ func withRequestLog(next http.Handler, log zerolog.Logger, m *metrics) http.Hand
 			l.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.code).
 				Dur("took", time.Since(start)).Msg("request")
 		}
+	})
+}
+
+// newAuthenticator reads TRACEGRAPH_JWT_SECRET and TRACEGRAPH_JWKS_FILE. With neither,
+// the service refuses to start unless TRACEGRAPH_DEV=1, which makes a random secret for
+// this process and returns a development token signed with it.
+func newAuthenticator(getenv func(string) string, log zerolog.Logger) (*resolvers.Authenticator, string, error) {
+	secret := []byte(getenv("TRACEGRAPH_JWT_SECRET"))
+	jwks := getenv("TRACEGRAPH_JWKS_FILE")
+	devToken := ""
+	if len(secret) == 0 && jwks == "" {
+		if getenv("TRACEGRAPH_DEV") != "1" {
+			return nil, "", graph.InvalidArg("serve", "TRACEGRAPH_JWT_SECRET",
+				"is not set (nor TRACEGRAPH_JWKS_FILE): set one, or TRACEGRAPH_DEV=1 for local development")
+		}
+		secret = make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, "", err
+		}
+		tok, err := resolvers.SignToken(secret, graph.RoleEpidemiologist, "developer", nil, 24*time.Hour, time.Now())
+		if err != nil {
+			return nil, "", err
+		}
+		devToken = tok
+		log.Warn().Msg("development mode: random JWT secret, tokens die with the process")
+	} else if len(secret) > 0 && len(secret) < 32 {
+		return nil, "", graph.InvalidArg("serve", "TRACEGRAPH_JWT_SECRET", "must be at least 32 bytes")
+	}
+	auth, err := resolvers.NewAuthenticator(secret, jwks)
+	return auth, devToken, err
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// withCORS allows the configured origins only; none by default.
+func withCORS(next http.Handler, origins []string) http.Handler {
+	allowed := map[string]bool{}
+	for _, o := range origins {
+		allowed[o] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && (allowed[origin] || allowed["*"]) {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Set("Vary", "Origin")
+			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func withSecurityHeaders(next http.Handler, tls bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		if tls {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
 	})
 }

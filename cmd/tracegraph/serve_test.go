@@ -106,7 +106,7 @@ func TestReadyzFollowsNeo4jWithoutRestart(t *testing.T) {
 	graphtest.MustOpen(t) // Neo4j must answer before the test starts
 	target := strings.TrimPrefix(graphtest.Config().URI, "bolt://")
 	px := newProxy(t, target)
-	env := map[string]string{"NEO4J_URI": "bolt://" + px.addr}
+	env := map[string]string{"NEO4J_URI": "bolt://" + px.addr, "TRACEGRAPH_DEV": "1"}
 	a, err := newApp(context.Background(), getenvFrom(env), zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +131,8 @@ func TestReadyzFollowsNeo4jWithoutRestart(t *testing.T) {
 
 func TestServeAnswersPolicyAndMetrics(t *testing.T) {
 	graphtest.MustOpen(t)
-	a, err := newApp(context.Background(), getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI}), zerolog.Nop())
+	env := getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_JWT_SECRET": testSecret})
+	a, err := newApp(context.Background(), env, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +140,25 @@ func TestServeAnswersPolicyAndMetrics(t *testing.T) {
 	srv := httptest.NewServer(a.handler)
 	defer srv.Close()
 	waitStatus(t, a.handler, "/readyz", 200, 60*time.Second) // runs Neo4j transactions
-	resp, err := http.Post(srv.URL+"/graphql", "application/json",
-		strings.NewReader(`{"operationName":"P","query":"query P { policy { name } }"}`))
+	query := `{"operationName":"P","query":"query P { policy { name } }"}`
+
+	anon, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(query))
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon.Body.Close()
+	if anon.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("anonymous POST /graphql = %d, want 401", anon.StatusCode)
+	}
+
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"tracegraph", "token", "--role", "dashboard", "--sub", "screen"}, env, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", srv.URL+"/graphql", strings.NewReader(query))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(out.String()))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +170,12 @@ func TestServeAnswersPolicyAndMetrics(t *testing.T) {
 	if resp.Header.Get("X-Request-Id") == "" {
 		t.Error("no X-Request-Id on the response")
 	}
-	mresp, err := http.Get(srv.URL + "/metrics")
+	if got := status(t, a.handler, "/metrics"); got != http.StatusUnauthorized {
+		t.Errorf("anonymous /metrics = %d, want 401", got)
+	}
+	mreq, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+	mreq.Header.Set("Authorization", req.Header.Get("Authorization"))
+	mresp, err := http.DefaultClient.Do(mreq)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +191,23 @@ func TestServeAnswersPolicyAndMetrics(t *testing.T) {
 	}
 }
 
+const testSecret = "a-test-secret-that-is-long-enough-0123"
+
+func TestServeRefusesToStartWithoutASecret(t *testing.T) {
+	_, err := newApp(context.Background(), getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI}), zerolog.Nop())
+	if err == nil || !strings.Contains(err.Error(), "TRACEGRAPH_JWT_SECRET") {
+		t.Fatalf("err = %v, want a refusal naming TRACEGRAPH_JWT_SECRET", err)
+	}
+	a, err := newApp(context.Background(), getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_DEV": "1"}), zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	if a.devToken == "" {
+		t.Fatal("development mode made no token")
+	}
+}
+
 func TestRunRejectsUnknownCommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	err := run(context.Background(), []string{"tracegraph", "frobnicate"}, getenvFrom(nil), &out, &errb)
@@ -180,5 +220,31 @@ func TestRunRejectsUnknownCommand(t *testing.T) {
 	}
 	if ec == nil || ec.ExitCode() != 2 {
 		t.Fatalf("exit code: %v", err)
+	}
+}
+
+func TestRequestBodyLimit(t *testing.T) {
+	graphtest.MustOpen(t)
+	a, err := newApp(context.Background(), getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_DEV": "1"}), zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	big := `{"query":"{ policy { name } }","variables":{"pad":"` + strings.Repeat("x", 1<<20) + `"}}`
+	req := httptest.NewRequest("POST", "/graphql", strings.NewReader(big))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.devToken)
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	if rec.Code == 200 && !strings.Contains(rec.Body.String(), "errors") {
+		t.Fatalf("a body over 1 MiB was accepted: %d %s", rec.Code, rec.Body.String()[:min(200, rec.Body.Len())])
+	}
+	small := httptest.NewRequest("POST", "/graphql", strings.NewReader(`{"query":"{ policy { name } }"}`))
+	small.Header.Set("Content-Type", "application/json")
+	small.Header.Set("Authorization", "Bearer "+a.devToken)
+	rec = httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, small)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"default"`) {
+		t.Fatalf("small body: %d %s", rec.Code, rec.Body)
 	}
 }

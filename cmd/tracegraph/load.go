@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rs/zerolog"
+
+	"github.com/tracegraph/tracegraph/loader"
+)
+
+// load is `tracegraph load [--strict] [--rejects FILE] DIR` (SPEC §3, §9): exit 0 when
+// clean, 2 with rejects, 1 on failure.
+func load(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, log zerolog.Logger) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: tracegraph load [--strict] [--rejects FILE] DIR")
+		fs.PrintDefaults()
+	}
+	strict := fs.Bool("strict", false, "validate the whole bundle first and write nothing if any row is bad")
+	rejectsPath := fs.String("rejects", "", "also write the rejects as CSV (file, line, column, reason, raw row) to `FILE`")
+	batch := fs.Int("batch", loader.DefaultBatchSize, "rows per write transaction")
+	if err := fs.Parse(interspersed(fs, args)); err != nil {
+		return exitError{code: 1, err: err}
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitError{code: 1, err: fmt.Errorf("load: want exactly one bundle folder, got %d arguments", fs.NArg())}
+	}
+	dir := fs.Arg(0)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return exitError{code: 1, err: fmt.Errorf("load: %s is not a readable folder", dir)}
+	}
+	var rejectsOut *os.File
+	if *rejectsPath != "" {
+		f, err := os.Create(*rejectsPath)
+		if err != nil {
+			return exitError{code: 1, err: fmt.Errorf("load: --rejects: %w", err)}
+		}
+		defer f.Close()
+		rejectsOut = f
+	}
+
+	env, err := openEnv(ctx, getenv, log, nil)
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	rep, err := loader.Load(ctx, env.db, dir, loader.Options{
+		Strict: *strict, Loc: env.svc.Loc, BatchSize: *batch, Progress: stderr, Log: &log,
+	})
+	if err != nil {
+		return fmt.Errorf("load %s: %w (running the load again finishes it)", dir, err)
+	}
+	for _, r := range rep.Rejects {
+		fmt.Fprintln(stderr, r.String())
+	}
+	if rejectsOut != nil {
+		if err := writeRejects(rejectsOut, rep.Rejects); err != nil {
+			return fmt.Errorf("load: --rejects %s: %w", *rejectsPath, err)
+		}
+	}
+	printSummary(stdout, rep)
+	if !rep.Clean() {
+		what := "rejected rows were not loaded"
+		if !rep.Written {
+			what = "--strict: nothing was written"
+		}
+		return exitError{code: 2, err: fmt.Errorf("load %s: %d rejects; %s", dir, len(rep.Rejects), what)}
+	}
+	return nil
+}
+
+// interspersed moves flags after the folder in front of it, so that both
+// `load --strict DIR` and `load DIR --strict` work.
+func interspersed(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if f := fs.Lookup(name); f != nil && !strings.Contains(name, "=") {
+				if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !(ok && bf.IsBoolFlag()) && i+1 < len(args) {
+					flags = append(flags, args[i+1])
+					i++
+				}
+			}
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return append(flags, rest...)
+}
+
+func writeRejects(w io.Writer, rejects []loader.Reject) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"file", "line", "column", "reason", "raw"}); err != nil {
+		return err
+	}
+	for _, r := range rejects {
+		if err := cw.Write([]string{r.File, fmt.Sprint(r.Line), r.Column, r.Reason, rawRow(r.Raw)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// rawRow is the row as a CSV line, so that it can be fixed and pasted back.
+func rawRow(raw []string) string {
+	if raw == nil {
+		return ""
+	}
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	_ = cw.Write(raw)
+	cw.Flush()
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func printSummary(w io.Writer, rep *loader.Report) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "file\tread\twritten\trejected\ttime\t")
+	for _, f := range rep.Files {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t\n", f.File, f.Read, f.Written, f.Rejected, f.Elapsed.Round(1e6))
+	}
+	read, written := rep.Rows()
+	rate := float64(read) / max(rep.Elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%s\t\n", read, written, len(rep.Rejects), rep.Elapsed.Round(1e6))
+	tw.Flush()
+	fmt.Fprintf(w, "%.0f rows/s\n", rate)
+}

@@ -1,0 +1,485 @@
+package loader
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tracegraph/tracegraph/graph"
+)
+
+// column is one column of a bundle file, in the order of SPEC §3's table: that order
+// decides which column a bad row's report names (the first failing one).
+type column struct {
+	name     string
+	required bool
+}
+
+// table describes one bundle file: its columns, how a row becomes a graph value, the
+// key that makes later rows replace earlier ones, and which references it provides.
+type table struct {
+	file     string
+	cols     []column
+	provides graph.KeyKind // the kind of key its rows define for later files (KeyNone if none)
+	parse    func(r *row) any
+	key      func(v any) string // the §3 key of a parsed value
+	id       func(v any) string // the referable id, when provides != KeyNone
+	colIndex map[string]int
+}
+
+func (t *table) index(name string) int {
+	i, ok := t.colIndex[name]
+	if !ok {
+		panic("loader: table " + t.file + " has no column " + name)
+	}
+	return i
+}
+
+// ref is a reference from a row to a key of an earlier file (or of the same file, for
+// an area's parent), checked against the bundle and the database.
+type ref struct {
+	col  int
+	kind graph.KeyKind
+	key  string
+}
+
+// row is one data row while it is parsed: cells by table column, the first failure and
+// the references still to check.
+type row struct {
+	t       *table
+	line    int
+	raw     []string
+	vals    []string // trimmed, by table column; "" when absent
+	loc     *time.Location
+	failCol int // -1 while the row is good
+	reason  string
+	// wrongCount marks a row whose number of values differs from the header's: its
+	// report names "row", as no single column is at fault.
+	wrongCount bool
+	refs       []ref
+	value      any
+}
+
+func (r *row) fail(col int, reason string) {
+	if r.failCol < 0 || col < r.failCol {
+		r.failCol, r.reason = col, reason
+	}
+}
+
+func (r *row) failed(col int) bool { return r.failCol >= 0 && r.failCol <= col }
+
+// text is an optional or required text cell ("" when empty).
+func (r *row) text(name string) string { return r.vals[r.t.index(name)] }
+
+// ref records a reference cell for the reference check and returns its value.
+func (r *row) ref(name string, kind graph.KeyKind) string {
+	i := r.t.index(name)
+	v := r.vals[i]
+	if v != "" {
+		r.refs = append(r.refs, ref{col: i, kind: kind, key: v})
+	}
+	return v
+}
+
+func (r *row) time(name string, allowDate bool) time.Time {
+	i := r.t.index(name)
+	if r.vals[i] == "" {
+		return time.Time{}
+	}
+	t, err := ParseTime(r.vals[i], r.loc, allowDate)
+	if err != nil {
+		r.fail(i, err.Error())
+	}
+	return t
+}
+
+func (r *row) optTime(name string) *time.Time {
+	if r.text(name) == "" {
+		return nil
+	}
+	t := r.time(name, false)
+	return &t
+}
+
+// notBefore rejects an end before its start, naming the end column.
+func (r *row) notBefore(endName string, end, start time.Time, startName string) {
+	i := r.t.index(endName)
+	if !r.failed(i) && !end.IsZero() && !start.IsZero() && end.Before(start) {
+		r.fail(i, fmt.Sprintf("end before start: %s is before %s", endName, startName))
+	}
+}
+
+func (r *row) date(name string) *graph.Date {
+	i := r.t.index(name)
+	if r.vals[i] == "" {
+		return nil
+	}
+	d, err := ParseDate(r.vals[i])
+	if err != nil {
+		r.fail(i, err.Error())
+		return nil
+	}
+	return &d
+}
+
+func (r *row) enum(name string, allowed []string, def string) string {
+	i := r.t.index(name)
+	if r.vals[i] == "" {
+		return def
+	}
+	v, err := ParseEnum(r.vals[i], allowed)
+	if err != nil {
+		r.fail(i, err.Error())
+	}
+	return v
+}
+
+func (r *row) boolean(name string, def bool) bool {
+	i := r.t.index(name)
+	if r.vals[i] == "" {
+		return def
+	}
+	v, err := ParseBool(r.vals[i])
+	if err != nil {
+		r.fail(i, err.Error())
+	}
+	return v
+}
+
+func (r *row) decimal(name string, min, max float64) *float64 {
+	i := r.t.index(name)
+	if r.vals[i] == "" {
+		return nil
+	}
+	v, err := ParseDecimal(r.vals[i], min, max)
+	if err != nil {
+		r.fail(i, err.Error())
+		return nil
+	}
+	return &v
+}
+
+// Enumerations of SPEC §2–3.
+var (
+	riskLevels   = []string{"low", "medium", "high"}
+	caseStatuses = []string{graph.StatusSuspected, graph.StatusConfirmed, graph.StatusAsymptomatic, graph.StatusRecovered, graph.StatusDeceased}
+	tripModes    = []string{"flight", "train", "bus", "car", "other"}
+	proximities  = []string{"close", "venue"}
+	settings     = []string{"household", "meal", "vehicle", "medical", "work", "other"}
+	testKinds    = []string{"pcr", "antigen", "antibody"}
+	testResults  = []string{"positive", "negative", "pending"}
+	officerRoles = []string{"cadre", "medical"}
+)
+
+func req(name string) column { return column{name, true} }
+func opt(name string) column { return column{name, false} }
+
+func nano(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }
+
+// tables lists the sixteen files in dependency order: every reference points to a file
+// earlier in the list (or, for an area's parent, to the same file).
+var tables = []*table{
+	{
+		file: "areas.csv", cols: []column{req("code"), req("name"), req("level"), opt("parent_code")},
+		provides: graph.KeyArea,
+		parse: func(r *row) any {
+			a := graph.Area{Code: r.text("code"), Name: r.text("name")}
+			a.Level = r.enum("level", graph.AreaLevels, "")
+			a.ParentCode = r.ref("parent_code", graph.KeyArea)
+			if a.ParentCode != "" && a.ParentCode == a.Code {
+				r.fail(r.t.index("parent_code"), "an area cannot be its own parent")
+			}
+			return a
+		},
+		key: func(v any) string { return v.(graph.Area).Code },
+		id:  func(v any) string { return v.(graph.Area).Code },
+	},
+	{
+		file: "risk_designations.csv", cols: []column{req("area_code"), req("level"), req("since")},
+		parse: func(r *row) any {
+			d := graph.RiskDesignation{AreaCode: r.ref("area_code", graph.KeyArea)}
+			d.Level = r.enum("level", riskLevels, "")
+			d.Since = r.time("since", true)
+			return d
+		},
+		key: func(v any) string { d := v.(graph.RiskDesignation); return d.AreaCode + "\x00" + nano(d.Since) },
+	},
+	{
+		file: "households.csv", cols: []column{req("id"), opt("address"), req("area_code")},
+		provides: graph.KeyHousehold,
+		parse: func(r *row) any {
+			return graph.Household{ID: r.text("id"), Address: r.text("address"), AreaCode: r.ref("area_code", graph.KeyArea)}
+		},
+		key: func(v any) string { return v.(graph.Household).ID },
+		id:  func(v any) string { return v.(graph.Household).ID },
+	},
+	{
+		file: "people.csv", cols: []column{req("id"), req("name"), opt("id_number"), opt("phone"), opt("sex"), opt("birth_date"), opt("household_id")},
+		provides: graph.KeyPerson,
+		parse: func(r *row) any {
+			p := graph.Person{ID: r.text("id"), Name: r.text("name"), Phone: r.text("phone"), Sex: r.text("sex")}
+			var idBirth graph.Date
+			if s := r.text("id_number"); s != "" {
+				n, d, err := ParseIDNumber(s)
+				if err != nil {
+					r.fail(r.t.index("id_number"), err.Error())
+				}
+				p.IDNumber, idBirth = n, d
+			}
+			p.BirthDate = r.date("birth_date")
+			if p.BirthDate != nil && p.IDNumber != "" && *p.BirthDate != idBirth {
+				r.fail(r.t.index("birth_date"), fmt.Sprintf("birth_date %s does not match the ID number's %s", p.BirthDate, idBirth))
+			}
+			p.HouseholdID = r.ref("household_id", graph.KeyHousehold)
+			return p
+		},
+		key: func(v any) string { return v.(graph.Person).ID },
+		id:  func(v any) string { return v.(graph.Person).ID },
+	},
+	{
+		file: "cases.csv", cols: []column{req("person_id"), req("status"), opt("onset_date"), opt("confirmed_at"), opt("isolated_at")},
+		parse: func(r *row) any {
+			c := graph.Case{PersonID: r.ref("person_id", graph.KeyPerson)}
+			c.Status = r.enum("status", caseStatuses, "")
+			c.OnsetDate = r.date("onset_date")
+			c.ConfirmedAt = r.optTime("confirmed_at")
+			c.IsolatedAt = r.optTime("isolated_at")
+			return c
+		},
+		key: func(v any) string { return v.(graph.Case).PersonID },
+	},
+	{
+		file: "trips.csv", cols: []column{req("id"), req("person_id"), req("mode"), opt("number"), opt("seat"), opt("from_area"), opt("to_area"), req("depart_at"), req("arrive_at")},
+		parse: func(r *row) any {
+			t := graph.Trip{ID: r.text("id"), PersonID: r.ref("person_id", graph.KeyPerson)}
+			t.Mode = r.enum("mode", tripModes, "")
+			t.Number, t.Seat = r.text("number"), r.text("seat")
+			t.FromArea = r.ref("from_area", graph.KeyArea)
+			t.ToArea = r.ref("to_area", graph.KeyArea)
+			t.DepartAt = r.time("depart_at", false)
+			t.ArriveAt = r.time("arrive_at", false)
+			r.notBefore("arrive_at", t.ArriveAt, t.DepartAt, "depart_at")
+			return t
+		},
+		key: func(v any) string { return v.(graph.Trip).ID },
+	},
+	{
+		file: "events.csv", cols: []column{req("id"), req("kind"), opt("place"), opt("area_code"), req("start"), req("end"), opt("indoor")},
+		provides: graph.KeyEvent,
+		parse: func(r *row) any {
+			e := graph.Event{ID: r.text("id"), Kind: r.text("kind"), Place: r.text("place")}
+			e.AreaCode = r.ref("area_code", graph.KeyArea)
+			e.Start = r.time("start", false)
+			e.End = r.time("end", false)
+			r.notBefore("end", e.End, e.Start, "start")
+			e.Indoor = r.boolean("indoor", true)
+			return e
+		},
+		key: func(v any) string { return v.(graph.Event).ID },
+		id:  func(v any) string { return v.(graph.Event).ID },
+	},
+	{
+		file: "attendance.csv", cols: []column{req("person_id"), req("event_id"), req("from"), req("to"), opt("proximity")},
+		parse: func(r *row) any {
+			a := graph.Attendance{PersonID: r.ref("person_id", graph.KeyPerson), EventID: r.ref("event_id", graph.KeyEvent)}
+			a.From = r.time("from", false)
+			a.To = r.time("to", false)
+			r.notBefore("to", a.To, a.From, "from")
+			a.Proximity = r.enum("proximity", proximities, "venue")
+			return a
+		},
+		key: func(v any) string {
+			a := v.(graph.Attendance)
+			return a.PersonID + "\x00" + a.EventID + "\x00" + nano(a.From)
+		},
+	},
+	{
+		file: "contacts.csv", cols: []column{req("person_a"), req("person_b"), req("at"), opt("duration_min"), opt("setting"), opt("protected")},
+		parse: func(r *row) any {
+			c := graph.Contact{PersonA: r.ref("person_a", graph.KeyPerson), PersonB: r.ref("person_b", graph.KeyPerson)}
+			if c.PersonA != "" && c.PersonA == c.PersonB {
+				r.fail(r.t.index("person_b"), "a contact of a person with themselves")
+			}
+			c.At = r.time("at", false)
+			c.DurationMin = r.decimal("duration_min", 0, posInf)
+			c.Setting = r.enum("setting", settings, "")
+			c.Protected = r.boolean("protected", false)
+			return c
+		},
+		key: func(v any) string {
+			c := v.(graph.Contact)
+			a, b := c.PersonA, c.PersonB
+			if b < a {
+				a, b = b, a
+			}
+			return a + "\x00" + b + "\x00" + nano(c.At)
+		},
+	},
+	{
+		file: "tests.csv", cols: []column{req("id"), req("person_id"), req("kind"), req("sampled_at"), req("result")},
+		parse: func(r *row) any {
+			t := graph.Test{ID: r.text("id"), PersonID: r.ref("person_id", graph.KeyPerson)}
+			t.Kind = r.enum("kind", testKinds, "")
+			t.SampledAt = r.time("sampled_at", false)
+			t.Result = r.enum("result", testResults, "")
+			return t
+		},
+		key: func(v any) string { return v.(graph.Test).ID },
+	},
+	{
+		file: "checkpoints.csv", cols: []column{req("id"), req("name"), req("area_code")},
+		provides: graph.KeyCheckpoint,
+		parse: func(r *row) any {
+			return graph.Checkpoint{ID: r.text("id"), Name: r.text("name"), AreaCode: r.ref("area_code", graph.KeyArea)}
+		},
+		key: func(v any) string { return v.(graph.Checkpoint).ID },
+		id:  func(v any) string { return v.(graph.Checkpoint).ID },
+	},
+	{
+		file: "passages.csv", cols: []column{req("checkpoint_id"), req("at"), opt("person_id"), opt("plate"), opt("temperature"), opt("turned_back")},
+		parse: func(r *row) any {
+			p := graph.Passage{CheckpointID: r.ref("checkpoint_id", graph.KeyCheckpoint)}
+			p.At = r.time("at", false)
+			p.PersonID = r.ref("person_id", graph.KeyPerson)
+			p.Plate = r.text("plate")
+			if p.PersonID == "" && p.Plate == "" {
+				r.fail(r.t.index("plate"), "required: a passage names a person_id or a plate")
+			}
+			p.Temperature = r.decimal("temperature", 30, 45)
+			p.TurnedBack = r.boolean("turned_back", false)
+			return p
+		},
+		key: func(v any) string {
+			p := v.(graph.Passage)
+			who := "p:" + p.PersonID
+			if p.PersonID == "" {
+				who = "v:" + p.Plate
+			}
+			return p.CheckpointID + "\x00" + nano(p.At) + "\x00" + who
+		},
+	},
+	{
+		file: "facilities.csv", cols: []column{req("id"), req("name"), req("area_code"), req("capacity")},
+		parse: func(r *row) any {
+			f := graph.Facility{ID: r.text("id"), Name: r.text("name"), AreaCode: r.ref("area_code", graph.KeyArea)}
+			if s := r.text("capacity"); s != "" {
+				n, err := ParseCount(s)
+				if err != nil {
+					r.fail(r.t.index("capacity"), err.Error())
+				}
+				f.Capacity = n
+			}
+			return f
+		},
+		key: func(v any) string { return v.(graph.Facility).ID },
+	},
+	{
+		file: "officers.csv", cols: []column{req("id"), req("name"), req("role"), req("area_code"), opt("phone")},
+		provides: graph.KeyOfficer,
+		parse: func(r *row) any {
+			o := graph.Officer{ID: r.text("id"), Name: r.text("name")}
+			o.Role = r.enum("role", officerRoles, "")
+			o.AreaCode = r.ref("area_code", graph.KeyArea)
+			o.Phone = r.text("phone")
+			return o
+		},
+		key: func(v any) string { return v.(graph.Officer).ID },
+		id:  func(v any) string { return v.(graph.Officer).ID },
+	},
+	{
+		file: "responsibilities.csv", cols: []column{req("officer_id"), req("person_id")},
+		parse: func(r *row) any {
+			return graph.Responsibility{OfficerID: r.ref("officer_id", graph.KeyOfficer), PersonID: r.ref("person_id", graph.KeyPerson)}
+		},
+		key: func(v any) string { x := v.(graph.Responsibility); return x.OfficerID + "\x00" + x.PersonID },
+	},
+	{
+		file: "health_reports.csv", cols: []column{req("person_id"), req("date"), opt("temperature"), opt("symptoms")},
+		parse: func(r *row) any {
+			h := graph.HealthReport{PersonID: r.ref("person_id", graph.KeyPerson)}
+			if d := r.date("date"); d != nil {
+				h.Date = *d
+			}
+			h.Temperature = r.decimal("temperature", 30, 45)
+			h.Symptoms = r.text("symptoms")
+			return h
+		},
+		key: func(v any) string { x := v.(graph.HealthReport); return x.PersonID + "\x00" + x.Date.String() },
+	},
+}
+
+var tableByFile = map[string]*table{}
+
+func init() {
+	for _, t := range tables {
+		t.colIndex = make(map[string]int, len(t.cols))
+		for i, c := range t.cols {
+			t.colIndex[c.name] = i
+		}
+		tableByFile[t.file] = t
+	}
+}
+
+// header maps a file's header onto the table's columns. It refuses the file (the error
+// names the column) for an unknown, duplicated or missing required column. The result
+// gives, for each table column, its position in the file's rows (-1 when absent).
+func (t *table) header(names []string) ([]int, *Reject) {
+	pos := make([]int, len(t.cols))
+	for i := range pos {
+		pos[i] = -1
+	}
+	for j, raw := range names {
+		name := strings.TrimSpace(raw)
+		if j == 0 {
+			name = strings.TrimPrefix(name, "\ufeff") // a spreadsheet's byte-order mark
+		}
+		i, ok := t.colIndex[name]
+		switch {
+		case name == "":
+			return nil, &Reject{File: t.file, Line: 1, Column: fmt.Sprintf("column %d", j+1), Reason: "empty column name"}
+		case !ok:
+			return nil, &Reject{File: t.file, Line: 1, Column: name, Reason: "unknown column"}
+		case pos[i] >= 0:
+			return nil, &Reject{File: t.file, Line: 1, Column: name, Reason: "duplicated column"}
+		}
+		pos[i] = j
+	}
+	for i, c := range t.cols {
+		if c.required && pos[i] < 0 {
+			return nil, &Reject{File: t.file, Line: 1, Column: c.name, Reason: "missing required column"}
+		}
+	}
+	return pos, nil
+}
+
+// parseRow turns one record into a row: cell checks (UTF-8, required values), then the
+// table's parser. References are checked later, against the bundle and the database.
+func (t *table) parseRow(pos []int, width int, rec []string, line int, loc *time.Location) *row {
+	r := &row{t: t, line: line, raw: rec, loc: loc, failCol: -1, vals: make([]string, len(t.cols))}
+	if len(rec) != width {
+		r.failCol, r.reason = 0, fmt.Sprintf("wrong column count: %d values, the header has %d", len(rec), width)
+		r.wrongCount = true
+		return r
+	}
+	for i, p := range pos {
+		if p < 0 {
+			continue
+		}
+		v := strings.TrimSpace(rec[p])
+		if !utf8.ValidString(v) {
+			r.fail(i, "not valid UTF-8")
+			v = ""
+		}
+		r.vals[i] = v
+		if v == "" && t.cols[i].required {
+			r.fail(i, "required value missing")
+		}
+	}
+	r.value = t.parse(r)
+	return r
+}
+
+var posInf = math.Inf(1)
