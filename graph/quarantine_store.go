@@ -53,6 +53,13 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 	if asOf.IsZero() {
 		return nil, InvalidArg(op, "asOf", "is required")
 	}
+	// Times go to Neo4j in the service's zone: a parsed "+08:00" offset has no zone
+	// name, which the driver cannot send.
+	loc := s.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	asOf = asOf.In(loc)
 	var dry *QuarantineRun
 	run, err := Write(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*QuarantineRun, error) {
 		lock, err := lockQuarantines(ctx, tx)
@@ -71,6 +78,7 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 		}
 		snap.NextSeq = lock.nextSeq
 		pl := planRun(snap, s.Policy)
+		pl.inZone(loc)
 		refs, err := s.referrals(ctx, tx, tr, asOf)
 		if err != nil {
 			return nil, fmt.Errorf("%s: referrals: %w", op, err)
@@ -95,6 +103,27 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 		return dry, nil
 	}
 	return run, err
+}
+
+// inZone moves every time of the plan into loc (see runQuarantines).
+func (pl *plan) inZone(loc *time.Location) {
+	for _, a := range pl.all {
+		q := a.Q
+		q.Start, q.End = q.Start.In(loc), q.End.In(loc)
+		if q.PlacedAt != nil {
+			q.PlacedAt = tp(q.PlacedAt.In(loc))
+		}
+	}
+	for i := range pl.history {
+		h := &pl.history[i]
+		h.At = h.At.In(loc)
+		if h.From != nil {
+			h.From = tp(h.From.In(loc))
+		}
+		if h.To != nil {
+			h.To = tp(h.To.In(loc))
+		}
+	}
 }
 
 type lockState struct{ nextSeq, runs int }
