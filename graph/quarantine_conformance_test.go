@@ -18,7 +18,7 @@ import (
 // The conformance vectors (testdata/conformance, SPEC §3–6) replayed through the
 // quarantine engine.
 
-type vecQuarantine struct {
+type qvQuarantine struct {
 	ID         string   `json:"id"`
 	Person     string   `json:"person"`
 	Kind       string   `json:"kind"`
@@ -36,20 +36,20 @@ type vecQuarantine struct {
 	Rules      []string `json:"rules"`
 }
 
-type vecRun struct {
+type qvRun struct {
 	AsOf            string          `json:"asOf"`
-	Created         []vecQuarantine `json:"created"`
-	Extended        []vecQuarantine `json:"extended"`
-	Superseded      []vecQuarantine `json:"superseded"`
-	Completed       []vecQuarantine `json:"completed"`
-	Escalated       []vecQuarantine `json:"escalated"`
-	Placed          []vecQuarantine `json:"placed"`
-	Pending         []vecQuarantine `json:"pending"`
-	Referrals       []vecQuarantine `json:"referrals"`
-	MissingOfficers []vecQuarantine `json:"missingOfficers"`
+	Created         []qvQuarantine `json:"created"`
+	Extended        []qvQuarantine `json:"extended"`
+	Superseded      []qvQuarantine `json:"superseded"`
+	Completed       []qvQuarantine `json:"completed"`
+	Escalated       []qvQuarantine `json:"escalated"`
+	Placed          []qvQuarantine `json:"placed"`
+	Pending         []qvQuarantine `json:"pending"`
+	Referrals       []qvQuarantine `json:"referrals"`
+	MissingOfficers []qvQuarantine `json:"missingOfficers"`
 }
 
-type vecChain struct {
+type qvChain struct {
 	Error    string `json:"error"`
 	Traced   *bool  `json:"traced"`
 	Contacts []struct {
@@ -60,7 +60,7 @@ type vecChain struct {
 	} `json:"contacts"`
 }
 
-type vecReason struct {
+type qvReason struct {
 	Rule  string `json:"rule"`
 	Since string `json:"since"`
 	Area  string `json:"area"`
@@ -68,29 +68,29 @@ type vecReason struct {
 	Case  string `json:"case"`
 }
 
-type vector struct {
+type qVector struct {
 	Before struct {
 		AsOf   string              `json:"asOf"`
-		Chains map[string]vecChain `json:"chains"`
+		Chains map[string]qvChain `json:"chains"`
 		Risk   map[string]struct {
 			Tier    string      `json:"tier"`
-			Reasons []vecReason `json:"reasons"`
+			Reasons []qvReason `json:"reasons"`
 		} `json:"risk"`
 	} `json:"before"`
 	Quarantine struct {
-		Runs     []vecRun                   `json:"runs"`
-		State    []vecQuarantine            `json:"state"`
-		TestsDue map[string][]vecQuarantine `json:"testsDue"`
+		Runs     []qvRun                   `json:"runs"`
+		State    []qvQuarantine            `json:"state"`
+		TestsDue map[string][]qvQuarantine `json:"testsDue"`
 	} `json:"quarantine"`
 }
 
-func readVector(t *testing.T, dir string) *vector {
+func readQVector(t *testing.T, dir string) *qVector {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "expected.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v vector
+	var v qVector
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
@@ -106,14 +106,14 @@ func mustTime(t *testing.T, s string) time.Time {
 	return tt
 }
 
-// recordedTracer answers with the tracing results recorded in a vector's `before`
+// recordedTracer answers with the tracing results recorded in a qVector's `before`
 // section, as of before.asOf, so the quarantine engine can be replayed at that moment
 // independently of the tracing engine. The contact roles come from the recorded risk
 // reasons (CLOSE_CONTACT, SECONDARY_CONTACT, GENERAL_CONTACT, each with its case and
 // lastExposureAt), because those are taken from chains of depth 2 as the engine's are
 // (the recorded chains go to depth 3, where a general contact can show as CLOSE at
 // degree 3); the arrivals from the arrival reasons.
-func recordedTracer(t *testing.T, v *vector) *fixedTracer {
+func recordedTracer(t *testing.T, v *qVector) *fixedTracer {
 	tr := &fixedTracer{chains: map[string]*graph.Chain{}, risks: map[string]*graph.Risk{}}
 	for id, ch := range v.Before.Chains {
 		if ch.Error != "" || (ch.Traced != nil && !*ch.Traced) {
@@ -168,7 +168,7 @@ func rowOf(q *graph.Quarantine) string {
 		q.Start.UTC().Format(time.RFC3339), q.End.UTC().Format(time.RFC3339), placed, q.FacilityID, strings.Join(offs, ",")}, " ")
 }
 
-func vecRowOf(t *testing.T, q vecQuarantine) string {
+func vecRowOf(t *testing.T, q qvQuarantine) string {
 	placed := "-"
 	if q.PlacedAt != nil {
 		placed = mustTime(t, *q.PlacedAt).UTC().Format(time.RFC3339)
@@ -192,12 +192,12 @@ func compareSets(t *testing.T, what string, got, want []string) {
 	}
 }
 
-func compareRun(t *testing.T, label string, got *graph.QuarantineRun, want vecRun) {
+func compareRun(t *testing.T, label string, got *graph.QuarantineRun, want qvRun) {
 	t.Helper()
 	lists := []struct {
 		name string
 		got  []*graph.Quarantine
-		want []vecQuarantine
+		want []qvQuarantine
 	}{{"created", got.Created, want.Created}, {"extended", got.Extended, want.Extended},
 		{"superseded", got.Superseded, want.Superseded}, {"completed", got.Completed, want.Completed},
 		{"escalated", got.Escalated, want.Escalated}, {"placed", got.Placed, want.Placed},
@@ -232,7 +232,7 @@ func compareRun(t *testing.T, label string, got *graph.QuarantineRun, want vecRu
 	compareSets(t, label+" missing officers", g, w)
 }
 
-func loadBundle(t *testing.T, db *graph.DB, dir string) {
+func loadQBundle(t *testing.T, db *graph.DB, dir string) {
 	t.Helper()
 	rep, err := loader.Load(context.Background(), db, filepath.Join(dir, "bundle"), loader.Options{Loc: sh})
 	if err != nil {
@@ -244,9 +244,9 @@ func loadBundle(t *testing.T, db *graph.DB, dir string) {
 	}
 }
 
-// TestConformanceFirstRunFromRecordedChains replays each vector's first run (at
+// TestConformanceFirstRunFromRecordedChains replays each qVector's first run (at
 // before.asOf, with no assignments yet) with the chains, arrivals and risk reasons the
-// vector records, and compares every list.
+// qVector records, and compares every list.
 func TestConformanceFirstRunFromRecordedChains(t *testing.T) {
 	dirs, _ := filepath.Glob("../testdata/conformance/case*")
 	if len(dirs) == 0 {
@@ -258,12 +258,12 @@ func TestConformanceFirstRunFromRecordedChains(t *testing.T) {
 			if err := svc.DB.DeleteAllData(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			v := readVector(t, dir)
+			v := readQVector(t, dir)
 			first := v.Quarantine.Runs[0]
 			if first.AsOf != v.Before.AsOf {
 				t.Fatalf("first run at %s, chains recorded at %s", first.AsOf, v.Before.AsOf)
 			}
-			loadBundle(t, svc.DB, dir)
+			loadQBundle(t, svc.DB, dir)
 			run, err := graph.RunQuarantinesWith(svc, context.Background(), recordedTracer(t, v), mustTime(t, first.AsOf), false)
 			if err != nil {
 				t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 // Tests of SPEC §6 steps 1–5 as pure functions over a snapshot. Each test names the
 // sentence of the spec it checks.
 
-var shanghai = func() *time.Location {
+var qZone = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		panic(err)
@@ -18,43 +18,43 @@ var shanghai = func() *time.Location {
 	return loc
 }()
 
-// at is a local time on a day of January 2020 ("26 12:00").
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", "2020-01-"+s, shanghai)
+// qAt is a local time on a day of January 2020 ("26 12:00").
+func qAt(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", "2020-01-"+s, qZone)
 	if err != nil {
 		panic(err)
 	}
 	return t
 }
 
-var asOf = at("26 12:00")
+var qAsOf = qAt("26 12:00")
 
-func chain(source string, contacts ...ChainContact) *Chain {
+func qChain(source string, contacts ...ChainContact) *Chain {
 	return &Chain{SourceID: source, Contacts: contacts}
 }
 
-func contact(id string, degree int, class string, last time.Time) ChainContact {
+func qContact(id string, degree int, class string, last time.Time) ChainContact {
 	return ChainContact{PersonID: id, Degree: degree, Class: class, LastExposureAt: last}
 }
 
 func TestNeedsTakeTheStrongestKindAndItsLatestEnd(t *testing.T) {
 	p := DefaultPolicy()
 	chains := []*Chain{
-		chain("C1", contact("P1", 1, ClassClose, at("20 10:00")), contact("P2", 2, ClassClose, at("25 10:00")), contact("P3", 1, ClassGeneral, at("24 09:00"))),
-		chain("C2", contact("P1", 2, ClassClose, at("26 11:00")), contact("P1", 1, ClassClose, at("22 10:00")), contact("P3", 2, ClassClose, at("24 10:00"))),
+		qChain("C1", qContact("P1", 1, ClassClose, qAt("20 10:00")), qContact("P2", 2, ClassClose, qAt("25 10:00")), qContact("P3", 1, ClassGeneral, qAt("24 09:00"))),
+		qChain("C2", qContact("P1", 2, ClassClose, qAt("26 11:00")), qContact("P1", 1, ClassClose, qAt("22 10:00")), qContact("P3", 2, ClassClose, qAt("24 10:00"))),
 	}
-	needs := ComputeNeeds(p, asOf, chains, nil)
+	needs := ComputeNeeds(p, qAsOf, chains, nil)
 	want := map[string]struct {
 		kind    string
 		end     time.Time
 		reasons string
 	}{
 		// close contact of two cases: centralized, the later of the two ends; the
-		// secondary-contact reason (weaker kind) is not listed
-		"P1": {KindCentralized, at("22 10:00").Add(14 * Day), "close contact of C1; close contact of C2"},
-		"P2": {KindHome, at("25 10:00").Add(7 * Day), "secondary contact of C1"},
+		// secondary-qContact reason (weaker kind) is not listed
+		"P1": {KindCentralized, qAt("22 10:00").Add(14 * Day), "close contact of C1; close contact of C2"},
+		"P2": {KindHome, qAt("25 10:00").Add(7 * Day), "secondary contact of C1"},
 		// home (secondary) beats health monitoring (general) even with an earlier end
-		"P3": {KindHome, at("24 10:00").Add(7 * Day), "secondary contact of C2"},
+		"P3": {KindHome, qAt("24 10:00").Add(7 * Day), "secondary contact of C2"},
 	}
 	if len(needs) != len(want) {
 		t.Fatalf("needs = %v", needs)
@@ -69,18 +69,18 @@ func TestNeedsTakeTheStrongestKindAndItsLatestEnd(t *testing.T) {
 
 func TestNeedsWhoseEndIsNotAfterAsOfAreDroppedFirst(t *testing.T) {
 	p := DefaultPolicy()
-	chains := []*Chain{chain("C1",
-		// close contact ending exactly at asOf: dropped, so the weaker general need
+	chains := []*Chain{qChain("C1",
+		// close qContact ending exactly qAt qAsOf: dropped, so the weaker general qNeed
 		// (from another case) is the one that remains
-		contact("P1", 1, ClassClose, asOf.Add(-14*Day)),
+		qContact("P1", 1, ClassClose, qAsOf.Add(-14*Day)),
 		// one minute later it still counts
-		contact("P2", 1, ClassClose, asOf.Add(-14*Day+time.Minute)),
-	), chain("C2", contact("P1", 1, ClassGeneral, at("25 00:00")))}
-	needs := ComputeNeeds(p, asOf, chains, nil)
-	if n := needs["P1"]; n == nil || n.Kind != KindHealthMonitoring || !n.End.Equal(at("25 00:00").Add(14*Day)) {
+		qContact("P2", 1, ClassClose, qAsOf.Add(-14*Day+time.Minute)),
+	), qChain("C2", qContact("P1", 1, ClassGeneral, qAt("25 00:00")))}
+	needs := ComputeNeeds(p, qAsOf, chains, nil)
+	if n := needs["P1"]; n == nil || n.Kind != KindHealthMonitoring || !n.End.Equal(qAt("25 00:00").Add(14*Day)) {
 		t.Errorf("P1 need = %+v, want health_monitoring from the general contact", n)
 	}
-	if n := needs["P2"]; n == nil || n.Kind != KindCentralized || !n.End.Equal(asOf.Add(time.Minute)) {
+	if n := needs["P2"]; n == nil || n.Kind != KindCentralized || !n.End.Equal(qAsOf.Add(time.Minute)) {
 		t.Errorf("P2 need = %+v", n)
 	}
 }
@@ -88,26 +88,26 @@ func TestNeedsWhoseEndIsNotAfterAsOfAreDroppedFirst(t *testing.T) {
 func TestNeedsFromArrivals(t *testing.T) {
 	p := DefaultPolicy()
 	arr := []Arrival{
-		{PersonID: "A1", TripID: "T1", FromArea: "420900", Level: "high", ArriveAt: at("20 08:00")},
-		{PersonID: "A2", TripID: "T2", FromArea: "420000", Level: "medium", ArriveAt: at("21 08:00")},
-		{PersonID: "A3", TripID: "T3", FromArea: "420000", Level: "low", ArriveAt: at("21 08:00")},
+		{PersonID: "A1", TripID: "T1", FromArea: "420900", Level: "high", ArriveAt: qAt("20 08:00")},
+		{PersonID: "A2", TripID: "T2", FromArea: "420000", Level: "medium", ArriveAt: qAt("21 08:00")},
+		{PersonID: "A3", TripID: "T3", FromArea: "420000", Level: "low", ArriveAt: qAt("21 08:00")},
 	}
-	needs := ComputeNeeds(p, asOf, nil, arr)
-	if n := needs["A1"]; n == nil || n.Kind != KindCentralized || !n.End.Equal(at("20 08:00").Add(14*Day)) || n.Reasons[0] != "arrival from high-risk area 420900 (T1)" {
+	needs := ComputeNeeds(p, qAsOf, nil, arr)
+	if n := needs["A1"]; n == nil || n.Kind != KindCentralized || !n.End.Equal(qAt("20 08:00").Add(14*Day)) || n.Reasons[0] != "arrival from high-risk area 420900 (T1)" {
 		t.Errorf("A1 = %+v", n)
 	}
-	if n := needs["A2"]; n == nil || n.Kind != KindHealthMonitoring || !n.End.Equal(at("21 08:00").Add(14*Day)) {
+	if n := needs["A2"]; n == nil || n.Kind != KindHealthMonitoring || !n.End.Equal(qAt("21 08:00").Add(14*Day)) {
 		t.Errorf("A2 = %+v", n)
 	}
 	if needs["A3"] != nil {
-		t.Errorf("a low-level arrival gives no need: %+v", needs["A3"])
+		t.Errorf("a low-level arrival gives no qNeed: %+v", needs["A3"])
 	}
 }
 
 func TestNeedsWithoutSecondaryContactsInTheProtocol(t *testing.T) {
 	p := DefaultPolicy()
 	p.Quarantine.SecondaryContact = nil
-	needs := ComputeNeeds(p, asOf, []*Chain{chain("C1", contact("P2", 2, ClassClose, at("25 10:00")))}, nil)
+	needs := ComputeNeeds(p, qAsOf, []*Chain{qChain("C1", qContact("P2", 2, ClassClose, qAt("25 10:00")))}, nil)
 	if len(needs) != 0 {
 		t.Fatalf("needs = %+v, want none", needs)
 	}
@@ -115,7 +115,7 @@ func TestNeedsWithoutSecondaryContactsInTheProtocol(t *testing.T) {
 
 // --- plan helpers
 
-func open(id, person, kind, status string, start, end time.Time) *assignment {
+func qOpen(id, person, kind, status string, start, end time.Time) *assignment {
 	seq := 0
 	for _, c := range strings.TrimPrefix(id, "Q") {
 		seq = seq*10 + int(c-'0')
@@ -123,13 +123,13 @@ func open(id, person, kind, status string, start, end time.Time) *assignment {
 	return &assignment{Q: &Quarantine{ID: id, PersonID: person, Kind: kind, Status: status, Start: start, End: end}, Seq: seq}
 }
 
-func need(person, kind string, end time.Time, reason string) *Need {
+func qNeed(person, kind string, end time.Time, reason string) *Need {
 	return &Need{PersonID: person, Kind: kind, End: end, Reasons: []string{reason}}
 }
 
-func baseSnapshot() *snapshot {
+func qSnapshot() *snapshot {
 	return &snapshot{
-		AsOf:          asOf,
+		AsOf:          qAsOf,
 		AreaParent:    map[string]string{"county": "", "townA": "county", "vilA1": "townA", "vilA2": "townA", "townB": "county", "vilB1": "townB"},
 		HouseholdArea: map[string]string{},
 		CaseStatus:    map[string]string{},
@@ -138,7 +138,7 @@ func baseSnapshot() *snapshot {
 	}
 }
 
-func ids(l []*Quarantine) string {
+func qIDs(l []*Quarantine) string {
 	var s []string
 	for _, q := range l {
 		s = append(s, q.ID+":"+q.PersonID)
@@ -147,27 +147,27 @@ func ids(l []*Quarantine) string {
 }
 
 func TestCloseCompletesBeforeItEscalates(t *testing.T) {
-	s := baseSnapshot()
+	s := qSnapshot()
 	s.Open = []*assignment{
-		open("Q0001", "P1", KindHome, QStatusActive, at("19 12:00"), asOf),                  // end = asOf: completed
-		open("Q0002", "P2", KindHome, QStatusActive, at("19 12:00"), asOf.Add(time.Minute)), // became a case: escalated
-		open("Q0003", "P3", KindCentralized, QStatusPending, at("19 12:00"), at("25 00:00")),
-		open("Q0004", "P4", KindHome, QStatusActive, at("19 12:00"), at("30 00:00")), // recovered: left alone
-		open("Q0005", "P5", KindHealthMonitoring, QStatusActive, at("19 12:00"), at("30 00:00")),
+		qOpen("Q0001", "P1", KindHome, QStatusActive, qAt("19 12:00"), qAsOf),                  // end = qAsOf: completed
+		qOpen("Q0002", "P2", KindHome, QStatusActive, qAt("19 12:00"), qAsOf.Add(time.Minute)), // became a case: escalated
+		qOpen("Q0003", "P3", KindCentralized, QStatusPending, qAt("19 12:00"), qAt("25 00:00")),
+		qOpen("Q0004", "P4", KindHome, QStatusActive, qAt("19 12:00"), qAt("30 00:00")), // recovered: left alone
+		qOpen("Q0005", "P5", KindHealthMonitoring, QStatusActive, qAt("19 12:00"), qAt("30 00:00")),
 	}
 	s.CaseStatus = map[string]string{"P1": StatusConfirmed, "P2": StatusConfirmed, "P4": StatusRecovered, "P5": StatusDeceased}
 	pl := planRun(s, DefaultPolicy())
 	r := pl.run
-	if got := ids(r.Completed); got != "Q0001:P1 Q0003:P3" {
+	if got := qIDs(r.Completed); got != "Q0001:P1 Q0003:P3" {
 		t.Errorf("completed = %s", got)
 	}
-	if got := ids(r.Escalated); got != "Q0002:P2 Q0005:P5" {
+	if got := qIDs(r.Escalated); got != "Q0002:P2 Q0005:P5" {
 		t.Errorf("escalated = %s", got)
 	}
-	if !r.Escalated[0].End.Equal(asOf) || r.Escalated[0].Status != QStatusEscalated {
-		t.Errorf("escalated end = %v status %s, want asOf", r.Escalated[0].End, r.Escalated[0].Status)
+	if !r.Escalated[0].End.Equal(qAsOf) || r.Escalated[0].Status != QStatusEscalated {
+		t.Errorf("escalated end = %v status %s, want qAsOf", r.Escalated[0].End, r.Escalated[0].Status)
 	}
-	if !r.Completed[0].End.Equal(asOf) || r.Completed[1].PlacedAt != nil {
+	if !r.Completed[0].End.Equal(qAsOf) || r.Completed[1].PlacedAt != nil {
 		t.Errorf("completed keep their end and an unplaced one stays unplaced: %+v", r.Completed)
 	}
 	if s.Open[3].Q.Status != QStatusActive {
@@ -176,56 +176,56 @@ func TestCloseCompletesBeforeItEscalates(t *testing.T) {
 }
 
 func TestActiveAndDeceasedCasesGetNoNewAssignment(t *testing.T) {
-	s := baseSnapshot()
+	s := qSnapshot()
 	for i, st := range []string{StatusSuspected, StatusConfirmed, StatusAsymptomatic, StatusDeceased, StatusRecovered, ""} {
 		p := string(rune('A' + i))
-		s.Needs[p] = need(p, KindHome, at("30 00:00"), "secondary contact of C")
+		s.Needs[p] = qNeed(p, KindHome, qAt("30 00:00"), "secondary contact of C")
 		if st != "" {
 			s.CaseStatus[p] = st
 		}
 	}
 	r := planRun(s, DefaultPolicy()).run
-	if got := ids(r.Created); got != "Q0100:E Q0101:F" {
+	if got := qIDs(r.Created); got != "Q0100:E Q0101:F" {
 		t.Fatalf("created = %s, want only the recovered person and the non-case", got)
 	}
 }
 
 func TestApplySupersedesExtendsAndNeverShortens(t *testing.T) {
-	s := baseSnapshot()
+	s := qSnapshot()
 	s.Open = []*assignment{
-		open("Q0001", "P1", KindHealthMonitoring, QStatusActive, at("20 12:00"), at("30 00:00")), // stronger need
-		open("Q0002", "P2", KindHome, QStatusActive, at("20 12:00"), at("30 00:00")),             // same kind, later
-		open("Q0003", "P3", KindHome, QStatusActive, at("20 12:00"), at("30 00:00")),             // same kind, earlier
-		open("Q0004", "P4", KindCentralized, QStatusActive, at("20 12:00"), at("30 00:00")),      // weaker need
-		open("Q0005", "P5", KindHome, QStatusActive, at("20 12:00"), at("30 00:00")),             // same kind, same end
+		qOpen("Q0001", "P1", KindHealthMonitoring, QStatusActive, qAt("20 12:00"), qAt("30 00:00")), // stronger qNeed
+		qOpen("Q0002", "P2", KindHome, QStatusActive, qAt("20 12:00"), qAt("30 00:00")),             // same kind, later
+		qOpen("Q0003", "P3", KindHome, QStatusActive, qAt("20 12:00"), qAt("30 00:00")),             // same kind, earlier
+		qOpen("Q0004", "P4", KindCentralized, QStatusActive, qAt("20 12:00"), qAt("30 00:00")),      // weaker qNeed
+		qOpen("Q0005", "P5", KindHome, QStatusActive, qAt("20 12:00"), qAt("30 00:00")),             // same kind, same end
 	}
-	s.Open[3].Q.FacilityID, s.Open[3].Q.PlacedAt = "F1", tp(at("20 12:00"))
+	s.Open[3].Q.FacilityID, s.Open[3].Q.PlacedAt = "F1", tp(qAt("20 12:00"))
 	s.Facilities = []facilityState{{ID: "F1", AreaCode: "county", Capacity: 5}}
 	s.Needs = map[string]*Need{
-		"P1": need("P1", KindHome, at("28 00:00"), "secondary contact of C"),
-		"P2": need("P2", KindHome, at("31 00:00"), "secondary contact of C"),
-		"P3": need("P3", KindHome, at("29 00:00"), "secondary contact of C"),
-		"P4": need("P4", KindHome, at("31 00:00").Add(10*Day), "secondary contact of C"),
-		"P5": need("P5", KindHome, at("30 00:00"), "secondary contact of C"),
+		"P1": qNeed("P1", KindHome, qAt("28 00:00"), "secondary contact of C"),
+		"P2": qNeed("P2", KindHome, qAt("31 00:00"), "secondary contact of C"),
+		"P3": qNeed("P3", KindHome, qAt("29 00:00"), "secondary contact of C"),
+		"P4": qNeed("P4", KindHome, qAt("31 00:00").Add(10*Day), "secondary contact of C"),
+		"P5": qNeed("P5", KindHome, qAt("30 00:00"), "secondary contact of C"),
 	}
 	r := planRun(s, DefaultPolicy()).run
-	if got := ids(r.Superseded); got != "Q0001:P1" {
+	if got := qIDs(r.Superseded); got != "Q0001:P1" {
 		t.Errorf("superseded = %s", got)
 	}
-	if q := r.Superseded[0]; q.Status != QStatusSuperseded || !q.End.Equal(asOf) {
-		t.Errorf("superseded = %+v, want end = asOf", q)
+	if q := r.Superseded[0]; q.Status != QStatusSuperseded || !q.End.Equal(qAsOf) {
+		t.Errorf("superseded = %+v, want end = qAsOf", q)
 	}
-	if got := ids(r.Created); got != "Q0100:P1" {
+	if got := qIDs(r.Created); got != "Q0100:P1" {
 		t.Fatalf("created = %s", got)
 	}
-	if q := r.Created[0]; q.Kind != KindHome || !q.Start.Equal(asOf) || !q.End.Equal(at("28 00:00")) || q.Status != QStatusActive {
+	if q := r.Created[0]; q.Kind != KindHome || !q.Start.Equal(qAsOf) || !q.End.Equal(qAt("28 00:00")) || q.Status != QStatusActive {
 		t.Errorf("new = %+v", q)
 	}
-	if got := ids(r.Extended); got != "Q0002:P2" || !r.Extended[0].End.Equal(at("31 00:00")) {
+	if got := qIDs(r.Extended); got != "Q0002:P2" || !r.Extended[0].End.Equal(qAt("31 00:00")) {
 		t.Errorf("extended = %s", got)
 	}
-	if !s.Open[2].Q.End.Equal(at("30 00:00")) || !s.Open[3].Q.End.Equal(at("30 00:00")) || s.Open[3].Q.Status != QStatusActive {
-		t.Errorf("an earlier end never shortens, a weaker need leaves it: %+v %+v", s.Open[2].Q, s.Open[3].Q)
+	if !s.Open[2].Q.End.Equal(qAt("30 00:00")) || !s.Open[3].Q.End.Equal(qAt("30 00:00")) || s.Open[3].Q.Status != QStatusActive {
+		t.Errorf("an earlier end never shortens, a weaker qNeed leaves it: %+v %+v", s.Open[2].Q, s.Open[3].Q)
 	}
 	if len(r.Completed)+len(r.Escalated)+len(r.Placed) != 0 {
 		t.Errorf("unexpected changes: %+v", r)
@@ -233,27 +233,27 @@ func TestApplySupersedesExtendsAndNeverShortens(t *testing.T) {
 }
 
 func TestPlaceNeverAboveCapacityFirstComeFirstServed(t *testing.T) {
-	s := baseSnapshot()
+	s := qSnapshot()
 	s.Facilities = []facilityState{{ID: "F1", AreaCode: "county", Capacity: 2}}
 	s.Open = []*assignment{
 		// one place is taken by a placed assignment that completes now: it frees up
-		open("Q0001", "P9", KindCentralized, QStatusActive, at("12 12:00"), asOf),
-		open("Q0002", "P8", KindCentralized, QStatusActive, at("12 12:00"), at("30 00:00")),
+		qOpen("Q0001", "P9", KindCentralized, QStatusActive, qAt("12 12:00"), qAsOf),
+		qOpen("Q0002", "P8", KindCentralized, QStatusActive, qAt("12 12:00"), qAt("30 00:00")),
 		// old pending ones: by start, then person id (P7 waited longer than P1)
-		open("Q0003", "P1", KindCentralized, QStatusPending, at("25 12:00"), at("30 00:00")),
-		open("Q0004", "P7", KindCentralized, QStatusPending, at("24 12:00"), at("30 00:00")),
+		qOpen("Q0003", "P1", KindCentralized, QStatusPending, qAt("25 12:00"), qAt("30 00:00")),
+		qOpen("Q0004", "P7", KindCentralized, QStatusPending, qAt("24 12:00"), qAt("30 00:00")),
 	}
-	s.Open[0].Q.FacilityID, s.Open[0].Q.PlacedAt = "F1", tp(at("12 12:00"))
-	s.Open[1].Q.FacilityID, s.Open[1].Q.PlacedAt = "F1", tp(at("12 12:00"))
-	s.Needs = map[string]*Need{"P0": need("P0", KindCentralized, at("31 00:00"), "close contact of C")}
+	s.Open[0].Q.FacilityID, s.Open[0].Q.PlacedAt = "F1", tp(qAt("12 12:00"))
+	s.Open[1].Q.FacilityID, s.Open[1].Q.PlacedAt = "F1", tp(qAt("12 12:00"))
+	s.Needs = map[string]*Need{"P0": qNeed("P0", KindCentralized, qAt("31 00:00"), "close contact of C")}
 	r := planRun(s, DefaultPolicy()).run
-	if got := ids(r.Placed); got != "Q0004:P7" {
+	if got := qIDs(r.Placed); got != "Q0004:P7" {
 		t.Fatalf("placed = %s, want the one waiting longest", got)
 	}
-	if q := r.Placed[0]; q.Status != QStatusActive || q.PlacedAt == nil || !q.PlacedAt.Equal(asOf) || q.FacilityID != "F1" {
+	if q := r.Placed[0]; q.Status != QStatusActive || q.PlacedAt == nil || !q.PlacedAt.Equal(qAsOf) || q.FacilityID != "F1" {
 		t.Errorf("placed = %+v", q)
 	}
-	if got := ids(r.Pending); got != "Q0003:P1 Q0100:P0" {
+	if got := qIDs(r.Pending); got != "Q0003:P1 Q0100:P0" {
 		t.Errorf("pending = %s", got)
 	}
 	if q := r.Created[0]; q.Status != QStatusPending || q.FacilityID != "" || q.PlacedAt != nil {
@@ -277,12 +277,12 @@ func TestPlacePrefersTheDeepestCommonAncestorThenMostFreeThenSmallestID(t *testi
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := baseSnapshot()
+			s := qSnapshot()
 			s.Facilities = c.facilities
 			if c.home != "" {
 				s.HouseholdArea["P1"] = c.home
 			}
-			s.Needs["P1"] = need("P1", KindCentralized, at("31 00:00"), "close contact of C")
+			s.Needs["P1"] = qNeed("P1", KindCentralized, qAt("31 00:00"), "close contact of C")
 			r := planRun(s, DefaultPolicy()).run
 			if len(r.Created) != 1 || r.Created[0].FacilityID != c.want {
 				t.Fatalf("placed in %q, want %s", r.Created[0].FacilityID, c.want)
@@ -292,20 +292,20 @@ func TestPlacePrefersTheDeepestCommonAncestorThenMostFreeThenSmallestID(t *testi
 }
 
 func TestStaffOnePlusOneNearestAreaFewestAssignmentsThenSmallestID(t *testing.T) {
-	s := baseSnapshot()
+	s := qSnapshot()
 	s.Officers = []Officer{
 		{ID: "OC-town", Role: RoleCadre, AreaCode: "townA"},
 		{ID: "OM2", Role: RoleMedical, AreaCode: "vilA1"},
 		{ID: "OM1", Role: RoleMedical, AreaCode: "vilA1"},
 		{ID: "OM-county", Role: RoleMedical, AreaCode: "county"},
 	}
-	// OM1 already has one open assignment naming them
-	existing := open("Q0001", "PX", KindHome, QStatusActive, at("20 12:00"), at("30 00:00"))
+	// OM1 already has one qOpen assignment naming them
+	existing := qOpen("Q0001", "PX", KindHome, QStatusActive, qAt("20 12:00"), qAt("30 00:00"))
 	existing.Q.OfficerIDs = []string{"OC-town", "OM1"}
 	s.Open = []*assignment{existing}
 	s.HouseholdArea = map[string]string{"P1": "vilA1", "P2": "vilA1", "P3": "vilA1", "P4": "vilB1"}
 	for _, p := range []string{"P3", "P1", "P2", "P4", "P5"} {
-		s.Needs[p] = need(p, KindHome, at("30 00:00"), "secondary contact of C")
+		s.Needs[p] = qNeed(p, KindHome, qAt("30 00:00"), "secondary contact of C")
 	}
 	r := planRun(s, DefaultPolicy()).run
 	got := map[string][]string{}
@@ -331,10 +331,10 @@ func TestStaffOnePlusOneNearestAreaFewestAssignmentsThenSmallestID(t *testing.T)
 }
 
 func TestCentralizedAssignmentsAreNotStaffed(t *testing.T) {
-	s := baseSnapshot()
+	s := qSnapshot()
 	s.Officers = []Officer{{ID: "O1", Role: RoleCadre, AreaCode: "county"}}
 	s.HouseholdArea["P1"] = "vilA1"
-	s.Needs["P1"] = need("P1", KindCentralized, at("30 00:00"), "close contact of C")
+	s.Needs["P1"] = qNeed("P1", KindCentralized, qAt("30 00:00"), "close contact of C")
 	r := planRun(s, DefaultPolicy()).run
 	if len(r.Created[0].OfficerIDs) != 0 || len(r.MissingOfficers) != 0 {
 		t.Fatalf("centralized got officers %v / missing %v", r.Created[0].OfficerIDs, r.MissingOfficers)
@@ -342,25 +342,25 @@ func TestCentralizedAssignmentsAreNotStaffed(t *testing.T) {
 }
 
 func TestFollowOnIsCreatedWhenTheCentralizedOneCompletes(t *testing.T) {
-	s := baseSnapshot()
-	a := open("Q0001", "P1", KindCentralized, QStatusActive, at("12 12:00"), at("26 10:00"))
+	s := qSnapshot()
+	a := qOpen("Q0001", "P1", KindCentralized, QStatusActive, qAt("12 12:00"), qAt("26 10:00"))
 	a.Then = &Measure{Kind: KindHealthMonitoring, Days: 7}
 	s.Open = []*assignment{a}
 	r := planRun(s, DefaultPolicy()).run
-	if ids(r.Completed) != "Q0001:P1" || len(r.Created) != 1 {
-		t.Fatalf("run = completed %s created %s", ids(r.Completed), ids(r.Created))
+	if qIDs(r.Completed) != "Q0001:P1" || len(r.Created) != 1 {
+		t.Fatalf("run = completed %s created %s", qIDs(r.Completed), qIDs(r.Created))
 	}
 	q := r.Created[0]
-	if q.Kind != KindHealthMonitoring || !q.Start.Equal(asOf) || !q.End.Equal(at("26 10:00").Add(7*Day)) || q.Reason != "follow-on of Q0001" {
+	if q.Kind != KindHealthMonitoring || !q.Start.Equal(qAsOf) || !q.End.Equal(qAt("26 10:00").Add(7*Day)) || q.Reason != "follow-on of Q0001" {
 		t.Fatalf("follow-on = %+v", q)
 	}
 }
 
 func TestHistoryRecordsEveryChange(t *testing.T) {
-	s := baseSnapshot()
+	s := qSnapshot()
 	s.Facilities = []facilityState{{ID: "F1", AreaCode: "county", Capacity: 1}}
-	s.Open = []*assignment{open("Q0001", "P1", KindCentralized, QStatusPending, at("20 12:00"), at("30 00:00"))}
-	s.Needs["P1"] = need("P1", KindCentralized, at("31 00:00"), "close contact of C")
+	s.Open = []*assignment{qOpen("Q0001", "P1", KindCentralized, QStatusPending, qAt("20 12:00"), qAt("30 00:00"))}
+	s.Needs["P1"] = qNeed("P1", KindCentralized, qAt("31 00:00"), "close contact of C")
 	pl := planRun(s, DefaultPolicy())
 	var got []string
 	for _, h := range pl.history {
@@ -374,7 +374,7 @@ func TestHistoryRecordsEveryChange(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("history = %v, want %v", got, want)
 	}
-	if ids(pl.run.Extended) != "Q0001:P1" || ids(pl.run.Placed) != "Q0001:P1" {
+	if qIDs(pl.run.Extended) != "Q0001:P1" || qIDs(pl.run.Placed) != "Q0001:P1" {
 		t.Fatalf("an extended and placed pending one is in both lists: %+v", pl.run)
 	}
 }
@@ -411,14 +411,14 @@ func TestProtocolPresets(t *testing.T) {
 			if err := p.Validate(); err != nil || p.Name != name {
 				t.Fatalf("%s: %v", p.Name, err)
 			}
-			last := at("25 10:00")
-			needs := ComputeNeeds(p, asOf, []*Chain{chain("C", contact("PC", 1, ClassClose, last), contact("PS", 2, ClassClose, last))},
+			last := qAt("25 10:00")
+			needs := ComputeNeeds(p, qAsOf, []*Chain{qChain("C", qContact("PC", 1, ClassClose, last), qContact("PS", 2, ClassClose, last))},
 				[]Arrival{{PersonID: "PH", Level: "high", ArriveAt: last}, {PersonID: "PM", Level: "medium", ArriveAt: last}})
 			if n := needs["PC"]; n.Kind != w.closeKind || !n.End.Equal(last.Add(time.Duration(w.closeDays)*Day)) || !reflect.DeepEqual(n.TestDays, w.closeTests) {
-				t.Errorf("close contact need = %+v", n)
+				t.Errorf("close qContact need = %+v", n)
 			}
 			if n := needs["PS"]; (w.secondaryKind == "") != (n == nil) || (n != nil && (n.Kind != w.secondaryKind || !n.End.Equal(last.Add(time.Duration(w.secondaryDays)*Day)))) {
-				t.Errorf("secondary contact need = %+v", n)
+				t.Errorf("secondary qContact need = %+v", n)
 			}
 			if n := needs["PH"]; n.Kind != KindCentralized || !n.End.Equal(last.Add(time.Duration(w.highDays)*Day)) {
 				t.Errorf("high-risk arrival need = %+v", n)
@@ -427,7 +427,7 @@ func TestProtocolPresets(t *testing.T) {
 				t.Errorf("medium-risk arrival need = %+v", n)
 			}
 			// the centralized part completes: the follow-on starts, counted from its end
-			s := baseSnapshot()
+			s := qSnapshot()
 			s.Needs = map[string]*Need{"PC": needs["PC"]}
 			s.Facilities = []facilityState{{ID: "F", AreaCode: "county", Capacity: 1}}
 			first := planRun(s, p).all[0]
@@ -435,7 +435,7 @@ func TestProtocolPresets(t *testing.T) {
 				t.Errorf("assignment test days = %v", first.TestDays)
 			}
 			end := first.Q.End
-			s2 := baseSnapshot()
+			s2 := qSnapshot()
 			s2.AsOf = end
 			first.isNew = false
 			s2.Open = []*assignment{first}
