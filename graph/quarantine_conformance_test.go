@@ -37,7 +37,7 @@ type qvQuarantine struct {
 }
 
 type qvRun struct {
-	AsOf            string          `json:"asOf"`
+	AsOf            string         `json:"asOf"`
 	Created         []qvQuarantine `json:"created"`
 	Extended        []qvQuarantine `json:"extended"`
 	Superseded      []qvQuarantine `json:"superseded"`
@@ -70,10 +70,10 @@ type qvReason struct {
 
 type qVector struct {
 	Before struct {
-		AsOf   string              `json:"asOf"`
+		AsOf   string             `json:"asOf"`
 		Chains map[string]qvChain `json:"chains"`
 		Risk   map[string]struct {
-			Tier    string      `json:"tier"`
+			Tier    string     `json:"tier"`
 			Reasons []qvReason `json:"reasons"`
 		} `json:"risk"`
 	} `json:"before"`
