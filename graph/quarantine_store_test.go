@@ -359,3 +359,48 @@ func TestTestsDueOnDays1_7_14OfAPlacedCentralizedAssignment(t *testing.T) {
 		}
 	}
 }
+
+func TestExportListsTheAssignmentsInForceWithOfficersAndTestDates(t *testing.T) {
+	svc := graphtest.MustService(t)
+	countyFixture(t, svc)
+	graphtest.Run(t, svc.DB, `MATCH (h:Household {id: 'H1'}) SET h.address = '1 Well Lane'
+		WITH h MATCH (p:Person {id: 'P1'}) SET p.idNumber = '411599196106044145', p.phone = '13918442154'`, nil)
+	ctx := context.Background()
+	tr := &fixedTracer{chains: map[string]*graph.Chain{"C1": {SourceID: "C1", Contacts: []graph.ChainContact{
+		cc("P1", 1, graph.ClassClose, jan(25, 10, 0)), // V1: placed at FV
+		cc("P4", 2, graph.ClassClose, jan(25, 13, 0)), // V2: home
+		cc("P5", 1, graph.ClassGeneral, jan(24, 13, 0)),
+	}}}}
+	if _, err := graph.RunQuarantinesWith(svc, ctx, tr, jan(26, 12, 0), false); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := svc.ExportQuarantines(ctx, jan(27, 9, 0), "V1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		var offs, due []string
+		for _, o := range r.Officers {
+			offs = append(offs, o.ID)
+		}
+		for _, d := range r.TestsDue {
+			due = append(due, d.String())
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %s %s %s [%s] [%s]", r.PersonID, r.IDNumber, r.Address, r.Kind, r.FacilityID,
+			r.End.In(sh).Format("01-02 15:04"), strings.Join(offs, ","), strings.Join(due, ",")))
+	}
+	want := []string{
+		// day 1 (Jan 26) is past at Jan 27: days 7 and 14 remain
+		"P1 411599196106044145 1 Well Lane centralized FV 02-08 10:00 [] [2020-02-01,2020-02-08]",
+		"P5  1 Well Lane health_monitoring  02-07 13:00 [OC1,OM1] []",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("export V1 =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// after its end an assignment is no longer in force
+	rows, err = svc.ExportQuarantines(ctx, jan(26, 12, 0).Add(30*24*time.Hour), "")
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("export a month later = %v, %v", rows, err)
+	}
+}

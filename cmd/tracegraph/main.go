@@ -37,6 +37,7 @@ const usage = `usage: tracegraph <command> [flags]
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
   load      import a bundle: load [--strict] [--rejects FILE] DIR
+  export    export quarantines [--as-of T] [--area CODE] [--format csv|json] [--unmasked]
   quarantine  run the quarantine engine: quarantine [--as-of T] [--dry-run] [--json]
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer env.close()
 		fmt.Fprintf(stdout, "migrated to version %d\n", graph.LatestMigration())
 		return nil
+	case "export":
+		return export(ctx, rest, getenv, stdout, stderr, log)
 	case "quarantine":
 		return quarantine(ctx, rest, getenv, stdout, stderr, log)
 	case "token":
