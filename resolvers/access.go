@@ -66,6 +66,10 @@ var ownerOf = map[string]func(obj any) (string, bool){
 		r, ok := obj.(*graph.Referral)
 		return personOf(r, ok, func() string { return r.PersonID })
 	},
+	"QuarantineExportRow": func(obj any) (string, bool) {
+		r, ok := obj.(*graph.ExportRow)
+		return personOf(r, ok, func() string { return r.PersonID })
+	},
 	"MissingOfficer": func(obj any) (string, bool) {
 		m, ok := obj.(*graph.MissingOfficer)
 		return personOf(m, ok, func() string { return m.PersonID })

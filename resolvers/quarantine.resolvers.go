@@ -126,6 +126,50 @@ func (r *quarantineConnectionResolver) EndCursor(ctx context.Context, obj *graph
 	return optString(obj.EndCursor), nil
 }
 
+func (r *quarantineExportRowResolver) IDNumber(ctx context.Context, obj *graph.ExportRow) (*string, error) {
+	return optString(obj.IDNumber), nil
+}
+
+func (r *quarantineExportRowResolver) Phone(ctx context.Context, obj *graph.ExportRow) (*string, error) {
+	return optString(obj.Phone), nil
+}
+
+func (r *quarantineExportRowResolver) Address(ctx context.Context, obj *graph.ExportRow) (*string, error) {
+	return optString(obj.Address), nil
+}
+
+func (r *quarantineExportRowResolver) AreaCode(ctx context.Context, obj *graph.ExportRow) (*string, error) {
+	return optString(obj.AreaCode), nil
+}
+
+func (r *quarantineExportRowResolver) Kind(ctx context.Context, obj *graph.ExportRow) (schema.QuarantineKind, error) {
+	return schema.QuarantineKind(strings.ToUpper(obj.Kind)), nil
+}
+
+func (r *quarantineExportRowResolver) Status(ctx context.Context, obj *graph.ExportRow) (schema.QuarantineStatus, error) {
+	return schema.QuarantineStatus(strings.ToUpper(obj.Status)), nil
+}
+
+func (r *quarantineExportRowResolver) FacilityID(ctx context.Context, obj *graph.ExportRow) (*string, error) {
+	return optString(obj.FacilityID), nil
+}
+
+func (r *quarantineExportRowResolver) FacilityName(ctx context.Context, obj *graph.ExportRow) (*string, error) {
+	return optString(obj.FacilityName), nil
+}
+
+func (r *quarantineExportRowResolver) Officers(ctx context.Context, obj *graph.ExportRow) ([]*graph.Officer, error) {
+	return officerPtrs(obj.Officers), nil
+}
+
+func (r *quarantineExportRowResolver) TestsDue(ctx context.Context, obj *graph.ExportRow) ([]string, error) {
+	out := make([]string, len(obj.TestsDue))
+	for i, d := range obj.TestsDue {
+		out[i] = d.String()
+	}
+	return out, nil
+}
+
 func (r *quarantineRunResolver) RunID(ctx context.Context, obj *graph.QuarantineRun) (*string, error) {
 	return optString(obj.RunID), nil
 }
@@ -219,6 +263,18 @@ func (r *queryResolver) Officers(ctx context.Context) ([]*graph.Officer, error) 
 	return officerPtrs(l), err
 }
 
+func (r *queryResolver) QuarantineExport(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.ExportRow, error) {
+	rows, err := r.Svc.ExportQuarantines(ctx, r.Svc.AsOf(asOf), deref(areaCode))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*graph.ExportRow, len(rows))
+	for i := range rows {
+		out[i] = &rows[i]
+	}
+	return out, nil
+}
+
 func (r *referralResolver) Person(ctx context.Context, obj *graph.Referral) (*graph.Person, error) {
 	return r.Svc.Person(ctx, obj.PersonID)
 }
@@ -257,6 +313,10 @@ func (r *Resolver) QuarantineConnection() schema.QuarantineConnectionResolver {
 	return &quarantineConnectionResolver{r}
 }
 
+func (r *Resolver) QuarantineExportRow() schema.QuarantineExportRowResolver {
+	return &quarantineExportRowResolver{r}
+}
+
 func (r *Resolver) QuarantineRun() schema.QuarantineRunResolver { return &quarantineRunResolver{r} }
 
 func (r *Resolver) Referral() schema.ReferralResolver { return &referralResolver{r} }
@@ -269,6 +329,7 @@ type (
 	quarantineResolver           struct{ *Resolver }
 	quarantineChangeResolver     struct{ *Resolver }
 	quarantineConnectionResolver struct{ *Resolver }
+	quarantineExportRowResolver  struct{ *Resolver }
 	quarantineRunResolver        struct{ *Resolver }
 	referralResolver             struct{ *Resolver }
 	testDueResolver              struct{ *Resolver }

@@ -202,3 +202,34 @@ func TestDashboardSeesOccupancyButNoAssignments(t *testing.T) {
 		t.Fatal("dashboard ran the engine")
 	}
 }
+
+func TestQuarantineExportRows(t *testing.T) {
+	svc := quarantineFixture(t)
+	graphtest.Run(t, svc.DB, `MATCH (p:Person {id: 'P1'}) SET p.idNumber = '411599196106044145', p.phone = '13918442154'
+		WITH p MATCH (h:Household {id: 'H1'}) SET h.address = '1 Well Lane'`, nil)
+	var resp struct {
+		QuarantineExport []struct {
+			Assignment, PersonID, Kind string
+			IDNumber, Phone, Address   *string
+			FacilityName               *string
+			Officers                   []struct{ ID string }
+			TestsDue                   []string
+		}
+	}
+	c := newClient(t, svc)
+	c.MustPost(`{ quarantineExport(asOf: "2020-01-27T09:00:00+08:00", areaCode: "V1") {
+		assignment personId kind idNumber phone address facilityName officers { id } testsDue } }`, &resp)
+	rows := resp.QuarantineExport
+	if len(rows) != 2 || rows[0].Assignment != "Q0001" || rows[0].Kind != "CENTRALIZED" || *rows[0].IDNumber != "411599196106044145" ||
+		*rows[0].Address != "1 Well Lane" || *rows[0].FacilityName != "hotel" || strings.Join(rows[0].TestsDue, " ") != "2020-02-01 2020-02-08" {
+		t.Fatalf("export = %+v", rows)
+	}
+	if rows[1].PersonID != "P3" {
+		t.Fatalf("second row = %+v", rows[1])
+	}
+	dash := newClientAs(t, svc, &graph.Principal{Subject: "screen", Role: graph.RoleDashboard})
+	var any map[string]any
+	if err := dash.Post(`{ quarantineExport { name } }`, &any); err == nil {
+		t.Fatal("a dashboard read the export")
+	}
+}

@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Quarantine() QuarantineResolver
 	QuarantineChange() QuarantineChangeResolver
 	QuarantineConnection() QuarantineConnectionResolver
+	QuarantineExportRow() QuarantineExportRowResolver
 	QuarantineRun() QuarantineRunResolver
 	Query() QueryResolver
 	Referral() ReferralResolver
@@ -150,6 +151,25 @@ type ComplexityRoot struct {
 		TotalCount  func(childComplexity int) int
 	}
 
+	QuarantineExportRow struct {
+		Address      func(childComplexity int) int
+		AreaCode     func(childComplexity int) int
+		End          func(childComplexity int) int
+		FacilityID   func(childComplexity int) int
+		FacilityName func(childComplexity int) int
+		IDNumber     func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Officers     func(childComplexity int) int
+		PersonID     func(childComplexity int) int
+		Phone        func(childComplexity int) int
+		PlacedAt     func(childComplexity int) int
+		QuarantineID func(childComplexity int) int
+		Start        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		TestsDue     func(childComplexity int) int
+	}
+
 	QuarantinePolicy struct {
 		CloseContact      func(childComplexity int) int
 		GeneralContact    func(childComplexity int) int
@@ -183,6 +203,7 @@ type ComplexityRoot struct {
 		Person            func(childComplexity int, id string) int
 		Policy            func(childComplexity int) int
 		Quarantine        func(childComplexity int, id string) int
+		QuarantineExport  func(childComplexity int, asOf *time.Time, areaCode *string) int
 		Quarantines       func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
 		TestsDue          func(childComplexity int, date string) int
 	}
@@ -249,6 +270,19 @@ type QuarantineConnectionResolver interface {
 	Nodes(ctx context.Context, obj *graph.QuarantinePage) ([]*graph.Quarantine, error)
 	EndCursor(ctx context.Context, obj *graph.QuarantinePage) (*string, error)
 }
+type QuarantineExportRowResolver interface {
+	IDNumber(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Phone(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Address(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Kind(ctx context.Context, obj *graph.ExportRow) (QuarantineKind, error)
+	Status(ctx context.Context, obj *graph.ExportRow) (QuarantineStatus, error)
+
+	FacilityID(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	FacilityName(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Officers(ctx context.Context, obj *graph.ExportRow) ([]*graph.Officer, error)
+	TestsDue(ctx context.Context, obj *graph.ExportRow) ([]string, error)
+}
 type QuarantineRunResolver interface {
 	RunID(ctx context.Context, obj *graph.QuarantineRun) (*string, error)
 
@@ -265,6 +299,7 @@ type QueryResolver interface {
 	PendingPlacements(ctx context.Context) ([]*graph.Quarantine, error)
 	TestsDue(ctx context.Context, date string) ([]*graph.TestDue, error)
 	Officers(ctx context.Context) ([]*graph.Officer, error)
+	QuarantineExport(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.ExportRow, error)
 }
 type ReferralResolver interface {
 	Person(ctx context.Context, obj *graph.Referral) (*graph.Person, error)
@@ -726,6 +761,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuarantineConnection.TotalCount(childComplexity), true
 
+	case "QuarantineExportRow.address":
+		if e.ComplexityRoot.QuarantineExportRow.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Address(childComplexity), true
+	case "QuarantineExportRow.areaCode":
+		if e.ComplexityRoot.QuarantineExportRow.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.AreaCode(childComplexity), true
+	case "QuarantineExportRow.end":
+		if e.ComplexityRoot.QuarantineExportRow.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.End(childComplexity), true
+	case "QuarantineExportRow.facilityId":
+		if e.ComplexityRoot.QuarantineExportRow.FacilityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.FacilityID(childComplexity), true
+	case "QuarantineExportRow.facilityName":
+		if e.ComplexityRoot.QuarantineExportRow.FacilityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.FacilityName(childComplexity), true
+	case "QuarantineExportRow.idNumber":
+		if e.ComplexityRoot.QuarantineExportRow.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.IDNumber(childComplexity), true
+	case "QuarantineExportRow.kind":
+		if e.ComplexityRoot.QuarantineExportRow.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Kind(childComplexity), true
+	case "QuarantineExportRow.name":
+		if e.ComplexityRoot.QuarantineExportRow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Name(childComplexity), true
+	case "QuarantineExportRow.officers":
+		if e.ComplexityRoot.QuarantineExportRow.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Officers(childComplexity), true
+	case "QuarantineExportRow.personId":
+		if e.ComplexityRoot.QuarantineExportRow.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.PersonID(childComplexity), true
+	case "QuarantineExportRow.phone":
+		if e.ComplexityRoot.QuarantineExportRow.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Phone(childComplexity), true
+	case "QuarantineExportRow.placedAt":
+		if e.ComplexityRoot.QuarantineExportRow.PlacedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.PlacedAt(childComplexity), true
+	case "QuarantineExportRow.assignment":
+		if e.ComplexityRoot.QuarantineExportRow.QuarantineID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.QuarantineID(childComplexity), true
+	case "QuarantineExportRow.start":
+		if e.ComplexityRoot.QuarantineExportRow.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Start(childComplexity), true
+	case "QuarantineExportRow.status":
+		if e.ComplexityRoot.QuarantineExportRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Status(childComplexity), true
+	case "QuarantineExportRow.testsDue":
+		if e.ComplexityRoot.QuarantineExportRow.TestsDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.TestsDue(childComplexity), true
+
 	case "QuarantinePolicy.closeContact":
 		if e.ComplexityRoot.QuarantinePolicy.CloseContact == nil {
 			break
@@ -900,6 +1032,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Quarantine(childComplexity, args["id"].(string)), true
+	case "Query.quarantineExport":
+		if e.ComplexityRoot.Query.QuarantineExport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantineExport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QuarantineExport(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.quarantines":
 		if e.ComplexityRoot.Query.Quarantines == nil {
 			break
@@ -1277,6 +1420,44 @@ func (ec *executionContext) childFields_QuarantineConnection(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type QuarantineConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_QuarantineExportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_QuarantineExportRow_assignment(ctx, field)
+	case "personId":
+		return ec.fieldContext_QuarantineExportRow_personId(ctx, field)
+	case "name":
+		return ec.fieldContext_QuarantineExportRow_name(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_QuarantineExportRow_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_QuarantineExportRow_phone(ctx, field)
+	case "address":
+		return ec.fieldContext_QuarantineExportRow_address(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_QuarantineExportRow_areaCode(ctx, field)
+	case "kind":
+		return ec.fieldContext_QuarantineExportRow_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_QuarantineExportRow_status(ctx, field)
+	case "start":
+		return ec.fieldContext_QuarantineExportRow_start(ctx, field)
+	case "end":
+		return ec.fieldContext_QuarantineExportRow_end(ctx, field)
+	case "placedAt":
+		return ec.fieldContext_QuarantineExportRow_placedAt(ctx, field)
+	case "facilityId":
+		return ec.fieldContext_QuarantineExportRow_facilityId(ctx, field)
+	case "facilityName":
+		return ec.fieldContext_QuarantineExportRow_facilityName(ctx, field)
+	case "officers":
+		return ec.fieldContext_QuarantineExportRow_officers(ctx, field)
+	case "testsDue":
+		return ec.fieldContext_QuarantineExportRow_testsDue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineExportRow", field.Name)
+}
+
 func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "closeContact":
@@ -1564,6 +1745,28 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quarantineExport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
 	return args, nil
 }
 
@@ -3424,6 +3627,383 @@ func (ec *executionContext) fieldContext_QuarantineConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("QuarantineConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _QuarantineExportRow_assignment(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuarantineID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_personId(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_name(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_idNumber(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_phone(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_address(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_kind(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _QuarantineExportRow_status(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineStatus) graphql.Marshaler {
+			return ec.marshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "QuarantineStatus")
+}
+
+func (ec *executionContext) _QuarantineExportRow_start(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_end(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_placedAt(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_placedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_placedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_facilityId(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_facilityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().FacilityID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_facilityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_facilityName(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_facilityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().FacilityName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_facilityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_officers(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineExportRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineExportRow_testsDue(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_testsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().TestsDue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_testsDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
 func (ec *executionContext) _QuarantinePolicy_closeContact(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4340,6 +4920,50 @@ func (ec *executionContext) fieldContext_Query_officers(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Officer(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_quarantineExport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantineExport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QuarantineExport(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ExportRow) graphql.Marshaler {
+			return ec.marshalNQuarantineExportRow2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantineExport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineExportRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantineExport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6477,6 +7101,124 @@ func (ec *executionContext) _QuarantineConnection(ctx context.Context, sel ast.S
 	return out
 }
 
+var quarantineExportRowImplementors = []string{"QuarantineExportRow"}
+
+func (ec *executionContext) _QuarantineExportRow(ctx context.Context, sel ast.SelectionSet, obj *graph.ExportRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineExportRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineExportRow")
+		case "assignment":
+			out.Values[i] = ec._QuarantineExportRow_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "personId":
+			out.Values[i] = ec._QuarantineExportRow_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._QuarantineExportRow_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_idNumber(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_phone(ctx, field, obj)
+				})
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_address(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_areaCode(ctx, field, obj)
+				})
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_kind(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_status(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._QuarantineExportRow_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._QuarantineExportRow_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placedAt":
+			out.Values[i] = ec._QuarantineExportRow_placedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facilityId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_facilityId(ctx, field, obj)
+				})
+		case "facilityName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_facilityName(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_officers(ctx, field, obj)
+				})
+		case "testsDue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_testsDue(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantinePolicyImplementors = []string{"QuarantinePolicy"}
 
 func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePolicy) graphql.Marshaler {
@@ -6703,6 +7445,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_officers(ctx, field)
+				})
+		case "quarantineExport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantineExport(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -7509,6 +8257,30 @@ func (ec *executionContext) marshalNQuarantineConnection2ᚖgithubᚗcomᚋtrace
 		return graphql.Null
 	}
 	return ec._QuarantineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuarantineExportRow2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ExportRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarantineExportRow2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarantineExportRow2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRow(ctx context.Context, sel ast.SelectionSet, v *graph.ExportRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineExportRow!")
+		return graphql.Null
+	}
+	return ec._QuarantineExportRow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (QuarantineKind, error) {
