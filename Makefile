@@ -68,3 +68,10 @@ fuzz:
 run: neo4j build
 	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_ADDR=$(TRACEGRAPH_ADDR) \
 	  TRACEGRAPH_DEV=$${TRACEGRAPH_DEV:-1} $(BIN) serve
+
+# The quarantine engine's share of a run on a county-sized quarantine state (docs/benchmarks.md).
+.PHONY: bench-quarantine
+bench-quarantine:
+	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} \
+	  $(GO) test -count=1 -run '^$$' -bench BenchmarkQuarantineRun -benchtime 3x -timeout 30m ./graph/

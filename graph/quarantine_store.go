@@ -84,18 +84,21 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 			return nil, fmt.Errorf("%s: referrals: %w", op, err)
 		}
 		pl.run.Referrals = refs
-		if dryRun {
-			r := pl.run
-			r.DryRun = true
-			dry = &r
-			return nil, errDryRun
-		}
 		if pl.run.Changed() {
 			no := lock.runs + 1
 			pl.run.RunID = fmt.Sprintf("QR%04d", no)
 			if err := writePlan(ctx, tx, pl, no, s.Policy); err != nil {
 				return nil, fmt.Errorf("%s: write: %w", op, err)
 			}
+		}
+		if dryRun {
+			// A dry run writes too (so that it fails where the real run would) and
+			// then rolls everything back.
+			r := pl.run
+			r.DryRun = true
+			r.RunID = ""
+			dry = &r
+			return nil, errDryRun
 		}
 		return &pl.run, nil
 	})
@@ -162,10 +165,11 @@ func intOf(v any) int {
 func loadSnapshot(ctx context.Context, tx Tx, asOf time.Time, needs map[string]*Need) (*snapshot, error) {
 	s := &snapshot{AsOf: asOf, Needs: needs, AreaParent: map[string]string{}, HouseholdArea: map[string]string{}, CaseStatus: map[string]string{}}
 	// open assignments with their officers
+	// (a map projection and a pattern comprehension: no sort or aggregation over all
+	// open assignments in the database; officers are ordered here)
 	res, err := tx.Run(ctx, `MATCH (q:Quarantine) WHERE q.status IN ['active', 'pending']
-		OPTIONAL MATCH (q)-[:STAFFED_BY]->(o:Officer)
-		WITH q, o ORDER BY o.role, o.id
-		RETURN properties(q) AS q, [x IN collect(o.id) WHERE x IS NOT NULL] AS officers`, nil)
+		RETURN q {.id, .seq, .personId, .kind, .status, .start, .end, .placedAt, .facilityId, .reason, .testDays, .then} AS q,
+		       [(q)-[:STAFFED_BY]->(o:Officer) | o.role + ' ' + o.id] AS officers`, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -174,8 +178,14 @@ func loadSnapshot(ctx context.Context, tx Tx, asOf time.Time, needs map[string]*
 		qv, _ := rec.Get("q")
 		ov, _ := rec.Get("officers")
 		a := assignmentFromProps(qv.(map[string]any))
+		var offs []string
 		for _, o := range ov.([]any) {
-			a.Q.OfficerIDs = append(a.Q.OfficerIDs, o.(string))
+			offs = append(offs, o.(string))
+		}
+		sort.Strings(offs) // cadre before medical, then by id
+		for _, o := range offs {
+			_, id, _ := strings.Cut(o, " ")
+			a.Q.OfficerIDs = append(a.Q.OfficerIDs, id)
 		}
 		s.Open = append(s.Open, a)
 	}
@@ -329,19 +339,36 @@ func nilIfEmpty(s string) any {
 // writePlan writes the run in batches: new assignments, changed ones, facility and
 // officer relationships, the history and the run record.
 func writePlan(ctx context.Context, tx Tx, pl *plan, runNo int, p Policy) error {
-	var created, updated, placed []map[string]any
+	runID := pl.run.RunID
+	// history rows by assignment, written with the assignment in the same statement
+	hist := map[string][]map[string]any{}
+	for i, h := range pl.history {
+		row := map[string]any{"seq": i + 1, "change": h.Change, "at": h.At,
+			"reason": nilIfEmpty(h.Reason), "facilityId": nilIfEmpty(h.FacilityID), "from": nil, "to": nil}
+		if h.From != nil {
+			row["from"] = *h.From
+		}
+		if h.To != nil {
+			row["to"] = *h.To
+		}
+		hist[h.QuarantineID] = append(hist[h.QuarantineID], row)
+	}
+	var created, updated []map[string]any
 	for _, a := range pl.all {
 		row := assignmentRow(a)
+		row["history"] = hist[a.Q.ID]
+		// placed by this run: the AT relationship goes with it
+		if a.Q.FacilityID != "" && a.Q.PlacedAt != nil && a.Q.PlacedAt.Equal(pl.run.AsOf) {
+			row["placeAt"] = a.Q.FacilityID
+		} else {
+			row["placeAt"] = nil
+		}
 		if a.isNew {
 			created = append(created, row)
 		} else {
 			updated = append(updated, row)
 		}
-		if a.Q.FacilityID != "" && a.Q.PlacedAt != nil && a.Q.PlacedAt.Equal(pl.run.AsOf) {
-			placed = append(placed, row)
-		}
 	}
-	runID := pl.run.RunID
 	exec := func(cypher string, params map[string]any) error {
 		res, err := tx.Run(ctx, cypher, params)
 		if err != nil {
@@ -350,30 +377,31 @@ func writePlan(ctx context.Context, tx Tx, pl *plan, runNo int, p Policy) error 
 		_, err = res.Consume(ctx)
 		return err
 	}
-	if len(created) > 0 {
+	const historyAndPlace = `
+		FOREACH (h IN r.history |
+			CREATE (q)-[:CHANGED]->(c:QuarantineChange {quarantineId: r.id, runId: $runId, runNo: $runNo, seq: h.seq, change: h.change, at: h.at})
+			SET c.reason = h.reason, c.facilityId = h.facilityId, c.from = h.from, c.to = h.to)
+		WITH q, r WHERE r.placeAt IS NOT NULL
+		MATCH (f:Facility {id: r.placeAt})
+		MERGE (q)-[:AT]->(f)`
+	params := map[string]any{"runId": runID, "runNo": runNo}
+	for _, batch := range batches(created, 5000) {
+		params["rows"] = batch
 		if err := exec(`UNWIND $rows AS r
 			MATCH (p:Person {id: r.personId})
 			CREATE (p)-[:ASSIGNED]->(q:Quarantine {id: r.id})
 			SET q.seq = r.seq, q.personId = r.personId, q.kind = r.kind, q.status = r.status,
 			    q.start = r.start, q.end = r.end, q.placedAt = r.placedAt, q.facilityId = r.facilityId,
-			    q.reason = r.reason, q.testDays = r.testDays, q.then = r.then, q.runId = $runId`,
-			map[string]any{"rows": created, "runId": runID}); err != nil {
+			    q.reason = r.reason, q.testDays = r.testDays, q.then = r.then, q.runId = $runId`+historyAndPlace, params); err != nil {
 			return err
 		}
 	}
-	if len(updated) > 0 {
+	for _, batch := range batches(updated, 5000) {
+		params["rows"] = batch
 		if err := exec(`UNWIND $rows AS r
 			MATCH (q:Quarantine {id: r.id})
 			SET q.status = r.status, q.end = r.end, q.placedAt = r.placedAt, q.facilityId = r.facilityId,
-			    q.reason = r.reason, q.then = r.then`,
-			map[string]any{"rows": updated}); err != nil {
-			return err
-		}
-	}
-	if len(placed) > 0 {
-		if err := exec(`UNWIND $rows AS r
-			MATCH (q:Quarantine {id: r.id}) MATCH (f:Facility {id: r.facilityId})
-			MERGE (q)-[:AT]->(f)`, map[string]any{"rows": placed}); err != nil {
+			    q.reason = r.reason, q.then = r.then`+historyAndPlace, params); err != nil {
 			return err
 		}
 	}
@@ -382,32 +410,13 @@ func writePlan(ctx context.Context, tx Tx, pl *plan, runNo int, p Policy) error 
 		for i, st := range pl.staffing {
 			rows[i] = map[string]any{"qid": st.QuarantineID, "oid": st.OfficerID, "pid": st.PersonID}
 		}
-		if err := exec(`UNWIND $rows AS r
-			MATCH (q:Quarantine {id: r.qid}) MATCH (o:Officer {id: r.oid}) MATCH (p:Person {id: r.pid})
-			MERGE (q)-[:STAFFED_BY]->(o)
-			MERGE (o)-[:RESPONSIBLE_FOR]->(p)`, map[string]any{"rows": rows}); err != nil {
-			return err
-		}
-	}
-	if len(pl.history) > 0 {
-		rows := make([]map[string]any, len(pl.history))
-		for i, h := range pl.history {
-			row := map[string]any{"id": h.QuarantineID, "seq": i + 1, "change": h.Change, "at": h.At,
-				"reason": nilIfEmpty(h.Reason), "facilityId": nilIfEmpty(h.FacilityID), "from": nil, "to": nil}
-			if h.From != nil {
-				row["from"] = *h.From
+		for _, batch := range batches(rows, 5000) {
+			if err := exec(`UNWIND $rows AS r
+				MATCH (q:Quarantine {id: r.qid}) MATCH (o:Officer {id: r.oid}) MATCH (p:Person {id: r.pid})
+				MERGE (q)-[:STAFFED_BY]->(o)
+				MERGE (o)-[:RESPONSIBLE_FOR]->(p)`, map[string]any{"rows": batch}); err != nil {
+				return err
 			}
-			if h.To != nil {
-				row["to"] = *h.To
-			}
-			rows[i] = row
-		}
-		if err := exec(`UNWIND $rows AS r
-			MATCH (q:Quarantine {id: r.id})
-			CREATE (q)-[:CHANGED]->(c:QuarantineChange {quarantineId: r.id, runId: $runId, runNo: $runNo, seq: r.seq, change: r.change, at: r.at})
-			SET c.reason = r.reason, c.facilityId = r.facilityId, c.from = r.from, c.to = r.to`,
-			map[string]any{"rows": rows, "runId": runID, "runNo": runNo}); err != nil {
-			return err
 		}
 	}
 	r := pl.run
@@ -419,6 +428,17 @@ func writePlan(ctx context.Context, tx Tx, pl *plan, runNo int, p Policy) error 
 		map[string]any{"lock": quarantineLockID, "nextSeq": pl.nextSeq, "runNo": runNo, "runId": runID, "asOf": r.AsOf,
 			"policy": p.Name, "created": len(r.Created), "extended": len(r.Extended), "superseded": len(r.Superseded),
 			"completed": len(r.Completed), "escalated": len(r.Escalated), "placed": len(r.Placed), "pending": len(r.Pending)})
+}
+
+// batches splits rows so that one statement's parameters stay a few megabytes.
+func batches(rows []map[string]any, size int) [][]map[string]any {
+	var out [][]map[string]any
+	for len(rows) > 0 {
+		n := min(size, len(rows))
+		out = append(out, rows[:n])
+		rows = rows[n:]
+	}
+	return out
 }
 
 // referrals is step 6: everyone (active cases aside) with a POSITIVE_TEST or FEVER
