@@ -245,3 +245,6 @@ func SplitReasons(s string) []string {
 	}
 	return strings.Split(s, "; ")
 }
+
+// The tracing engine provides what the quarantine engine needs.
+var _ Tracer = (*Service)(nil)

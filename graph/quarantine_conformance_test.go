@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -269,6 +270,69 @@ func TestConformanceFirstRunFromRecordedChains(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareRun(t, "run 1", run, first)
+		})
+	}
+}
+
+// TestConformanceQuarantineRuns replays every qVector's quarantine section through the
+// real tracing engine: each run in order, then the final state and testsDue.
+func TestConformanceQuarantineRuns(t *testing.T) {
+	dirs, _ := filepath.Glob("../testdata/conformance/case*")
+	if len(dirs) == 0 {
+		t.Fatal("no conformance vectors in testdata/conformance")
+	}
+	svc := graphtest.MustService(t)
+	ctx := context.Background()
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			if err := svc.DB.DeleteAllData(ctx); err != nil {
+				t.Fatal(err)
+			}
+			v := readQVector(t, dir)
+			loadQBundle(t, svc.DB, dir)
+			var ids []string
+			for i, want := range v.Quarantine.Runs {
+				run, err := svc.AssignQuarantines(ctx, mustTime(t, want.AsOf))
+				if err != nil {
+					t.Fatalf("run %d: %v", i+1, err)
+				}
+				compareRun(t, fmt.Sprintf("run %d", i+1), run, want)
+				for _, q := range run.Created {
+					ids = append(ids, q.ID)
+				}
+			}
+			state, err := svc.QuarantinesByID(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g, w []string
+			for _, q := range state {
+				g = append(g, rowOf(q))
+			}
+			for _, q := range v.Quarantine.State {
+				w = append(w, vecRowOf(t, q))
+			}
+			compareSets(t, "state", g, w)
+			// testsDue rows name assignments by the qVector's ids: compare by person and day
+			for date, want := range v.Quarantine.TestsDue {
+				d, _ := graph.ParseDate(date)
+				got, err := svc.TestsDue(ctx, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var g, w []string
+				for _, td := range got {
+					g = append(g, fmt.Sprintf("%s d%d %s %s", td.PersonID, td.Day, td.Date, td.FacilityID))
+				}
+				for _, td := range want {
+					fac := ""
+					if td.Facility != nil {
+						fac = *td.Facility
+					}
+					w = append(w, fmt.Sprintf("%s d%d %s %s", td.Person, td.Day, td.Date, fac))
+				}
+				compareSets(t, "testsDue "+date, g, w)
+			}
 		})
 	}
 }
