@@ -1,6 +1,7 @@
 package resolvers_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/graphtest"
+	"github.com/tracegraph/tracegraph/loader"
 )
 
 // quarantineFixture stores three assignments as the engine writes them: Q0001 placed
@@ -231,5 +233,47 @@ func TestQuarantineExportRows(t *testing.T) {
 	var any map[string]any
 	if err := dash.Post(`{ quarantineExport { name } }`, &any); err == nil {
 		t.Fatal("a dashboard read the export")
+	}
+}
+
+func TestAssignQuarantinesMutation(t *testing.T) {
+	svc := graphtest.MustService(t)
+	if _, err := loader.Load(context.Background(), svc.DB, "../testdata/conformance/case01/bundle", loader.Options{Loc: svc.Loc}); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, svc)
+	type run struct {
+		AssignQuarantines struct {
+			RunID           *string
+			DryRun          bool
+			Created         []struct{ ID, Status string }
+			Extended        []struct{ ID string }
+			Pending         []struct{ ID string }
+			Referrals       []struct{ ID string }
+			MissingOfficers []struct{ Role string }
+		}
+	}
+	q := `mutation($dry: Boolean) { assignQuarantines(asOf: "2020-01-26T12:00:00+08:00", dryRun: $dry) {
+		runId dryRun created { id status } extended { id } pending { id } referrals { id } missingOfficers { role } } }`
+	var dry run
+	c.MustPost(q, &dry, client.Var("dry", true))
+	if !dry.AssignQuarantines.DryRun || len(dry.AssignQuarantines.Created) != 29 || dry.AssignQuarantines.RunID != nil {
+		t.Fatalf("dry run = %+v", dry.AssignQuarantines)
+	}
+	var first, second run
+	c.MustPost(q, &first)
+	r := first.AssignQuarantines
+	// SPEC §6 on the first conformance vector: 29 created, 17 waiting, 6 referrals
+	if r.RunID == nil || len(r.Created) != 29 || len(r.Pending) != 17 || len(r.Referrals) != 6 || r.DryRun {
+		t.Fatalf("first run = %+v", r)
+	}
+	c.MustPost(q, &second)
+	if r := second.AssignQuarantines; r.RunID != nil || len(r.Created)+len(r.Extended) != 0 || len(r.Pending) != 17 {
+		t.Fatalf("second run at the same asOf = %+v", r)
+	}
+	tracer := newClientAs(t, svc, &graph.Principal{Subject: "t", Role: graph.RoleTracer, Areas: []string{"411599"}})
+	var resp map[string]any
+	if err := tracer.Post(q, &resp); err == nil {
+		t.Fatal("a tracer ran the engine")
 	}
 }

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph/graphtest"
+	"github.com/tracegraph/tracegraph/loader"
 )
 
 func TestQuarantineCommandRefusesBadArguments(t *testing.T) {
@@ -71,5 +73,50 @@ func TestExportQuarantinesCSVMasksByDefault(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"tracegraph", "export", "quarantines", "--format", "xml"}, getenv, &out, &errOut); err == nil || !strings.Contains(err.Error(), "--format") {
 		t.Fatalf("bad format: %v", err)
+	}
+}
+
+func TestQuarantineCommandRunsAndDryRuns(t *testing.T) {
+	db := graphtest.MustOpen(t)
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	if _, err := loader.Load(context.Background(), db, "../../testdata/conformance/case01/bundle", loader.Options{Loc: sh}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := graphtest.Config()
+	getenv := func(k string) string {
+		switch k {
+		case "NEO4J_URI":
+			return cfg.URI
+		case "TRACEGRAPH_LOG_LEVEL":
+			return "error"
+		}
+		return ""
+	}
+	runCmd := func(args ...string) string {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), append([]string{"tracegraph", "quarantine"}, args...), getenv, &out, &errOut); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errOut.String())
+		}
+		return out.String()
+	}
+	out := runCmd("--as-of", "2020-01-26 12:00", "--dry-run")
+	if !strings.HasPrefix(out, "dry run (rolled back) as of 2020-01-26T12:00:00+08:00\ncreated     29\n") {
+		t.Fatalf("dry run output:\n%s", out)
+	}
+	out = runCmd("--as-of", "2020-01-26T12:00:00+08:00")
+	if !strings.HasPrefix(out, "run QR0001 as of") || !strings.Contains(out, "pending     17\n") {
+		t.Fatalf("run output:\n%s", out)
+	}
+	out = runCmd("--as-of", "2020-01-26 12:00", "--json")
+	var got struct {
+		RunID   string           `json:"runId"`
+		Created []map[string]any `json:"created"`
+		Pending []map[string]any `json:"pending"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got.RunID != "" || len(got.Created) != 0 || len(got.Pending) != 17 {
+		t.Fatalf("second run: %+v", got)
 	}
 }
