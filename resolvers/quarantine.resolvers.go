@@ -15,22 +15,16 @@ import (
 )
 
 func (r *facilityResolver) Occupied(ctx context.Context, obj *graph.Facility) (int, error) {
-	f, err := r.Svc.FacilitiesByID(ctx, []string{obj.ID})
-	if err != nil {
-		return 0, err
-	}
-	return f[obj.ID].Occupied, nil
+	f, _, err := r.facilityOccupancy(ctx, obj.ID)
+	return f.Occupied, err
 }
 
 func (r *facilityResolver) Free(ctx context.Context, obj *graph.Facility) (int, error) {
-	f, err := r.Svc.FacilitiesByID(ctx, []string{obj.ID})
-	if err != nil {
-		return 0, err
+	f, ok, err := r.facilityOccupancy(ctx, obj.ID)
+	if err != nil || !ok {
+		return obj.Capacity, err
 	}
-	if fo, ok := f[obj.ID]; ok {
-		return fo.Free, nil
-	}
-	return obj.Capacity, nil
+	return f.Free, nil
 }
 
 func (r *missingOfficerResolver) Quarantine(ctx context.Context, obj *graph.MissingOfficer) (*graph.Quarantine, error) {
@@ -38,15 +32,27 @@ func (r *missingOfficerResolver) Quarantine(ctx context.Context, obj *graph.Miss
 }
 
 func (r *missingOfficerResolver) Person(ctx context.Context, obj *graph.MissingOfficer) (*graph.Person, error) {
-	return r.Svc.Person(ctx, obj.PersonID)
+	return r.personOf(ctx, obj.PersonID)
 }
 
 func (r *mutationResolver) AssignQuarantines(ctx context.Context, asOf *time.Time, dryRun *bool) (*graph.QuarantineRun, error) {
 	at := r.Svc.AsOf(asOf)
+	run := r.Svc.AssignQuarantines
 	if dryRun != nil && *dryRun {
-		return r.Svc.DryRunQuarantines(ctx, at)
+		run = r.Svc.DryRunQuarantines
 	}
-	return r.Svc.AssignQuarantines(ctx, at)
+	res, err := run(ctx, at)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{}
+	for _, ref := range res.Referrals {
+		ids = append(ids, ref.PersonID)
+	}
+	if err := r.prime(ctx, ids); err != nil {
+		return nil, err
+	}
+	return res, r.primeQuarantines(ctx, res.Created, res.Extended, res.Superseded, res.Completed, res.Escalated, res.Placed, res.Pending)
 }
 
 func (r *officerResolver) OpenAssignments(ctx context.Context, obj *graph.Officer) ([]*graph.Quarantine, error) {
@@ -71,7 +77,7 @@ func (r *personResolver) Officers(ctx context.Context, obj *graph.Person) ([]*gr
 }
 
 func (r *quarantineResolver) Person(ctx context.Context, obj *graph.Quarantine) (*graph.Person, error) {
-	return r.Svc.Person(ctx, obj.PersonID)
+	return r.personOf(ctx, obj.PersonID)
 }
 
 func (r *quarantineResolver) Kind(ctx context.Context, obj *graph.Quarantine) (schema.QuarantineKind, error) {
@@ -179,7 +185,7 @@ func (r *quarantineRunResolver) Referrals(ctx context.Context, obj *graph.Quaran
 	for i, ref := range obj.Referrals {
 		ids[i] = ref.PersonID
 	}
-	return r.people(ctx, ids)
+	return r.peopleOf(ctx, ids)
 }
 
 func (r *quarantineRunResolver) ReferralReasons(ctx context.Context, obj *graph.QuarantineRun) ([]*graph.Referral, error) {
@@ -214,7 +220,11 @@ func (r *queryResolver) Quarantines(ctx context.Context, filter *schema.Quaranti
 	if after != nil {
 		cursor = *after
 	}
-	return r.Svc.Quarantines(ctx, f, n, cursor)
+	page, err := r.Svc.Quarantines(ctx, f, n, cursor)
+	if err != nil {
+		return nil, err
+	}
+	return page, r.primeQuarantines(ctx, page.Items)
 }
 
 func (r *queryResolver) Quarantine(ctx context.Context, id string) (*graph.Quarantine, error) {
@@ -239,7 +249,11 @@ func (r *queryResolver) Facilities(ctx context.Context) ([]*graph.Facility, erro
 }
 
 func (r *queryResolver) PendingPlacements(ctx context.Context) ([]*graph.Quarantine, error) {
-	return r.Svc.PendingPlacements(ctx)
+	l, err := r.Svc.PendingPlacements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l, r.primeQuarantines(ctx, l)
 }
 
 func (r *queryResolver) TestsDue(ctx context.Context, date string) ([]*graph.TestDue, error) {
@@ -276,7 +290,7 @@ func (r *queryResolver) QuarantineExport(ctx context.Context, asOf *time.Time, a
 }
 
 func (r *referralResolver) Person(ctx context.Context, obj *graph.Referral) (*graph.Person, error) {
-	return r.Svc.Person(ctx, obj.PersonID)
+	return r.personOf(ctx, obj.PersonID)
 }
 
 func (r *testDueResolver) Quarantine(ctx context.Context, obj *graph.TestDue) (*graph.Quarantine, error) {
@@ -284,7 +298,7 @@ func (r *testDueResolver) Quarantine(ctx context.Context, obj *graph.TestDue) (*
 }
 
 func (r *testDueResolver) Person(ctx context.Context, obj *graph.TestDue) (*graph.Person, error) {
-	return r.Svc.Person(ctx, obj.PersonID)
+	return r.personOf(ctx, obj.PersonID)
 }
 
 func (r *testDueResolver) Date(ctx context.Context, obj *graph.TestDue) (string, error) {
