@@ -404,3 +404,81 @@ func TestExportListsTheAssignmentsInForceWithOfficersAndTestDates(t *testing.T) 
 		t.Fatalf("export a month later = %v, %v", rows, err)
 	}
 }
+
+// SPEC §4 with §6: placedAt isolates the person from then on, which ends their
+// household exposure; a pending person stays exposed. Real tracing engine.
+func TestPlacementIsolatesThePersonFromPlacedAt(t *testing.T) {
+	svc := graphtest.MustService(t)
+	countyFixture(t, svc) // C1 (case, confirmed Jan 20) lives in H1 with P1, P3, P5
+	graphtest.Run(t, svc.DB, `MATCH (c:Case {personId: 'C1'}) SET c.onsetDate = date('2020-01-19')
+		WITH c MATCH (f:Facility {id: 'FT'}) SET f.capacity = 0`, nil) // one place in all: FV
+	ctx := context.Background()
+	t1, t2 := jan(26, 12, 0), jan(28, 12, 0)
+	run, err := svc.AssignQuarantines(ctx, t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(run); !strings.Contains(got, "P1/centralized/active@FV P3/centralized/pending P5/centralized/pending") {
+		t.Fatalf("run = %s", got)
+	}
+	chain, err := svc.ContactChain(ctx, "C1", 1, t2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chain.Contacts {
+		switch c.PersonID {
+		case "P1": // placed at t1: the household exposure stops there
+			if !c.LastExposureAt.Equal(t1) {
+				t.Errorf("P1 last exposure = %v, want placedAt %v", c.LastExposureAt, t1)
+			}
+		case "P3", "P5": // still waiting at home
+			if !c.LastExposureAt.Equal(t2) {
+				t.Errorf("%s last exposure = %v, want asOf %v", c.PersonID, c.LastExposureAt, t2)
+			}
+		}
+	}
+	// the later run extends the pending ones (exposed until t2), not P1
+	run, err = svc.AssignQuarantines(ctx, t2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ext []string
+	for _, q := range run.Extended {
+		ext = append(ext, q.PersonID)
+	}
+	if strings.Join(ext, " ") != "P3 P5" {
+		t.Fatalf("extended = %v, want the pending P3 and P5 only", ext)
+	}
+}
+
+// A protocol's follow-on is stored with the assignment and started when it completes.
+func TestFollowOnIsStoredAndStartedOnCompletion(t *testing.T) {
+	svc := graphtest.MustService(t)
+	svc.Policy = graph.Edition8Policy()
+	countyFixture(t, svc)
+	ctx := context.Background()
+	last := jan(25, 10, 0)
+	tr := &fixedTracer{chains: map[string]*graph.Chain{"C1": {SourceID: "C1", Contacts: []graph.ChainContact{
+		cc("P1", 1, graph.ClassClose, last)}}}}
+	if _, err := graph.RunQuarantinesWith(svc, ctx, tr, jan(26, 12, 0), false); err != nil {
+		t.Fatal(err)
+	}
+	end := last.Add(14 * 24 * time.Hour)
+	run, err := graph.RunQuarantinesWith(svc, ctx, tr, end.Add(time.Hour), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Completed) != 1 || len(run.Created) != 1 {
+		t.Fatalf("run = %s", summary(run))
+	}
+	q := run.Created[0]
+	if q.Kind != graph.KindHealthMonitoring || !q.End.Equal(end.Add(7*24*time.Hour)) || q.PersonID != "P1" || len(q.OfficerIDs) != 2 {
+		t.Fatalf("follow-on = %+v", q)
+	}
+	// edition8 samples close contacts on days 1, 4, 7 and 14
+	d4, _ := graph.ParseDate("2020-01-29")
+	due, err := svc.TestsDue(ctx, d4)
+	if err != nil || len(due) != 1 || due[0].Day != 4 {
+		t.Fatalf("tests due on day 4 = %+v, %v", due, err)
+	}
+}
