@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
+
+// chainReaders is how many contact chains a run reads at once.
+const chainReaders = 4
 
 // The quarantine engine (SPEC §6). A run is split in three parts so that the rules can
 // be tested without a database:
@@ -209,13 +213,25 @@ func collectNeeds(ctx context.Context, tr Tracer, p Policy, asOf time.Time) (map
 		return nil, fmt.Errorf("needs: traced cases: %w", err)
 	}
 	sort.Strings(ids)
-	chains := make([]*Chain, 0, len(ids))
-	for _, id := range ids {
-		ch, err := tr.ContactChain(ctx, id, 2, asOf)
+	// The chains are independent reads: a few at a time (the results keep their order,
+	// so the needs do not depend on which finishes first).
+	chains := make([]*Chain, len(ids))
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, chainReaders)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			chains[i], errs[i] = tr.ContactChain(ctx, id, 2, asOf)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("needs: contact chain of %s: %w", id, err)
+			return nil, fmt.Errorf("needs: contact chain of %s: %w", ids[i], err)
 		}
-		chains = append(chains, ch)
 	}
 	arrivals, err := tr.Arrivals(ctx, asOf.Add(-arrivalLookback(p)), asOf)
 	if err != nil {
