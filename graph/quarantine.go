@@ -44,6 +44,16 @@ type QuarantineRun struct {
 
 	Referrals       []Referral
 	MissingOfficers []MissingOfficer
+
+	// Phases is how long each part of the run took (lock, needs, load, plan, refer,
+	// write), for operators and the benchmark.
+	Phases []Phase
+}
+
+// Phase is one timed part of a run.
+type Phase struct {
+	Name     string
+	Duration time.Duration
 }
 
 // Changed reports whether the run changed any assignment.

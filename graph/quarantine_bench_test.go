@@ -93,6 +93,6 @@ func BenchmarkQuarantineRun(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("committed run: %v (created %d, extended %d, superseded %d, placed %d, pending %d)", time.Since(start),
-		len(run.Created), len(run.Extended), len(run.Superseded), len(run.Placed), len(run.Pending))
+	b.Logf("committed run: %v (created %d, extended %d, superseded %d, placed %d, pending %d) phases %v", time.Since(start),
+		len(run.Created), len(run.Extended), len(run.Superseded), len(run.Placed), len(run.Pending), run.Phases)
 }

@@ -57,28 +57,40 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 	asOf = asOf.In(loc)
 	var dry *QuarantineRun
 	run, err := Write(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*QuarantineRun, error) {
+		var phases []Phase
+		mark := time.Now()
+		phase := func(name string) {
+			now := time.Now()
+			phases = append(phases, Phase{name, now.Sub(mark)})
+			mark = now
+		}
 		lock, err := lockQuarantines(ctx, tx)
 		if err != nil {
 			return nil, fmt.Errorf("%s: lock: %w", op, err)
 		}
 		// Needs come from the state before the run: nothing of this run is written yet,
 		// and the lock keeps other runs from writing until this one is done.
+		phase("lock")
 		needs, err := collectNeeds(ctx, tr, s.Policy, asOf)
 		if err != nil {
 			return nil, err
 		}
+		phase("needs")
 		snap, err := loadSnapshot(ctx, tx, asOf, needs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: load: %w", op, err)
 		}
+		phase("load")
 		snap.NextSeq = lock.nextSeq
 		pl := planRun(snap, s.Policy)
 		pl.inZone(loc)
+		phase("plan")
 		refs, err := s.referrals(ctx, tx, tr, asOf)
 		if err != nil {
 			return nil, fmt.Errorf("%s: referrals: %w", op, err)
 		}
 		pl.run.Referrals = refs
+		phase("refer")
 		if pl.run.Changed() {
 			no := lock.runs + 1
 			pl.run.RunID = fmt.Sprintf("QR%04d", no)
@@ -86,6 +98,8 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 				return nil, fmt.Errorf("%s: write: %w", op, err)
 			}
 		}
+		phase("write")
+		pl.run.Phases = phases
 		if dryRun {
 			// A dry run writes too (so that it fails where the real run would) and
 			// then rolls everything back.

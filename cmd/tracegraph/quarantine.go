@@ -95,6 +95,11 @@ func printRun(w io.Writer, r *graph.QuarantineRun, loc *time.Location) {
 	for _, ref := range r.Referrals {
 		fmt.Fprintf(w, "  %s %s\n", ref.PersonID, strings.Join(ref.Rules, ","))
 	}
+	var phases []string
+	for _, p := range r.Phases {
+		phases = append(phases, fmt.Sprintf("%s %s", p.Name, p.Duration.Round(time.Millisecond)))
+	}
+	defer fmt.Fprintf(w, "took        %s\n", strings.Join(phases, ", "))
 	fmt.Fprintf(w, "%-11s %d\n", "unstaffed", len(r.MissingOfficers))
 	for _, m := range r.MissingOfficers {
 		fmt.Fprintf(w, "  %s %s no %s officer\n", m.QuarantineID, m.PersonID, m.Role)
