@@ -246,13 +246,34 @@ func loadSnapshot(ctx context.Context, tx Tx, asOf time.Time, needs map[string]*
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-	// the people concerned: household areas and cases that count at asOf
+	// cases that count at asOf (escalation and "no new assignment"): every case, a
+	// small table, rather than a look-up per person with an open assignment
+	res, err = tx.Run(ctx, `MATCH (c:Case) WHERE c.confirmedAt IS NULL OR c.confirmedAt <= $asOf
+		RETURN c.personId AS id, c.status AS status`, map[string]any{"asOf": asOf})
+	if err != nil {
+		return nil, err
+	}
+	for res.Next(ctx) {
+		r := res.Record()
+		id, _ := r.Get("id")
+		st, _ := r.Get("status")
+		if c := str(st); c != "" {
+			s.CaseStatus[str(id)] = c
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	// household areas of the people who may be placed or staffed: those with a need,
+	// those waiting for a place, and those whose assignment has a follow-on
 	idSet := map[string]bool{}
 	for pid := range needs {
 		idSet[pid] = true
 	}
 	for _, a := range s.Open {
-		idSet[a.Q.PersonID] = true
+		if a.Q.Status == QStatusPending || a.Then != nil {
+			idSet[a.Q.PersonID] = true
+		}
 	}
 	ids := make([]string, 0, len(idSet))
 	for id := range idSet {
@@ -260,11 +281,8 @@ func loadSnapshot(ctx context.Context, tx Tx, asOf time.Time, needs map[string]*
 	}
 	sort.Strings(ids)
 	res, err = tx.Run(ctx, `UNWIND $ids AS id
-		MATCH (p:Person {id: id})
-		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
-		OPTIONAL MATCH (p)-[:HAS_CASE]->(c:Case)
-		WHERE c.confirmedAt IS NULL OR c.confirmedAt <= $asOf
-		RETURN id, a.code AS area, c.status AS status`, map[string]any{"ids": ids, "asOf": asOf})
+		MATCH (:Person {id: id})-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
+		RETURN id, a.code AS area`, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
@@ -272,12 +290,8 @@ func loadSnapshot(ctx context.Context, tx Tx, asOf time.Time, needs map[string]*
 		r := res.Record()
 		id, _ := r.Get("id")
 		area, _ := r.Get("area")
-		st, _ := r.Get("status")
 		if a := str(area); a != "" {
 			s.HouseholdArea[str(id)] = a
-		}
-		if c := str(st); c != "" {
-			s.CaseStatus[str(id)] = c
 		}
 	}
 	return s, res.Err()
