@@ -33,6 +33,10 @@ func (s *Service) DryRunQuarantines(ctx context.Context, asOf time.Time) (*Quara
 // tracer is the tracing engine: the Service itself.
 func (s *Service) tracer() (Tracer, error) { return s, nil }
 
+// RunTimeout bounds one quarantine run's transaction: a county-wide batch job, longer
+// than an API query may take.
+const RunTimeout = 5 * time.Minute
+
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("dry run: rolled back")
 
@@ -56,7 +60,7 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 	}
 	asOf = asOf.In(loc)
 	var dry *QuarantineRun
-	run, err := Write(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*QuarantineRun, error) {
+	run, err := WriteLong(ctx, s.DB, op, RunTimeout, func(ctx context.Context, tx Tx) (*QuarantineRun, error) {
 		var phases []Phase
 		mark := time.Now()
 		phase := func(name string) {
