@@ -53,6 +53,25 @@ var ownerOf = map[string]func(obj any) (string, bool){
 		}
 		return "", false
 	},
+	// Records that belong to one person (schema/api.graphqls).
+	"CaseRecord":          ownedBy(func(c *graph.Case) string { return c.PersonID }),
+	"Trip":                ownedBy(func(t *graph.Trip) string { return t.PersonID }),
+	"Attendance":          ownedBy(func(a *graph.Attendance) string { return a.PersonID }),
+	"ContactRecord":       ownedBy(func(c *graph.ContactRecord) string { return c.PersonID }),
+	"Test":                ownedBy(func(t *graph.Test) string { return t.PersonID }),
+	"Passage":             ownedBy(func(p *graph.Passage) string { return p.PersonID }),
+	"HealthReport":        ownedBy(func(h *graph.HealthReport) string { return h.PersonID }),
+	"OverdueHealthReport": ownedBy(func(o *graph.OverdueHealthReport) string { return o.Person.ID }),
+}
+
+// ownedBy makes an ownerOf entry for a record type T resolved as *T.
+func ownedBy[T any](id func(*T) string) func(obj any) (string, bool) {
+	return func(obj any) (string, bool) {
+		if v, ok := obj.(*T); ok && v != nil {
+			return id(v), true
+		}
+		return "", false
+	}
 }
 
 type requestAccess struct {
@@ -208,4 +227,17 @@ func maskValue(v any, mask func(string) string) any {
 		return &m
 	}
 	return v
+}
+
+// tracerAreas is the areas a tracer serves (never nil for a tracer, so a tracer with
+// no areas sees no one), or nil for roles that see the whole county.
+func tracerAreas(ctx context.Context) []string {
+	p := graph.PrincipalFrom(ctx)
+	if p == nil || p.Role != graph.RoleTracer {
+		return nil
+	}
+	if p.Areas == nil {
+		return []string{}
+	}
+	return p.Areas
 }

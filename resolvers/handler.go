@@ -104,6 +104,10 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			return resp
 		}
 	})
+	// Batching loaders, fresh for each operation (resolvers/loaders.go).
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(context.WithValue(ctx, loadersKey{}, newLoaders(r.Svc)))
+	})
 	log := opt.Logger
 	ac := &accessControl{svc: r.Svc, rules: accessRules, log: log}
 	srv.AroundOperations(ac.aroundOperations)

@@ -18,3 +18,28 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// optString is an optional string field: "" (absent in the graph) is null.
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// optDate writes an optional date as YYYY-MM-DD.
+func optDate(d *graph.Date) *string {
+	if d == nil {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+// pageSize is the first argument of a paged list; graph checks its range.
+func pageSize(first *int) int {
+	if first == nil {
+		return 50
+	}
+	return *first
+}

@@ -29,8 +29,21 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Area() AreaResolver
+	Attendance() AttendanceResolver
+	CasePage() CasePageResolver
+	CaseRecord() CaseRecordResolver
+	ContactRecord() ContactRecordResolver
+	DailyReport() DailyReportResolver
+	EffectiveLevel() EffectiveLevelResolver
+	EpicurvePoint() EpicurvePointResolver
+	HealthReport() HealthReportResolver
+	Household() HouseholdResolver
 	Measure() MeasureResolver
+	OverdueHealthReport() OverdueHealthReportResolver
+	Passage() PassageResolver
 	Person() PersonResolver
+	PersonPage() PersonPageResolver
 	Query() QueryResolver
 }
 
@@ -38,6 +51,23 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Area struct {
+		Children       func(childComplexity int) int
+		Code           func(childComplexity int) int
+		Designations   func(childComplexity int) int
+		EffectiveLevel func(childComplexity int, at *time.Time) int
+		Level          func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Parent         func(childComplexity int) int
+	}
+
+	Attendance struct {
+		Event     func(childComplexity int) int
+		From      func(childComplexity int) int
+		Proximity func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
 	AuditRecord struct {
 		Actor     func(childComplexity int) int
 		At        func(childComplexity int) int
@@ -47,11 +77,98 @@ type ComplexityRoot struct {
 		Role      func(childComplexity int) int
 	}
 
+	CasePage struct {
+		Cases     func(childComplexity int) int
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
+	}
+
+	CaseRecord struct {
+		ConfirmedAt func(childComplexity int) int
+		IsolatedAt  func(childComplexity int) int
+		OnsetDate   func(childComplexity int) int
+		Person      func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
+	Checkpoint struct {
+		AreaCode func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	CheckpointStats struct {
+		ByCheckpoint    func(childComplexity int) int
+		Checkpoint      func(childComplexity int) int
+		Fevers          func(childComplexity int) int
+		OutsideVehicles func(childComplexity int) int
+		Passages        func(childComplexity int) int
+		People          func(childComplexity int) int
+		TurnedBack      func(childComplexity int) int
+		Vehicles        func(childComplexity int) int
+	}
+
+	ContactRecord struct {
+		At          func(childComplexity int) int
+		DurationMin func(childComplexity int) int
+		Other       func(childComplexity int) int
+		Protected   func(childComplexity int) int
+		Setting     func(childComplexity int) int
+	}
+
+	DailyReport struct {
+		AreaCode       func(childComplexity int) int
+		AreaName       func(childComplexity int) int
+		Date           func(childComplexity int) int
+		NewCases       func(childComplexity int) int
+		NewFevers      func(childComplexity int) int
+		NewQuarantines func(childComplexity int) int
+		NewReturnees   func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Submitted      func(childComplexity int) int
+		SubmittedAt    func(childComplexity int) int
+	}
+
+	EffectiveLevel struct {
+		DesignatedArea func(childComplexity int) int
+		Level          func(childComplexity int) int
+		Since          func(childComplexity int) int
+	}
+
+	EpicurvePoint struct {
+		Cases func(childComplexity int) int
+		Date  func(childComplexity int) int
+	}
+
+	Event struct {
+		AreaCode func(childComplexity int) int
+		End      func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Indoor   func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Place    func(childComplexity int) int
+		Start    func(childComplexity int) int
+	}
+
 	Facility struct {
 		AreaCode func(childComplexity int) int
 		Capacity func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
+	}
+
+	HealthReport struct {
+		Date        func(childComplexity int) int
+		Symptoms    func(childComplexity int) int
+		Temperature func(childComplexity int) int
+	}
+
+	Household struct {
+		Address  func(childComplexity int) int
+		Area     func(childComplexity int) int
+		AreaCode func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Members  func(childComplexity int) int
 	}
 
 	Measure struct {
@@ -69,14 +186,41 @@ type ComplexityRoot struct {
 		Role     func(childComplexity int) int
 	}
 
+	OverdueHealthReport struct {
+		Kind     func(childComplexity int) int
+		Officers func(childComplexity int) int
+		Person   func(childComplexity int) int
+	}
+
+	Passage struct {
+		At          func(childComplexity int) int
+		Checkpoint  func(childComplexity int) int
+		Plate       func(childComplexity int) int
+		Temperature func(childComplexity int) int
+		TurnedBack  func(childComplexity int) int
+	}
+
 	Person struct {
-		BirthDate   func(childComplexity int) int
-		HouseholdID func(childComplexity int) int
-		ID          func(childComplexity int) int
-		IDNumber    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Phone       func(childComplexity int) int
-		Sex         func(childComplexity int) int
+		Attendances   func(childComplexity int) int
+		BirthDate     func(childComplexity int) int
+		Contacts      func(childComplexity int) int
+		HealthReports func(childComplexity int) int
+		Household     func(childComplexity int) int
+		HouseholdID   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		IDNumber      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Passages      func(childComplexity int) int
+		Phone         func(childComplexity int) int
+		Sex           func(childComplexity int) int
+		Tests         func(childComplexity int) int
+		Trips         func(childComplexity int) int
+	}
+
+	PersonPage struct {
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
+		People    func(childComplexity int) int
 	}
 
 	Policy struct {
@@ -104,9 +248,41 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
-		Person   func(childComplexity int, id string) int
-		Policy   func(childComplexity int) int
+		Area                 func(childComplexity int, code string) int
+		AuditLog             func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
+		Cases                func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
+		CheckpointStats      func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
+		DailyReports         func(childComplexity int, date string) int
+		Epicurve             func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
+		Household            func(childComplexity int, id string) int
+		OverdueHealthReports func(childComplexity int, date string) int
+		People               func(childComplexity int, filter *PeopleFilter, first *int, after *string, asOf *time.Time) int
+		Person               func(childComplexity int, id string) int
+		Policy               func(childComplexity int) int
+	}
+
+	RiskDesignation struct {
+		AreaCode func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Since    func(childComplexity int) int
+	}
+
+	Test struct {
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Result    func(childComplexity int) int
+		SampledAt func(childComplexity int) int
+	}
+
+	Trip struct {
+		ArriveAt func(childComplexity int) int
+		DepartAt func(childComplexity int) int
+		FromArea func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Mode     func(childComplexity int) int
+		Number   func(childComplexity int) int
+		Seat     func(childComplexity int) int
+		ToArea   func(childComplexity int) int
 	}
 }
 
@@ -114,15 +290,82 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AreaResolver interface {
+	Parent(ctx context.Context, obj *graph.Area) (*graph.Area, error)
+	Children(ctx context.Context, obj *graph.Area) ([]*graph.Area, error)
+	Designations(ctx context.Context, obj *graph.Area) ([]*graph.RiskDesignation, error)
+	EffectiveLevel(ctx context.Context, obj *graph.Area, at *time.Time) (*graph.EffectiveLevel, error)
+}
+type AttendanceResolver interface {
+	Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error)
+}
+type CasePageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error)
+}
+type CaseRecordResolver interface {
+	Person(ctx context.Context, obj *graph.Case) (*graph.Person, error)
+	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
+	OnsetDate(ctx context.Context, obj *graph.Case) (*string, error)
+}
+type ContactRecordResolver interface {
+	Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error)
+}
+type DailyReportResolver interface {
+	Date(ctx context.Context, obj *graph.DailyReport) (string, error)
+
+	Submitted(ctx context.Context, obj *graph.DailyReport) (bool, error)
+}
+type EffectiveLevelResolver interface {
+	DesignatedArea(ctx context.Context, obj *graph.EffectiveLevel) (*string, error)
+	Since(ctx context.Context, obj *graph.EffectiveLevel) (*time.Time, error)
+}
+type EpicurvePointResolver interface {
+	Date(ctx context.Context, obj *graph.EpicurvePoint) (string, error)
+}
+type HealthReportResolver interface {
+	Date(ctx context.Context, obj *graph.HealthReport) (string, error)
+}
+type HouseholdResolver interface {
+	Address(ctx context.Context, obj *graph.Household) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.Household) (*string, error)
+	Area(ctx context.Context, obj *graph.Household) (*graph.Area, error)
+	Members(ctx context.Context, obj *graph.Household) ([]*graph.Person, error)
+}
 type MeasureResolver interface {
 	Kind(ctx context.Context, obj *graph.Measure) (QuarantineKind, error)
 }
+type OverdueHealthReportResolver interface {
+	Kind(ctx context.Context, obj *graph.OverdueHealthReport) (QuarantineKind, error)
+	Officers(ctx context.Context, obj *graph.OverdueHealthReport) ([]*graph.Officer, error)
+}
+type PassageResolver interface {
+	Checkpoint(ctx context.Context, obj *graph.Passage) (*graph.Checkpoint, error)
+}
 type PersonResolver interface {
 	BirthDate(ctx context.Context, obj *graph.Person) (*string, error)
+
+	Household(ctx context.Context, obj *graph.Person) (*graph.Household, error)
+	Trips(ctx context.Context, obj *graph.Person) ([]*graph.Trip, error)
+	Attendances(ctx context.Context, obj *graph.Person) ([]*graph.Attendance, error)
+	Contacts(ctx context.Context, obj *graph.Person) ([]*graph.ContactRecord, error)
+	Tests(ctx context.Context, obj *graph.Person) ([]*graph.Test, error)
+	Passages(ctx context.Context, obj *graph.Person) ([]*graph.Passage, error)
+	HealthReports(ctx context.Context, obj *graph.Person) ([]*graph.HealthReport, error)
+}
+type PersonPageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.PersonPage) (*string, error)
 }
 type QueryResolver interface {
 	Policy(ctx context.Context) (*graph.Policy, error)
 	AuditLog(ctx context.Context, personID *string, actor *string, from *time.Time, to *time.Time, first *int) ([]*graph.AuditRecord, error)
+	People(ctx context.Context, filter *PeopleFilter, first *int, after *string, asOf *time.Time) (*graph.PersonPage, error)
+	Household(ctx context.Context, id string) (*graph.Household, error)
+	Area(ctx context.Context, code string) (*graph.Area, error)
+	Cases(ctx context.Context, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) (*graph.CasePage, error)
+	CheckpointStats(ctx context.Context, date string, areaCode string, localPlatePrefix *string) (*graph.CheckpointStats, error)
+	OverdueHealthReports(ctx context.Context, date string) ([]*graph.OverdueHealthReport, error)
+	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
+	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
 }
 
@@ -143,6 +386,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Area.children":
+		if e.ComplexityRoot.Area.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Children(childComplexity), true
+	case "Area.code":
+		if e.ComplexityRoot.Area.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Code(childComplexity), true
+	case "Area.designations":
+		if e.ComplexityRoot.Area.Designations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Designations(childComplexity), true
+	case "Area.effectiveLevel":
+		if e.ComplexityRoot.Area.EffectiveLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Area_effectiveLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Area.EffectiveLevel(childComplexity, args["at"].(*time.Time)), true
+	case "Area.level":
+		if e.ComplexityRoot.Area.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Level(childComplexity), true
+	case "Area.name":
+		if e.ComplexityRoot.Area.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Name(childComplexity), true
+	case "Area.parent":
+		if e.ComplexityRoot.Area.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Parent(childComplexity), true
+
+	case "Attendance.event":
+		if e.ComplexityRoot.Attendance.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Event(childComplexity), true
+	case "Attendance.from":
+		if e.ComplexityRoot.Attendance.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.From(childComplexity), true
+	case "Attendance.proximity":
+		if e.ComplexityRoot.Attendance.Proximity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Proximity(childComplexity), true
+	case "Attendance.to":
+		if e.ComplexityRoot.Attendance.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.To(childComplexity), true
 
 	case "AuditRecord.actor":
 		if e.ComplexityRoot.AuditRecord.Actor == nil {
@@ -181,6 +497,291 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditRecord.Role(childComplexity), true
 
+	case "CasePage.nodes":
+		if e.ComplexityRoot.CasePage.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.Cases(childComplexity), true
+	case "CasePage.endCursor":
+		if e.ComplexityRoot.CasePage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.EndCursor(childComplexity), true
+	case "CasePage.hasNextPage":
+		if e.ComplexityRoot.CasePage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.HasNext(childComplexity), true
+
+	case "CaseRecord.confirmedAt":
+		if e.ComplexityRoot.CaseRecord.ConfirmedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseRecord.ConfirmedAt(childComplexity), true
+	case "CaseRecord.isolatedAt":
+		if e.ComplexityRoot.CaseRecord.IsolatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseRecord.IsolatedAt(childComplexity), true
+	case "CaseRecord.onsetDate":
+		if e.ComplexityRoot.CaseRecord.OnsetDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseRecord.OnsetDate(childComplexity), true
+	case "CaseRecord.person":
+		if e.ComplexityRoot.CaseRecord.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseRecord.Person(childComplexity), true
+	case "CaseRecord.status":
+		if e.ComplexityRoot.CaseRecord.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseRecord.Status(childComplexity), true
+
+	case "Checkpoint.areaCode":
+		if e.ComplexityRoot.Checkpoint.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.AreaCode(childComplexity), true
+	case "Checkpoint.id":
+		if e.ComplexityRoot.Checkpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.ID(childComplexity), true
+	case "Checkpoint.name":
+		if e.ComplexityRoot.Checkpoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.Name(childComplexity), true
+
+	case "CheckpointStats.byCheckpoint":
+		if e.ComplexityRoot.CheckpointStats.ByCheckpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.ByCheckpoint(childComplexity), true
+	case "CheckpointStats.checkpoint":
+		if e.ComplexityRoot.CheckpointStats.Checkpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Checkpoint(childComplexity), true
+	case "CheckpointStats.fevers":
+		if e.ComplexityRoot.CheckpointStats.Fevers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Fevers(childComplexity), true
+	case "CheckpointStats.outsideVehicles":
+		if e.ComplexityRoot.CheckpointStats.OutsideVehicles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.OutsideVehicles(childComplexity), true
+	case "CheckpointStats.passages":
+		if e.ComplexityRoot.CheckpointStats.Passages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Passages(childComplexity), true
+	case "CheckpointStats.people":
+		if e.ComplexityRoot.CheckpointStats.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.People(childComplexity), true
+	case "CheckpointStats.turnedBack":
+		if e.ComplexityRoot.CheckpointStats.TurnedBack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.TurnedBack(childComplexity), true
+	case "CheckpointStats.vehicles":
+		if e.ComplexityRoot.CheckpointStats.Vehicles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Vehicles(childComplexity), true
+
+	case "ContactRecord.at":
+		if e.ComplexityRoot.ContactRecord.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.At(childComplexity), true
+	case "ContactRecord.durationMin":
+		if e.ComplexityRoot.ContactRecord.DurationMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.DurationMin(childComplexity), true
+	case "ContactRecord.other":
+		if e.ComplexityRoot.ContactRecord.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Other(childComplexity), true
+	case "ContactRecord.protected":
+		if e.ComplexityRoot.ContactRecord.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Protected(childComplexity), true
+	case "ContactRecord.setting":
+		if e.ComplexityRoot.ContactRecord.Setting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Setting(childComplexity), true
+
+	case "DailyReport.areaCode":
+		if e.ComplexityRoot.DailyReport.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.AreaCode(childComplexity), true
+	case "DailyReport.areaName":
+		if e.ComplexityRoot.DailyReport.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.AreaName(childComplexity), true
+	case "DailyReport.date":
+		if e.ComplexityRoot.DailyReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Date(childComplexity), true
+	case "DailyReport.newCases":
+		if e.ComplexityRoot.DailyReport.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewCases(childComplexity), true
+	case "DailyReport.newFevers":
+		if e.ComplexityRoot.DailyReport.NewFevers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewFevers(childComplexity), true
+	case "DailyReport.newQuarantines":
+		if e.ComplexityRoot.DailyReport.NewQuarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewQuarantines(childComplexity), true
+	case "DailyReport.newReturnees":
+		if e.ComplexityRoot.DailyReport.NewReturnees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewReturnees(childComplexity), true
+	case "DailyReport.note":
+		if e.ComplexityRoot.DailyReport.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Note(childComplexity), true
+	case "DailyReport.submitted":
+		if e.ComplexityRoot.DailyReport.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Submitted(childComplexity), true
+	case "DailyReport.submittedAt":
+		if e.ComplexityRoot.DailyReport.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.SubmittedAt(childComplexity), true
+
+	case "EffectiveLevel.designatedArea":
+		if e.ComplexityRoot.EffectiveLevel.DesignatedArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.DesignatedArea(childComplexity), true
+	case "EffectiveLevel.level":
+		if e.ComplexityRoot.EffectiveLevel.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.Level(childComplexity), true
+	case "EffectiveLevel.since":
+		if e.ComplexityRoot.EffectiveLevel.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.Since(childComplexity), true
+
+	case "EpicurvePoint.cases":
+		if e.ComplexityRoot.EpicurvePoint.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EpicurvePoint.Cases(childComplexity), true
+	case "EpicurvePoint.date":
+		if e.ComplexityRoot.EpicurvePoint.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EpicurvePoint.Date(childComplexity), true
+
+	case "Event.areaCode":
+		if e.ComplexityRoot.Event.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.AreaCode(childComplexity), true
+	case "Event.end":
+		if e.ComplexityRoot.Event.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.End(childComplexity), true
+	case "Event.id":
+		if e.ComplexityRoot.Event.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.indoor":
+		if e.ComplexityRoot.Event.Indoor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Indoor(childComplexity), true
+	case "Event.kind":
+		if e.ComplexityRoot.Event.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.place":
+		if e.ComplexityRoot.Event.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Place(childComplexity), true
+	case "Event.start":
+		if e.ComplexityRoot.Event.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Start(childComplexity), true
+
 	case "Facility.areaCode":
 		if e.ComplexityRoot.Facility.AreaCode == nil {
 			break
@@ -205,6 +806,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Name(childComplexity), true
+
+	case "HealthReport.date":
+		if e.ComplexityRoot.HealthReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Date(childComplexity), true
+	case "HealthReport.symptoms":
+		if e.ComplexityRoot.HealthReport.Symptoms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Symptoms(childComplexity), true
+	case "HealthReport.temperature":
+		if e.ComplexityRoot.HealthReport.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Temperature(childComplexity), true
+
+	case "Household.address":
+		if e.ComplexityRoot.Household.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Address(childComplexity), true
+	case "Household.area":
+		if e.ComplexityRoot.Household.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Area(childComplexity), true
+	case "Household.areaCode":
+		if e.ComplexityRoot.Household.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.AreaCode(childComplexity), true
+	case "Household.id":
+		if e.ComplexityRoot.Household.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.ID(childComplexity), true
+	case "Household.members":
+		if e.ComplexityRoot.Household.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Members(childComplexity), true
 
 	case "Measure.days":
 		if e.ComplexityRoot.Measure.Days == nil {
@@ -262,12 +913,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Officer.Role(childComplexity), true
 
+	case "OverdueHealthReport.kind":
+		if e.ComplexityRoot.OverdueHealthReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Kind(childComplexity), true
+	case "OverdueHealthReport.officers":
+		if e.ComplexityRoot.OverdueHealthReport.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Officers(childComplexity), true
+	case "OverdueHealthReport.person":
+		if e.ComplexityRoot.OverdueHealthReport.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Person(childComplexity), true
+
+	case "Passage.at":
+		if e.ComplexityRoot.Passage.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.At(childComplexity), true
+	case "Passage.checkpoint":
+		if e.ComplexityRoot.Passage.Checkpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Checkpoint(childComplexity), true
+	case "Passage.plate":
+		if e.ComplexityRoot.Passage.Plate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Plate(childComplexity), true
+	case "Passage.temperature":
+		if e.ComplexityRoot.Passage.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Temperature(childComplexity), true
+	case "Passage.turnedBack":
+		if e.ComplexityRoot.Passage.TurnedBack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.TurnedBack(childComplexity), true
+
+	case "Person.attendances":
+		if e.ComplexityRoot.Person.Attendances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Attendances(childComplexity), true
 	case "Person.birthDate":
 		if e.ComplexityRoot.Person.BirthDate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.BirthDate(childComplexity), true
+	case "Person.contacts":
+		if e.ComplexityRoot.Person.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Contacts(childComplexity), true
+	case "Person.healthReports":
+		if e.ComplexityRoot.Person.HealthReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.HealthReports(childComplexity), true
+	case "Person.household":
+		if e.ComplexityRoot.Person.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Household(childComplexity), true
 	case "Person.householdId":
 		if e.ComplexityRoot.Person.HouseholdID == nil {
 			break
@@ -292,6 +1017,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Name(childComplexity), true
+	case "Person.passages":
+		if e.ComplexityRoot.Person.Passages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Passages(childComplexity), true
 	case "Person.phone":
 		if e.ComplexityRoot.Person.Phone == nil {
 			break
@@ -304,6 +1035,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Sex(childComplexity), true
+	case "Person.tests":
+		if e.ComplexityRoot.Person.Tests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Tests(childComplexity), true
+	case "Person.trips":
+		if e.ComplexityRoot.Person.Trips == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Trips(childComplexity), true
+
+	case "PersonPage.endCursor":
+		if e.ComplexityRoot.PersonPage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.EndCursor(childComplexity), true
+	case "PersonPage.hasNextPage":
+		if e.ComplexityRoot.PersonPage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.HasNext(childComplexity), true
+	case "PersonPage.nodes":
+		if e.ComplexityRoot.PersonPage.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.People(childComplexity), true
 
 	case "Policy.arrivalRiskDays":
 		if e.ComplexityRoot.Policy.ArrivalRiskDays == nil {
@@ -415,6 +1177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuarantinePolicy.TestDays(childComplexity), true
 
+	case "Query.area":
+		if e.ComplexityRoot.Query.Area == nil {
+			break
+		}
+
+		args, err := ec.field_Query_area_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Area(childComplexity, args["code"].(string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -426,7 +1199,84 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["personId"].(*string), args["actor"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int)), true
+	case "Query.cases":
+		if e.ComplexityRoot.Query.Cases == nil {
+			break
+		}
 
+		args, err := ec.field_Query_cases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*CaseFilter), args["sort"].(*CaseDate), args["first"].(*int), args["after"].(*string), args["asOf"].(*time.Time)), true
+	case "Query.checkpointStats":
+		if e.ComplexityRoot.Query.CheckpointStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkpointStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckpointStats(childComplexity, args["date"].(string), args["areaCode"].(string), args["localPlatePrefix"].(*string)), true
+	case "Query.dailyReports":
+		if e.ComplexityRoot.Query.DailyReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dailyReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DailyReports(childComplexity, args["date"].(string)), true
+	case "Query.epicurve":
+		if e.ComplexityRoot.Query.Epicurve == nil {
+			break
+		}
+
+		args, err := ec.field_Query_epicurve_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Epicurve(childComplexity, args["from"].(string), args["to"].(string), args["areaCode"].(*string), args["by"].(*CaseDate)), true
+	case "Query.household":
+		if e.ComplexityRoot.Query.Household == nil {
+			break
+		}
+
+		args, err := ec.field_Query_household_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Household(childComplexity, args["id"].(string)), true
+
+	case "Query.overdueHealthReports":
+		if e.ComplexityRoot.Query.OverdueHealthReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overdueHealthReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverdueHealthReports(childComplexity, args["date"].(string)), true
+	case "Query.people":
+		if e.ComplexityRoot.Query.People == nil {
+			break
+		}
+
+		args, err := ec.field_Query_people_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*PeopleFilter), args["first"].(*int), args["after"].(*string), args["asOf"].(*time.Time)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -445,6 +1295,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Policy(childComplexity), true
 
+	case "RiskDesignation.areaCode":
+		if e.ComplexityRoot.RiskDesignation.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.AreaCode(childComplexity), true
+	case "RiskDesignation.level":
+		if e.ComplexityRoot.RiskDesignation.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.Level(childComplexity), true
+	case "RiskDesignation.since":
+		if e.ComplexityRoot.RiskDesignation.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.Since(childComplexity), true
+
+	case "Test.id":
+		if e.ComplexityRoot.Test.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.ID(childComplexity), true
+	case "Test.kind":
+		if e.ComplexityRoot.Test.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.Kind(childComplexity), true
+	case "Test.result":
+		if e.ComplexityRoot.Test.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.Result(childComplexity), true
+	case "Test.sampledAt":
+		if e.ComplexityRoot.Test.SampledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.SampledAt(childComplexity), true
+
+	case "Trip.arriveAt":
+		if e.ComplexityRoot.Trip.ArriveAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ArriveAt(childComplexity), true
+	case "Trip.departAt":
+		if e.ComplexityRoot.Trip.DepartAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.DepartAt(childComplexity), true
+	case "Trip.fromArea":
+		if e.ComplexityRoot.Trip.FromArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.FromArea(childComplexity), true
+	case "Trip.id":
+		if e.ComplexityRoot.Trip.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ID(childComplexity), true
+	case "Trip.mode":
+		if e.ComplexityRoot.Trip.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Mode(childComplexity), true
+	case "Trip.number":
+		if e.ComplexityRoot.Trip.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Number(childComplexity), true
+	case "Trip.seat":
+		if e.ComplexityRoot.Trip.Seat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Seat(childComplexity), true
+	case "Trip.toArea":
+		if e.ComplexityRoot.Trip.ToArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ToArea(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -453,7 +1396,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
+			graphql.NewInputUnmarshaler("PeopleFilter", ec.unmarshalInputPeopleFilter),
+		)
 	}
 	first := true
 
@@ -513,7 +1459,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "people.graphqls" "schema.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -526,6 +1472,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
+	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -534,6 +1481,40 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Area(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Area_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Area_name(ctx, field)
+	case "level":
+		return ec.fieldContext_Area_level(ctx, field)
+	case "parent":
+		return ec.fieldContext_Area_parent(ctx, field)
+	case "children":
+		return ec.fieldContext_Area_children(ctx, field)
+	case "designations":
+		return ec.fieldContext_Area_designations(ctx, field)
+	case "effectiveLevel":
+		return ec.fieldContext_Area_effectiveLevel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Area", field.Name)
+}
+
+func (ec *executionContext) childFields_Attendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_Attendance_event(ctx, field)
+	case "from":
+		return ec.fieldContext_Attendance_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Attendance_to(ctx, field)
+	case "proximity":
+		return ec.fieldContext_Attendance_proximity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attendance", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -553,6 +1534,180 @@ func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuditRecord", field.Name)
 }
 
+func (ec *executionContext) childFields_CasePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_CasePage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_CasePage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_CasePage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CasePage", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_CaseRecord_person(ctx, field)
+	case "status":
+		return ec.fieldContext_CaseRecord_status(ctx, field)
+	case "onsetDate":
+		return ec.fieldContext_CaseRecord_onsetDate(ctx, field)
+	case "confirmedAt":
+		return ec.fieldContext_CaseRecord_confirmedAt(ctx, field)
+	case "isolatedAt":
+		return ec.fieldContext_CaseRecord_isolatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_Checkpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Checkpoint_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Checkpoint_name(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Checkpoint_areaCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Checkpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckpointStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkpoint":
+		return ec.fieldContext_CheckpointStats_checkpoint(ctx, field)
+	case "passages":
+		return ec.fieldContext_CheckpointStats_passages(ctx, field)
+	case "people":
+		return ec.fieldContext_CheckpointStats_people(ctx, field)
+	case "vehicles":
+		return ec.fieldContext_CheckpointStats_vehicles(ctx, field)
+	case "fevers":
+		return ec.fieldContext_CheckpointStats_fevers(ctx, field)
+	case "turnedBack":
+		return ec.fieldContext_CheckpointStats_turnedBack(ctx, field)
+	case "outsideVehicles":
+		return ec.fieldContext_CheckpointStats_outsideVehicles(ctx, field)
+	case "byCheckpoint":
+		return ec.fieldContext_CheckpointStats_byCheckpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckpointStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "other":
+		return ec.fieldContext_ContactRecord_other(ctx, field)
+	case "at":
+		return ec.fieldContext_ContactRecord_at(ctx, field)
+	case "durationMin":
+		return ec.fieldContext_ContactRecord_durationMin(ctx, field)
+	case "setting":
+		return ec.fieldContext_ContactRecord_setting(ctx, field)
+	case "protected":
+		return ec.fieldContext_ContactRecord_protected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_DailyReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_DailyReport_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_DailyReport_areaName(ctx, field)
+	case "date":
+		return ec.fieldContext_DailyReport_date(ctx, field)
+	case "newReturnees":
+		return ec.fieldContext_DailyReport_newReturnees(ctx, field)
+	case "newFevers":
+		return ec.fieldContext_DailyReport_newFevers(ctx, field)
+	case "newQuarantines":
+		return ec.fieldContext_DailyReport_newQuarantines(ctx, field)
+	case "newCases":
+		return ec.fieldContext_DailyReport_newCases(ctx, field)
+	case "submitted":
+		return ec.fieldContext_DailyReport_submitted(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_DailyReport_submittedAt(ctx, field)
+	case "note":
+		return ec.fieldContext_DailyReport_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DailyReport", field.Name)
+}
+
+func (ec *executionContext) childFields_EffectiveLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_EffectiveLevel_level(ctx, field)
+	case "designatedArea":
+		return ec.fieldContext_EffectiveLevel_designatedArea(ctx, field)
+	case "since":
+		return ec.fieldContext_EffectiveLevel_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EffectiveLevel", field.Name)
+}
+
+func (ec *executionContext) childFields_EpicurvePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_EpicurvePoint_date(ctx, field)
+	case "cases":
+		return ec.fieldContext_EpicurvePoint_cases(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EpicurvePoint", field.Name)
+}
+
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Event_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Event_kind(ctx, field)
+	case "place":
+		return ec.fieldContext_Event_place(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Event_areaCode(ctx, field)
+	case "start":
+		return ec.fieldContext_Event_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Event_end(ctx, field)
+	case "indoor":
+		return ec.fieldContext_Event_indoor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_HealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_HealthReport_date(ctx, field)
+	case "temperature":
+		return ec.fieldContext_HealthReport_temperature(ctx, field)
+	case "symptoms":
+		return ec.fieldContext_HealthReport_symptoms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HealthReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Household(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Household_id(ctx, field)
+	case "address":
+		return ec.fieldContext_Household_address(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Household_areaCode(ctx, field)
+	case "area":
+		return ec.fieldContext_Household_area(ctx, field)
+	case "members":
+		return ec.fieldContext_Household_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
 func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -565,6 +1720,50 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_then(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
+}
+
+func (ec *executionContext) childFields_Officer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Officer_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Officer_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Officer_role(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Officer_areaCode(ctx, field)
+	case "phone":
+		return ec.fieldContext_Officer_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Officer", field.Name)
+}
+
+func (ec *executionContext) childFields_OverdueHealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_OverdueHealthReport_person(ctx, field)
+	case "kind":
+		return ec.fieldContext_OverdueHealthReport_kind(ctx, field)
+	case "officers":
+		return ec.fieldContext_OverdueHealthReport_officers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OverdueHealthReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Passage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkpoint":
+		return ec.fieldContext_Passage_checkpoint(ctx, field)
+	case "at":
+		return ec.fieldContext_Passage_at(ctx, field)
+	case "plate":
+		return ec.fieldContext_Passage_plate(ctx, field)
+	case "temperature":
+		return ec.fieldContext_Passage_temperature(ctx, field)
+	case "turnedBack":
+		return ec.fieldContext_Passage_turnedBack(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Passage", field.Name)
 }
 
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -583,8 +1782,34 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_birthDate(ctx, field)
 	case "householdId":
 		return ec.fieldContext_Person_householdId(ctx, field)
+	case "household":
+		return ec.fieldContext_Person_household(ctx, field)
+	case "trips":
+		return ec.fieldContext_Person_trips(ctx, field)
+	case "attendances":
+		return ec.fieldContext_Person_attendances(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Person_contacts(ctx, field)
+	case "tests":
+		return ec.fieldContext_Person_tests(ctx, field)
+	case "passages":
+		return ec.fieldContext_Person_passages(ctx, field)
+	case "healthReports":
+		return ec.fieldContext_Person_healthReports(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_PersonPage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PersonPage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_PersonPage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonPage", field.Name)
 }
 
 func (ec *executionContext) childFields_Policy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -633,6 +1858,54 @@ func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, fi
 		return ec.fieldContext_QuarantinePolicy_testDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QuarantinePolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskDesignation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_RiskDesignation_areaCode(ctx, field)
+	case "level":
+		return ec.fieldContext_RiskDesignation_level(ctx, field)
+	case "since":
+		return ec.fieldContext_RiskDesignation_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskDesignation", field.Name)
+}
+
+func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Test_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Test_kind(ctx, field)
+	case "sampledAt":
+		return ec.fieldContext_Test_sampledAt(ctx, field)
+	case "result":
+		return ec.fieldContext_Test_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Test", field.Name)
+}
+
+func (ec *executionContext) childFields_Trip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Trip_id(ctx, field)
+	case "mode":
+		return ec.fieldContext_Trip_mode(ctx, field)
+	case "number":
+		return ec.fieldContext_Trip_number(ctx, field)
+	case "seat":
+		return ec.fieldContext_Trip_seat(ctx, field)
+	case "fromArea":
+		return ec.fieldContext_Trip_fromArea(ctx, field)
+	case "toArea":
+		return ec.fieldContext_Trip_toArea(ctx, field)
+	case "departAt":
+		return ec.fieldContext_Trip_departAt(ctx, field)
+	case "arriveAt":
+		return ec.fieldContext_Trip_arriveAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Trip", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -751,6 +2024,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Area_effectiveLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -762,6 +2049,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_area_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
 	return args, nil
 }
 
@@ -808,6 +2109,200 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*CaseFilter, error) {
+			return ec.unmarshalOCaseFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*CaseDate, error) {
+			return ec.unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkpointStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "localPlatePrefix",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["localPlatePrefix"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_dailyReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_epicurve_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (*CaseDate, error) {
+			return ec.unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_household_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overdueHealthReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*PeopleFilter, error) {
+			return ec.unmarshalOPeopleFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPeopleFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
 	return args, nil
 }
 
@@ -898,6 +2393,316 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Area_code(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Area_name(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "String")
+}
+
+func (ec *executionContext) _Area_level(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "String")
+}
+
+func (ec *executionContext) _Area_parent(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Area_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_children(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Area) graphql.Marshaler {
+			return ec.marshalNArea2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_designations(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_designations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Designations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.RiskDesignation) graphql.Marshaler {
+			return ec.marshalNRiskDesignation2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_designations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskDesignation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_effectiveLevel(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_effectiveLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Area().EffectiveLevel(ctx, obj, fc.Args["at"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EffectiveLevel) graphql.Marshaler {
+			return ec.marshalNEffectiveLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEffectiveLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_effectiveLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EffectiveLevel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Area_effectiveLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_event(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Attendance().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_from(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Attendance_to(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Attendance_proximity(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_proximity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proximity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_proximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "String")
+}
 
 func (ec *executionContext) _AuditRecord_id(ctx context.Context, field graphql.CollectedField, obj *graph.AuditRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1037,6 +2842,1109 @@ func (ec *executionContext) fieldContext_AuditRecord_personIds(_ context.Context
 	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "ID")
 }
 
+func (ec *executionContext) _CasePage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
+			return ec.marshalNCaseRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CasePage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CasePage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CasePage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CasePage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CaseRecord_person(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseRecord_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseRecord().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseRecord_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseRecord_status(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseRecord_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseRecord().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v CaseStatus) graphql.Marshaler {
+			return ec.marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseRecord_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseRecord", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _CaseRecord_onsetDate(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseRecord_onsetDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseRecord().OnsetDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaseRecord_onsetDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _CaseRecord_confirmedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseRecord_confirmedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaseRecord_confirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseRecord", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CaseRecord_isolatedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseRecord_isolatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsolatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaseRecord_isolatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseRecord", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Checkpoint_id(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Checkpoint_name(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _Checkpoint_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CheckpointStats_checkpoint(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_checkpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checkpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+			return ec.marshalOCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Checkpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckpointStats_passages(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_passages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_passages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_people(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_vehicles(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_vehicles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vehicles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_vehicles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_fevers(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_fevers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fevers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_fevers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_turnedBack(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_turnedBack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TurnedBack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_turnedBack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_outsideVehicles(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_outsideVehicles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutsideVehicles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_outsideVehicles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_byCheckpoint(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_byCheckpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCheckpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.CheckpointStats) graphql.Marshaler {
+			return ec.marshalNCheckpointStats2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_byCheckpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckpointStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactRecord_other(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactRecord().Other(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactRecord_at(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ContactRecord_durationMin(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_durationMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_durationMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ContactRecord_setting(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_setting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Setting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_setting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContactRecord_protected(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DailyReport_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DailyReport_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _DailyReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _DailyReport_newReturnees(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newReturnees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewReturnees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newReturnees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newFevers(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newFevers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewFevers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newFevers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newQuarantines(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewQuarantines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newQuarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_submitted(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_submitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Submitted(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_submitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _DailyReport_submittedAt(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DailyReport_note(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _EffectiveLevel_level(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _EffectiveLevel_designatedArea(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_designatedArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EffectiveLevel().DesignatedArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_designatedArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, true, true, "ID")
+}
+
+func (ec *executionContext) _EffectiveLevel_since(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EffectiveLevel().Since(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _EpicurvePoint_date(ctx context.Context, field graphql.CollectedField, obj *graph.EpicurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EpicurvePoint_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EpicurvePoint().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EpicurvePoint_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EpicurvePoint", field, true, true, "String")
+}
+
+func (ec *executionContext) _EpicurvePoint_cases(ctx context.Context, field graphql.CollectedField, obj *graph.EpicurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EpicurvePoint_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EpicurvePoint_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EpicurvePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Place, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_start(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Event_end(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Event_indoor(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_indoor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indoor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_indoor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Facility_id(ctx context.Context, field graphql.CollectedField, obj *graph.Facility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1127,6 +4035,208 @@ func (ec *executionContext) _Facility_capacity(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Facility_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Facility", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HealthReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HealthReport().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _HealthReport_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HealthReport_symptoms(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_symptoms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Symptoms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_symptoms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _Household_id(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Household_address(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, true, "String")
+}
+
+func (ec *executionContext) _Household_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Household_area(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Area(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Household_members(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Measure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Measure) (ret graphql.Marshaler) {
@@ -1345,6 +4455,217 @@ func (ec *executionContext) fieldContext_Officer_phone(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Officer", field, false, false, "String")
 }
 
+func (ec *executionContext) _OverdueHealthReport_person(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverdueHealthReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverdueHealthReport_kind(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverdueHealthReport().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverdueHealthReport", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _OverdueHealthReport_officers(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverdueHealthReport().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverdueHealthReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Passage_checkpoint(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_checkpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Passage().Checkpoint(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+			return ec.marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Passage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Checkpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Passage_at(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Passage_plate(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_plate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_plate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "String")
+}
+
+func (ec *executionContext) _Passage_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Passage_turnedBack(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_turnedBack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TurnedBack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_turnedBack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1504,6 +4825,308 @@ func (ec *executionContext) _Person_householdId(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Person_householdId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Person_household(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Household(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_trips(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_trips(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Trips(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
+			return ec.marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_trips(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trip(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_attendances(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_attendances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Attendances(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_attendances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_contacts(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Contacts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ContactRecord) graphql.Marshaler {
+			return ec.marshalNContactRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_tests(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_tests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Tests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
+			return ec.marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_tests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Test(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_passages(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_passages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Passages(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Passage) graphql.Marshaler {
+			return ec.marshalNPassage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_passages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_healthReports(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_healthReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().HealthReports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.HealthReport) graphql.Marshaler {
+			return ec.marshalNHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_healthReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HealthReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonPage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonPage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonPage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonPage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PersonPage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonPage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Policy_name(ctx context.Context, field graphql.CollectedField, obj *graph.Policy) (ret graphql.Marshaler) {
@@ -2050,6 +5673,358 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_people(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*PeopleFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.PersonPage) graphql.Marshaler {
+			return ec.marshalNPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_household(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Household(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_household(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_household_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_area(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Area(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_area(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_area_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*CaseFilter), fc.Args["sort"].(*CaseDate), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
+			return ec.marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CasePage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkpointStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkpointStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckpointStats(ctx, fc.Args["date"].(string), fc.Args["areaCode"].(string), fc.Args["localPlatePrefix"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.CheckpointStats) graphql.Marshaler {
+			return ec.marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkpointStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckpointStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkpointStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overdueHealthReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overdueHealthReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverdueHealthReports(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.OverdueHealthReport) graphql.Marshaler {
+			return ec.marshalNOverdueHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overdueHealthReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverdueHealthReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overdueHealthReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dailyReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dailyReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DailyReports(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.DailyReport) graphql.Marshaler {
+			return ec.marshalNDailyReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dailyReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dailyReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_epicurve(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_epicurve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Epicurve(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["areaCode"].(*string), fc.Args["by"].(*CaseDate))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.EpicurvePoint) graphql.Marshaler {
+			return ec.marshalNEpicurvePoint2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_epicurve(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EpicurvePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_epicurve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_person(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2168,6 +6143,351 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RiskDesignation_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskDesignation_level(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskDesignation_since(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Test_id(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Test_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
+func (ec *executionContext) _Test_sampledAt(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_sampledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SampledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_sampledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Test_result(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
+func (ec *executionContext) _Trip_id(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Trip_mode(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Trip_number(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Trip_seat(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_seat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_seat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Trip_fromArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_fromArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromArea, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_fromArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Trip_toArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_toArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToArea, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_toArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Trip_departAt(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_departAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_departAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Trip_arriveAt(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_arriveAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArriveAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_arriveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -3243,6 +7563,132 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj any) (CaseFilter, error) {
+	var it CaseFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "areaCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseFilter unmarshals raw into the CaseFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseFilter(ctx context.Context, raw any) (CaseFilter, error) {
+	var out CaseFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPeopleFilter(ctx context.Context, obj any) (PeopleFilter, error) {
+	var it PeopleFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"namePrefix", "idNumber", "phone", "areaCode", "caseStatus", "inQuarantine"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "namePrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namePrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamePrefix = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "caseStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseStatus"))
+			data, err := ec.unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseStatus = data
+		case "inQuarantine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inQuarantine"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InQuarantine = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPeopleFilter unmarshals raw into the PeopleFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPeopleFilter(ctx context.Context, raw any) (PeopleFilter, error) {
+	var out PeopleFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PeopleFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -3250,6 +7696,122 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var areaImplementors = []string{"Area"}
+
+func (ec *executionContext) _Area(ctx context.Context, sel ast.SelectionSet, obj *graph.Area) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, areaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Area")
+		case "code":
+			out.Values[i] = ec._Area_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Area_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._Area_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_parent(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_children(ctx, field, obj)
+				})
+		case "designations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_designations(ctx, field, obj)
+				})
+		case "effectiveLevel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_effectiveLevel(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceImplementors = []string{"Attendance"}
+
+func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSet, obj *graph.Attendance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attendance")
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attendance_event(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._Attendance_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Attendance_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "proximity":
+			out.Values[i] = ec._Attendance_proximity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var auditRecordImplementors = []string{"AuditRecord"}
 
@@ -3309,6 +7871,498 @@ func (ec *executionContext) _AuditRecord(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var casePageImplementors = []string{"CasePage"}
+
+func (ec *executionContext) _CasePage(ctx context.Context, sel ast.SelectionSet, obj *graph.CasePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, casePageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CasePage")
+		case "nodes":
+			out.Values[i] = ec._CasePage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CasePage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._CasePage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseRecordImplementors = []string{"CaseRecord"}
+
+func (ec *executionContext) _CaseRecord(ctx context.Context, sel ast.SelectionSet, obj *graph.Case) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseRecord")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseRecord_person(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseRecord_status(ctx, field, obj)
+				})
+		case "onsetDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseRecord_onsetDate(ctx, field, obj)
+				})
+		case "confirmedAt":
+			out.Values[i] = ec._CaseRecord_confirmedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isolatedAt":
+			out.Values[i] = ec._CaseRecord_isolatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkpointImplementors = []string{"Checkpoint"}
+
+func (ec *executionContext) _Checkpoint(ctx context.Context, sel ast.SelectionSet, obj *graph.Checkpoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Checkpoint")
+		case "id":
+			out.Values[i] = ec._Checkpoint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Checkpoint_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Checkpoint_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkpointStatsImplementors = []string{"CheckpointStats"}
+
+func (ec *executionContext) _CheckpointStats(ctx context.Context, sel ast.SelectionSet, obj *graph.CheckpointStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkpointStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckpointStats")
+		case "checkpoint":
+			out.Values[i] = ec._CheckpointStats_checkpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "passages":
+			out.Values[i] = ec._CheckpointStats_passages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._CheckpointStats_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vehicles":
+			out.Values[i] = ec._CheckpointStats_vehicles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fevers":
+			out.Values[i] = ec._CheckpointStats_fevers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "turnedBack":
+			out.Values[i] = ec._CheckpointStats_turnedBack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outsideVehicles":
+			out.Values[i] = ec._CheckpointStats_outsideVehicles(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byCheckpoint":
+			out.Values[i] = ec._CheckpointStats_byCheckpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactRecordImplementors = []string{"ContactRecord"}
+
+func (ec *executionContext) _ContactRecord(ctx context.Context, sel ast.SelectionSet, obj *graph.ContactRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactRecord")
+		case "other":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactRecord_other(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._ContactRecord_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationMin":
+			out.Values[i] = ec._ContactRecord_durationMin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "setting":
+			out.Values[i] = ec._ContactRecord_setting(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "protected":
+			out.Values[i] = ec._ContactRecord_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dailyReportImplementors = []string{"DailyReport"}
+
+func (ec *executionContext) _DailyReport(ctx context.Context, sel ast.SelectionSet, obj *graph.DailyReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dailyReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DailyReport")
+		case "areaCode":
+			out.Values[i] = ec._DailyReport_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaName":
+			out.Values[i] = ec._DailyReport_areaName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_date(ctx, field, obj)
+				})
+		case "newReturnees":
+			out.Values[i] = ec._DailyReport_newReturnees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newFevers":
+			out.Values[i] = ec._DailyReport_newFevers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newQuarantines":
+			out.Values[i] = ec._DailyReport_newQuarantines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCases":
+			out.Values[i] = ec._DailyReport_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitted":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_submitted(ctx, field, obj)
+				})
+		case "submittedAt":
+			out.Values[i] = ec._DailyReport_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._DailyReport_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var effectiveLevelImplementors = []string{"EffectiveLevel"}
+
+func (ec *executionContext) _EffectiveLevel(ctx context.Context, sel ast.SelectionSet, obj *graph.EffectiveLevel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, effectiveLevelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EffectiveLevel")
+		case "level":
+			out.Values[i] = ec._EffectiveLevel_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "designatedArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EffectiveLevel_designatedArea(ctx, field, obj)
+				})
+		case "since":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EffectiveLevel_since(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var epicurvePointImplementors = []string{"EpicurvePoint"}
+
+func (ec *executionContext) _EpicurvePoint(ctx context.Context, sel ast.SelectionSet, obj *graph.EpicurvePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, epicurvePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EpicurvePoint")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EpicurvePoint_date(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._EpicurvePoint_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventImplementors = []string{"Event"}
+
+func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *graph.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Event")
+		case "id":
+			out.Values[i] = ec._Event_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Event_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "place":
+			out.Values[i] = ec._Event_place(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Event_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._Event_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._Event_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indoor":
+			out.Values[i] = ec._Event_indoor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var facilityImplementors = []string{"Facility"}
 
 func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet, obj *graph.Facility) graphql.Marshaler {
@@ -3340,6 +8394,107 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var healthReportImplementors = []string{"HealthReport"}
+
+func (ec *executionContext) _HealthReport(ctx context.Context, sel ast.SelectionSet, obj *graph.HealthReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, healthReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HealthReport")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HealthReport_date(ctx, field, obj)
+				})
+		case "temperature":
+			out.Values[i] = ec._HealthReport_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "symptoms":
+			out.Values[i] = ec._HealthReport_symptoms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdImplementors = []string{"Household"}
+
+func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet, obj *graph.Household) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Household")
+		case "id":
+			out.Values[i] = ec._Household_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_address(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_areaCode(ctx, field, obj)
+				})
+		case "area":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_area(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_members(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3459,6 +8614,105 @@ func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var overdueHealthReportImplementors = []string{"OverdueHealthReport"}
+
+func (ec *executionContext) _OverdueHealthReport(ctx context.Context, sel ast.SelectionSet, obj *graph.OverdueHealthReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overdueHealthReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OverdueHealthReport")
+		case "person":
+			out.Values[i] = ec._OverdueHealthReport_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverdueHealthReport_kind(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverdueHealthReport_officers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passageImplementors = []string{"Passage"}
+
+func (ec *executionContext) _Passage(ctx context.Context, sel ast.SelectionSet, obj *graph.Passage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Passage")
+		case "checkpoint":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Passage_checkpoint(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._Passage_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plate":
+			out.Values[i] = ec._Passage_plate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "temperature":
+			out.Values[i] = ec._Passage_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "turnedBack":
+			out.Values[i] = ec._Passage_turnedBack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var personImplementors = []string{"Person"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *graph.Person) graphql.Marshaler {
@@ -3504,6 +8758,92 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 		case "householdId":
 			out.Values[i] = ec._Person_householdId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_household(ctx, field, obj)
+				})
+		case "trips":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_trips(ctx, field, obj)
+				})
+		case "attendances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_attendances(ctx, field, obj)
+				})
+		case "contacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_contacts(ctx, field, obj)
+				})
+		case "tests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_tests(ctx, field, obj)
+				})
+		case "passages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_passages(ctx, field, obj)
+				})
+		case "healthReports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_healthReports(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personPageImplementors = []string{"PersonPage"}
+
+func (ec *executionContext) _PersonPage(ctx context.Context, sel ast.SelectionSet, obj *graph.PersonPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonPage")
+		case "nodes":
+			out.Values[i] = ec._PersonPage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonPage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._PersonPage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -3700,6 +9040,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "people":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_people(ctx, field)
+				})
+		case "household":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_household(ctx, field)
+				})
+		case "area":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_area(ctx, field)
+				})
+		case "cases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cases(ctx, field)
+				})
+		case "checkpointStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkpointStats(ctx, field)
+				})
+		case "overdueHealthReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overdueHealthReports(ctx, field)
+				})
+		case "dailyReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dailyReports(ctx, field)
+				})
+		case "epicurve":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_epicurve(ctx, field)
+				})
 		case "person":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -3719,6 +9107,165 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskDesignationImplementors = []string{"RiskDesignation"}
+
+func (ec *executionContext) _RiskDesignation(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskDesignation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskDesignationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskDesignation")
+		case "areaCode":
+			out.Values[i] = ec._RiskDesignation_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._RiskDesignation_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._RiskDesignation_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var testImplementors = []string{"Test"}
+
+func (ec *executionContext) _Test(ctx context.Context, sel ast.SelectionSet, obj *graph.Test) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, testImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Test")
+		case "id":
+			out.Values[i] = ec._Test_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Test_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sampledAt":
+			out.Values[i] = ec._Test_sampledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._Test_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tripImplementors = []string{"Trip"}
+
+func (ec *executionContext) _Trip(ctx context.Context, sel ast.SelectionSet, obj *graph.Trip) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tripImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Trip")
+		case "id":
+			out.Values[i] = ec._Trip_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._Trip_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._Trip_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "seat":
+			out.Values[i] = ec._Trip_seat(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fromArea":
+			out.Values[i] = ec._Trip_fromArea(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "toArea":
+			out.Values[i] = ec._Trip_toArea(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "departAt":
+			out.Values[i] = ec._Trip_departAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arriveAt":
+			out.Values[i] = ec._Trip_arriveAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4099,6 +9646,54 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNArea2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Area) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx context.Context, sel ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Area!")
+		return graphql.Null
+	}
+	return ec._Area(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Attendance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx context.Context, sel ast.SelectionSet, v *graph.Attendance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Attendance!")
+		return graphql.Null
+	}
+	return ec._Attendance(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAuditRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AuditRecord) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -4137,6 +9732,128 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx context.Context, sel ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CasePage!")
+		return graphql.Null
+	}
+	return ec._CasePage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCaseRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx context.Context, sel ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseRecord!")
+		return graphql.Null
+	}
+	return ec._CaseRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, v any) (CaseStatus, error) {
+	var res CaseStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, sel ast.SelectionSet, v CaseStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Checkpoint!")
+		return graphql.Null
+	}
+	return ec._Checkpoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckpointStats2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.CheckpointStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx context.Context, sel ast.SelectionSet, v *graph.CheckpointStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckpointStats!")
+		return graphql.Null
+	}
+	return ec._CheckpointStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContactRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ContactRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx context.Context, sel ast.SelectionSet, v *graph.ContactRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactRecord!")
+		return graphql.Null
+	}
+	return ec._ContactRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDailyReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.DailyReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx context.Context, sel ast.SelectionSet, v *graph.DailyReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DailyReport!")
+		return graphql.Null
+	}
+	return ec._DailyReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4151,6 +9868,46 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) marshalNEffectiveLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEffectiveLevel(ctx context.Context, sel ast.SelectionSet, v *graph.EffectiveLevel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EffectiveLevel!")
+		return graphql.Null
+	}
+	return ec._EffectiveLevel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEpicurvePoint2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.EpicurvePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEpicurvePoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEpicurvePoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePoint(ctx context.Context, sel ast.SelectionSet, v *graph.EpicurvePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EpicurvePoint!")
+		return graphql.Null
+	}
+	return ec._EpicurvePoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx context.Context, sel ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Event!")
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4163,6 +9920,30 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.HealthReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx context.Context, sel ast.SelectionSet, v *graph.HealthReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HealthReport!")
+		return graphql.Null
+	}
+	return ec._HealthReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -4255,6 +10036,110 @@ func (ec *executionContext) marshalNMeasure2githubᚗcomᚋtracegraphᚋtracegra
 	return ec._Measure(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficer(ctx context.Context, sel ast.SelectionSet, v *graph.Officer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Officer!")
+		return graphql.Null
+	}
+	return ec._Officer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOverdueHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.OverdueHealthReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverdueHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOverdueHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReport(ctx context.Context, sel ast.SelectionSet, v *graph.OverdueHealthReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OverdueHealthReport!")
+		return graphql.Null
+	}
+	return ec._OverdueHealthReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassageᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Passage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx context.Context, sel ast.SelectionSet, v *graph.Passage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Passage!")
+		return graphql.Null
+	}
+	return ec._Passage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx context.Context, sel ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Person!")
+		return graphql.Null
+	}
+	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonPage(ctx context.Context, sel ast.SelectionSet, v *graph.PersonPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonPage!")
+		return graphql.Null
+	}
+	return ec._PersonPage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *graph.Policy) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Policy!")
@@ -4277,6 +10162,30 @@ func (ec *executionContext) marshalNQuarantinePolicy2githubᚗcomᚋtracegraph�
 	return ec._QuarantinePolicy(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNRiskDesignation2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.RiskDesignation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx context.Context, sel ast.SelectionSet, v *graph.RiskDesignation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskDesignation!")
+		return graphql.Null
+	}
+	return ec._RiskDesignation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4289,6 +10198,54 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx context.Context, sel ast.SelectionSet, v *graph.Test) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Test!")
+		return graphql.Null
+	}
+	return ec._Test(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx context.Context, sel ast.SelectionSet, v *graph.Trip) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Trip!")
+		return graphql.Null
+	}
+	return ec._Trip(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -4433,6 +10390,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx context.Context, sel ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Area(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4463,6 +10427,53 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx context.Context, v any) (*CaseDate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(CaseDate)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx context.Context, sel ast.SelectionSet, v *CaseDate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCaseFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseFilter(ctx context.Context, v any) (*CaseFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCaseFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, v any) (*CaseStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(CaseStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, sel ast.SelectionSet, v *CaseStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Checkpoint(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -4479,6 +10490,30 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
@@ -4569,6 +10604,14 @@ func (ec *executionContext) marshalOMeasure2ᚖgithubᚗcomᚋtracegraphᚋtrace
 		return graphql.Null
 	}
 	return ec._Measure(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPeopleFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPeopleFilter(ctx context.Context, v any) (*PeopleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPeopleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx context.Context, sel ast.SelectionSet, v *graph.Person) graphql.Marshaler {

@@ -9,9 +9,158 @@ import (
 	"strconv"
 )
 
+// Filters of cases.
+type CaseFilter struct {
+	// The case has this status.
+	Status *CaseStatus `json:"status,omitempty"`
+	// The person's household is in this area or one of its descendants.
+	AreaCode *string `json:"areaCode,omitempty"`
+}
+
+// Filters of people; every field given must hold.
+type PeopleFilter struct {
+	// The name starts with this (exact case).
+	NamePrefix *string `json:"namePrefix,omitempty"`
+	// The resident ID number, exactly (a lower-case x matches X).
+	IDNumber *string `json:"idNumber,omitempty"`
+	// The phone number, exactly.
+	Phone *string `json:"phone,omitempty"`
+	// The person's household is in this area or one of its descendants.
+	AreaCode *string `json:"areaCode,omitempty"`
+	// The person's case has this status.
+	CaseStatus *CaseStatus `json:"caseStatus,omitempty"`
+	// The person has (true) or has not (false) a quarantine assignment (centralized, home or monitoring) covering asOf.
+	InQuarantine *bool `json:"inQuarantine,omitempty"`
+}
+
 // Reads over the contact-tracing graph. Every answer that depends on time is computed
 // as of a moment `asOf` (default: now); facts timed after it do not exist yet.
 type Query struct {
+}
+
+// The date a case is ordered or counted by.
+type CaseDate string
+
+const (
+	// The onset date.
+	CaseDateOnset CaseDate = "ONSET"
+	// The local date of confirmedAt.
+	CaseDateConfirmation CaseDate = "CONFIRMATION"
+)
+
+var AllCaseDate = []CaseDate{
+	CaseDateOnset,
+	CaseDateConfirmation,
+}
+
+func (e CaseDate) IsValid() bool {
+	switch e {
+	case CaseDateOnset, CaseDateConfirmation:
+		return true
+	}
+	return false
+}
+
+func (e CaseDate) String() string {
+	return string(e)
+}
+
+func (e *CaseDate) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaseDate(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaseDate", str)
+	}
+	return nil
+}
+
+func (e CaseDate) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaseDate) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaseDate) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Case statuses (SPEC §2).
+type CaseStatus string
+
+const (
+	// Shown but not traced.
+	CaseStatusSuspected CaseStatus = "SUSPECTED"
+	// Confirmed.
+	CaseStatusConfirmed CaseStatus = "CONFIRMED"
+	// Positive without symptoms.
+	CaseStatusAsymptomatic CaseStatus = "ASYMPTOMATIC"
+	// Recovered.
+	CaseStatusRecovered CaseStatus = "RECOVERED"
+	// Deceased.
+	CaseStatusDeceased CaseStatus = "DECEASED"
+)
+
+var AllCaseStatus = []CaseStatus{
+	CaseStatusSuspected,
+	CaseStatusConfirmed,
+	CaseStatusAsymptomatic,
+	CaseStatusRecovered,
+	CaseStatusDeceased,
+}
+
+func (e CaseStatus) IsValid() bool {
+	switch e {
+	case CaseStatusSuspected, CaseStatusConfirmed, CaseStatusAsymptomatic, CaseStatusRecovered, CaseStatusDeceased:
+		return true
+	}
+	return false
+}
+
+func (e CaseStatus) String() string {
+	return string(e)
+}
+
+func (e *CaseStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaseStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaseStatus", str)
+	}
+	return nil
+}
+
+func (e CaseStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaseStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaseStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The kinds of quarantine assignment, strongest first.
