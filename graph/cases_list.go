@@ -67,7 +67,7 @@ func (s *Service) ListCases(ctx context.Context, f CaseFilter, sort string, firs
 	cypher := `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
 		WHERE (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
 		  AND ($status IS NULL OR c.status = $status)
-		  AND `+scopeCond+`
+		  AND ` + scopeCond + `
 		  AND ($area IS NULL OR EXISTS { MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $area}) })
 		WITH c, ` + key + ` AS k
 		WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND c.personId > $afterID)

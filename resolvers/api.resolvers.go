@@ -64,12 +64,20 @@ func (r *contactRecordResolver) Other(ctx context.Context, obj *graph.ContactRec
 	return load(ctx, loadersFrom(ctx).person, obj.OtherID)
 }
 
+func (r *contactRecordResolver) Setting(ctx context.Context, obj *graph.ContactRecord) (*string, error) {
+	return optString(obj.Setting), nil
+}
+
 func (r *dailyReportResolver) Date(ctx context.Context, obj *graph.DailyReport) (string, error) {
 	return obj.Date.String(), nil
 }
 
 func (r *dailyReportResolver) Submitted(ctx context.Context, obj *graph.DailyReport) (bool, error) {
 	return obj.SubmittedAt != nil, nil
+}
+
+func (r *dailyReportResolver) Note(ctx context.Context, obj *graph.DailyReport) (*string, error) {
+	return optString(obj.Note), nil
 }
 
 func (r *effectiveLevelResolver) DesignatedArea(ctx context.Context, obj *graph.EffectiveLevel) (*string, error) {
@@ -90,8 +98,20 @@ func (r *epicurvePointResolver) Date(ctx context.Context, obj *graph.EpicurvePoi
 	return obj.Date.String(), nil
 }
 
+func (r *eventResolver) Place(ctx context.Context, obj *graph.Event) (*string, error) {
+	return optString(obj.Place), nil
+}
+
+func (r *eventResolver) AreaCode(ctx context.Context, obj *graph.Event) (*string, error) {
+	return optString(obj.AreaCode), nil
+}
+
 func (r *healthReportResolver) Date(ctx context.Context, obj *graph.HealthReport) (string, error) {
 	return obj.Date.String(), nil
+}
+
+func (r *healthReportResolver) Symptoms(ctx context.Context, obj *graph.HealthReport) (*string, error) {
+	return optString(obj.Symptoms), nil
 }
 
 func (r *householdResolver) Address(ctx context.Context, obj *graph.Household) (*string, error) {
@@ -120,6 +140,10 @@ func (r *overdueHealthReportResolver) Officers(ctx context.Context, obj *graph.O
 
 func (r *passageResolver) Checkpoint(ctx context.Context, obj *graph.Passage) (*graph.Checkpoint, error) {
 	return load(ctx, loadersFrom(ctx).checkpoint, obj.CheckpointID)
+}
+
+func (r *passageResolver) Plate(ctx context.Context, obj *graph.Passage) (*string, error) {
+	return optString(obj.Plate), nil
 }
 
 func (r *personResolver) Household(ctx context.Context, obj *graph.Person) (*graph.Household, error) {
@@ -239,6 +263,22 @@ func (r *queryResolver) Epicurve(ctx context.Context, from string, to string, ar
 	return out, nil
 }
 
+func (r *tripResolver) Number(ctx context.Context, obj *graph.Trip) (*string, error) {
+	return optString(obj.Number), nil
+}
+
+func (r *tripResolver) Seat(ctx context.Context, obj *graph.Trip) (*string, error) {
+	return optString(obj.Seat), nil
+}
+
+func (r *tripResolver) FromArea(ctx context.Context, obj *graph.Trip) (*string, error) {
+	return optString(obj.FromArea), nil
+}
+
+func (r *tripResolver) ToArea(ctx context.Context, obj *graph.Trip) (*string, error) {
+	return optString(obj.ToArea), nil
+}
+
 func (r *Resolver) Area() schema.AreaResolver { return &areaResolver{r} }
 
 func (r *Resolver) Attendance() schema.AttendanceResolver { return &attendanceResolver{r} }
@@ -255,6 +295,8 @@ func (r *Resolver) EffectiveLevel() schema.EffectiveLevelResolver { return &effe
 
 func (r *Resolver) EpicurvePoint() schema.EpicurvePointResolver { return &epicurvePointResolver{r} }
 
+func (r *Resolver) Event() schema.EventResolver { return &eventResolver{r} }
+
 func (r *Resolver) HealthReport() schema.HealthReportResolver { return &healthReportResolver{r} }
 
 func (r *Resolver) Household() schema.HouseholdResolver { return &householdResolver{r} }
@@ -267,6 +309,8 @@ func (r *Resolver) Passage() schema.PassageResolver { return &passageResolver{r}
 
 func (r *Resolver) PersonPage() schema.PersonPageResolver { return &personPageResolver{r} }
 
+func (r *Resolver) Trip() schema.TripResolver { return &tripResolver{r} }
+
 type (
 	areaResolver                struct{ *Resolver }
 	attendanceResolver          struct{ *Resolver }
@@ -276,9 +320,11 @@ type (
 	dailyReportResolver         struct{ *Resolver }
 	effectiveLevelResolver      struct{ *Resolver }
 	epicurvePointResolver       struct{ *Resolver }
+	eventResolver               struct{ *Resolver }
 	healthReportResolver        struct{ *Resolver }
 	householdResolver           struct{ *Resolver }
 	overdueHealthReportResolver struct{ *Resolver }
 	passageResolver             struct{ *Resolver }
 	personPageResolver          struct{ *Resolver }
+	tripResolver                struct{ *Resolver }
 )

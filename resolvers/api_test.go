@@ -260,7 +260,9 @@ func TestHouseholdAndAreaTree(t *testing.T) {
 		t.Fatalf("unknown area = %+v", tree.Missing)
 	}
 	var v1 struct {
-		Area struct{ Designations []struct{ Level, Since string } }
+		Area struct {
+			Designations []struct{ Level, Since string }
+		}
 	}
 	c.MustPost(`{ area(code: "V1") { designations { level since } } }`, &v1)
 	if d := v1.Area.Designations; len(d) != 2 || d[0].Level != "high" || d[1].Level != "low" {

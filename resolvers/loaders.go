@@ -34,7 +34,7 @@ type loaders struct {
 
 // loaderWait is how long a loader gathers keys before its one round trip: the
 // resolvers of a list's items run concurrently and ask within microseconds.
-const loaderWait = 2 * time.Millisecond
+const loaderWait = 10 * time.Millisecond
 
 func one[V any](fetch func(context.Context, []string) (map[string]V, error)) *dataloadgen.Loader[string, V] {
 	return dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(graph.MaxPageSize))

@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	DailyReport() DailyReportResolver
 	EffectiveLevel() EffectiveLevelResolver
 	EpicurvePoint() EpicurvePointResolver
+	Event() EventResolver
 	HealthReport() HealthReportResolver
 	Household() HouseholdResolver
 	Measure() MeasureResolver
@@ -45,6 +46,7 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	PersonPage() PersonPageResolver
 	Query() QueryResolver
+	Trip() TripResolver
 }
 
 type DirectiveRoot struct {
@@ -309,11 +311,15 @@ type CaseRecordResolver interface {
 }
 type ContactRecordResolver interface {
 	Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error)
+
+	Setting(ctx context.Context, obj *graph.ContactRecord) (*string, error)
 }
 type DailyReportResolver interface {
 	Date(ctx context.Context, obj *graph.DailyReport) (string, error)
 
 	Submitted(ctx context.Context, obj *graph.DailyReport) (bool, error)
+
+	Note(ctx context.Context, obj *graph.DailyReport) (*string, error)
 }
 type EffectiveLevelResolver interface {
 	DesignatedArea(ctx context.Context, obj *graph.EffectiveLevel) (*string, error)
@@ -322,8 +328,14 @@ type EffectiveLevelResolver interface {
 type EpicurvePointResolver interface {
 	Date(ctx context.Context, obj *graph.EpicurvePoint) (string, error)
 }
+type EventResolver interface {
+	Place(ctx context.Context, obj *graph.Event) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.Event) (*string, error)
+}
 type HealthReportResolver interface {
 	Date(ctx context.Context, obj *graph.HealthReport) (string, error)
+
+	Symptoms(ctx context.Context, obj *graph.HealthReport) (*string, error)
 }
 type HouseholdResolver interface {
 	Address(ctx context.Context, obj *graph.Household) (*string, error)
@@ -340,6 +352,8 @@ type OverdueHealthReportResolver interface {
 }
 type PassageResolver interface {
 	Checkpoint(ctx context.Context, obj *graph.Passage) (*graph.Checkpoint, error)
+
+	Plate(ctx context.Context, obj *graph.Passage) (*string, error)
 }
 type PersonResolver interface {
 	BirthDate(ctx context.Context, obj *graph.Person) (*string, error)
@@ -367,6 +381,12 @@ type QueryResolver interface {
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+}
+type TripResolver interface {
+	Number(ctx context.Context, obj *graph.Trip) (*string, error)
+	Seat(ctx context.Context, obj *graph.Trip) (*string, error)
+	FromArea(ctx context.Context, obj *graph.Trip) (*string, error)
+	ToArea(ctx context.Context, obj *graph.Trip) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3402,18 +3422,18 @@ func (ec *executionContext) _ContactRecord_setting(ctx context.Context, field gr
 			return ec.fieldContext_ContactRecord_setting(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Setting, nil
+			return ec.Resolvers.ContactRecord().Setting(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ContactRecord_setting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ContactRecord", field, true, true, "String")
 }
 
 func (ec *executionContext) _ContactRecord_protected(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
@@ -3655,18 +3675,18 @@ func (ec *executionContext) _DailyReport_note(ctx context.Context, field graphql
 			return ec.fieldContext_DailyReport_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			return ec.Resolvers.DailyReport().Note(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_DailyReport_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "String")
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "String")
 }
 
 func (ec *executionContext) _EffectiveLevel_level(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
@@ -3839,18 +3859,18 @@ func (ec *executionContext) _Event_place(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Event_place(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Place, nil
+			return ec.Resolvers.Event().Place(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Event_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Event", field, true, true, "String")
 }
 
 func (ec *executionContext) _Event_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
@@ -3862,18 +3882,18 @@ func (ec *executionContext) _Event_areaCode(ctx context.Context, field graphql.C
 			return ec.fieldContext_Event_areaCode(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AreaCode, nil
+			return ec.Resolvers.Event().AreaCode(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Event_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Event", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Event_start(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
@@ -4092,18 +4112,18 @@ func (ec *executionContext) _HealthReport_symptoms(ctx context.Context, field gr
 			return ec.fieldContext_HealthReport_symptoms(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Symptoms, nil
+			return ec.Resolvers.HealthReport().Symptoms(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_HealthReport_symptoms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HealthReport", field, false, false, "String")
+	return graphql.NewScalarFieldContext("HealthReport", field, true, true, "String")
 }
 
 func (ec *executionContext) _Household_id(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
@@ -4606,18 +4626,18 @@ func (ec *executionContext) _Passage_plate(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Passage_plate(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Plate, nil
+			return ec.Resolvers.Passage().Plate(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Passage_plate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Passage", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Passage", field, true, true, "String")
 }
 
 func (ec *executionContext) _Passage_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
@@ -6361,18 +6381,18 @@ func (ec *executionContext) _Trip_number(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Trip_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return ec.Resolvers.Trip().Number(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Trip_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trip", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "String")
 }
 
 func (ec *executionContext) _Trip_seat(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
@@ -6384,18 +6404,18 @@ func (ec *executionContext) _Trip_seat(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Trip_seat(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Seat, nil
+			return ec.Resolvers.Trip().Seat(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Trip_seat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trip", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "String")
 }
 
 func (ec *executionContext) _Trip_fromArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
@@ -6407,18 +6427,18 @@ func (ec *executionContext) _Trip_fromArea(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Trip_fromArea(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.FromArea, nil
+			return ec.Resolvers.Trip().FromArea(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Trip_fromArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trip", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Trip_toArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
@@ -6430,18 +6450,18 @@ func (ec *executionContext) _Trip_toArea(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Trip_toArea(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ToArea, nil
+			return ec.Resolvers.Trip().ToArea(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Trip_toArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trip", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Trip_departAt(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
@@ -8110,10 +8130,11 @@ func (ec *executionContext) _ContactRecord(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "setting":
-			out.Values[i] = ec._ContactRecord_setting(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactRecord_setting(ctx, field, obj)
+				})
 		case "protected":
 			out.Values[i] = ec._ContactRecord_protected(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8195,10 +8216,11 @@ func (ec *executionContext) _DailyReport(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "note":
-			out.Values[i] = ec._DailyReport_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_note(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8314,37 +8336,39 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Event_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
 			out.Values[i] = ec._Event_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "place":
-			out.Values[i] = ec._Event_place(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_place(ctx, field, obj)
+				})
 		case "areaCode":
-			out.Values[i] = ec._Event_areaCode(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_areaCode(ctx, field, obj)
+				})
 		case "start":
 			out.Values[i] = ec._Event_start(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "end":
 			out.Values[i] = ec._Event_end(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "indoor":
 			out.Values[i] = ec._Event_indoor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8434,10 +8458,11 @@ func (ec *executionContext) _HealthReport(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "symptoms":
-			out.Values[i] = ec._HealthReport_symptoms(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HealthReport_symptoms(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8682,10 +8707,11 @@ func (ec *executionContext) _Passage(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plate":
-			out.Values[i] = ec._Passage_plate(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Passage_plate(ctx, field, obj)
+				})
 		case "temperature":
 			out.Values[i] = ec._Passage_temperature(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -9230,42 +9256,46 @@ func (ec *executionContext) _Trip(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Trip_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mode":
 			out.Values[i] = ec._Trip_mode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "number":
-			out.Values[i] = ec._Trip_number(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_number(ctx, field, obj)
+				})
 		case "seat":
-			out.Values[i] = ec._Trip_seat(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_seat(ctx, field, obj)
+				})
 		case "fromArea":
-			out.Values[i] = ec._Trip_fromArea(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_fromArea(ctx, field, obj)
+				})
 		case "toArea":
-			out.Values[i] = ec._Trip_toArea(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_toArea(ctx, field, obj)
+				})
 		case "departAt":
 			out.Values[i] = ec._Trip_departAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "arriveAt":
 			out.Values[i] = ec._Trip_arriveAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
