@@ -115,11 +115,11 @@ func TestParseBool(t *testing.T) {
 }
 
 func TestParseEnum(t *testing.T) {
-	if v, err := ParseEnum("high", riskLevels); err != nil || v != "high" {
+	if v, err := ParseEnum("high", graph.RiskLevels); err != nil || v != "high" {
 		t.Errorf("ParseEnum(high) = %q, %v", v, err)
 	}
 	for _, s := range []string{"High", "HIGH", "higher", "h", "red"} {
-		if _, err := ParseEnum(s, riskLevels); err == nil || !strings.Contains(err.Error(), "unknown value") {
+		if _, err := ParseEnum(s, graph.RiskLevels); err == nil || !strings.Contains(err.Error(), "unknown value") {
 			t.Errorf("ParseEnum(%q) error = %v", s, err)
 		}
 	}
