@@ -241,3 +241,48 @@ func (s *Service) OfficersResponsibleFor(ctx context.Context, personIDs []string
 		return out, err
 	})
 }
+
+// LinkedPeople returns the given people and those linked to them by a household or a
+// recorded contact, sorted: whose tier a write about the given people may change.
+func (s *Service) LinkedPeople(ctx context.Context, personIDs []string) ([]string, error) {
+	return Read(ctx, s.DB, "linked people", func(ctx context.Context, tx Tx) ([]string, error) {
+		var out []string
+		err := collect(ctx, tx, `UNWIND $ids AS id MATCH (p:Person {id: id})
+			CALL (p) {
+				RETURN p.id AS linked
+				UNION
+				MATCH (p)-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(o:Person) RETURN o.id AS linked
+				UNION
+				MATCH (p)-[:CONTACTED]-(o:Person) RETURN o.id AS linked
+			}
+			RETURN DISTINCT linked ORDER BY linked`, map[string]any{"ids": personIDs}, func(r *Record) {
+			out = append(out, str(get(r, "linked")))
+		})
+		return out, err
+	})
+}
+
+// TravellersFrom returns, sorted, the people with a trip from the area or under it.
+func (s *Service) TravellersFrom(ctx context.Context, areaCode string) ([]string, error) {
+	return Read(ctx, s.DB, "travellers from", func(ctx context.Context, tx Tx) ([]string, error) {
+		var out []string
+		err := collect(ctx, tx, `MATCH (p:Person)-[:TOOK]->(:Trip)-[:FROM]->(:Area)-[:PART_OF*0..]->(:Area {code: $area})
+			RETURN DISTINCT p.id AS id ORDER BY id`, map[string]any{"area": areaCode}, func(r *Record) {
+			out = append(out, str(get(r, "id")))
+		})
+		return out, err
+	})
+}
+
+// PeopleUnder returns which of the given people have a household in the area or under it.
+func (s *Service) PeopleUnder(ctx context.Context, personIDs []string, areaCode string) ([]string, error) {
+	return Read(ctx, s.DB, "people under", func(ctx context.Context, tx Tx) ([]string, error) {
+		var out []string
+		err := collect(ctx, tx, `UNWIND $ids AS id MATCH (p:Person {id: id})
+			WHERE EXISTS { MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $area}) }
+			RETURN p.id AS id ORDER BY id`, map[string]any{"ids": personIDs, "area": areaCode}, func(r *Record) {
+			out = append(out, str(get(r, "id")))
+		})
+		return out, err
+	})
+}

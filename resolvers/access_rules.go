@@ -95,4 +95,21 @@ var accessRules = map[string]fieldRule{
 	"DailyReport.newFevers": {}, "DailyReport.newQuarantines": {}, "DailyReport.newCases": {},
 	"DailyReport.submitted": {}, "DailyReport.submittedAt": {}, "DailyReport.note": {},
 	"EpicurvePoint.date": {}, "EpicurvePoint.cases": {},
+
+	// ---- Writes (schema/writes.graphqls): person-level roles record what they trace;
+	// facilities, officers and risk designations are the command centre's (epidemiologists).
+	"Mutation.upsertPerson": {roles: personLevel}, "Mutation.upsertHousehold": {roles: personLevel},
+	"Mutation.recordTrip": {roles: personLevel}, "Mutation.recordEvent": {roles: personLevel},
+	"Mutation.recordAttendance": {roles: personLevel}, "Mutation.recordContact": {roles: personLevel},
+	"Mutation.recordTest": {roles: personLevel}, "Mutation.setCaseStatus": {roles: personLevel},
+	"Mutation.recordPassage": {roles: personLevel}, "Mutation.submitHealthReport": {roles: personLevel},
+	"Mutation.submitDailyReport": {roles: personLevel},
+	"Mutation.designateRisk":     {roles: epiOnly}, "Mutation.upsertFacility": {roles: epiOnly}, "Mutation.upsertOfficer": {roles: epiOnly},
+	// ---- Subscriptions (schema/subscriptions.graphqls): they name people.
+	"Subscription.caseConfirmed": {roles: personLevel}, "Subscription.riskChanged": {roles: personLevel},
+	"Subscription.quarantineChanged": {roles: personLevel},
+	"RiskChange.personIds":           {roles: personLevel}, "RiskChange.people": {roles: personLevel},
+	"RiskChange.cause": {roles: personLevel}, "RiskChange.at": {roles: personLevel},
+	"QuarantineChange.personIds": {roles: personLevel}, "QuarantineChange.cause": {roles: personLevel},
+	"QuarantineChange.at": {roles: personLevel},
 }

@@ -39,6 +39,9 @@ type Options struct {
 // NewHandler is the GraphQL endpoint: transports, caches, limits and the one place
 // where graph error kinds become extensions.code.
 func NewHandler(r *Resolver, opt Options) *handler.Server {
+	if r.events == nil {
+		r.events = newBroker()
+	}
 	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.SSE{}) // before POST: it claims POSTs that accept text/event-stream

@@ -3,12 +3,17 @@
 package resolvers
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/tracegraph/tracegraph/graph"
 )
 
 // Resolver is the root of the resolvers; it carries the service's dependencies.
 type Resolver struct {
 	Svc *graph.Service
+	// events feeds subscriptions; NewHandler makes it (nil: writes announce nothing).
+	events *broker
 }
 
 // deref reads an optional string argument: absent is "".
@@ -42,4 +47,18 @@ func pageSize(first *int) int {
 		return 50
 	}
 	return *first
+}
+
+// operationName names the running operation for events ("anonymous" when unnamed).
+func operationName(ctx context.Context) string {
+	if graphql.HasOperationContext(ctx) {
+		op := graphql.GetOperationContext(ctx)
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			return fc.Field.Name
+		}
+		if op.OperationName != "" {
+			return op.OperationName
+		}
+	}
+	return "anonymous"
 }

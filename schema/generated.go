@@ -41,11 +41,14 @@ type ResolverRoot interface {
 	HealthReport() HealthReportResolver
 	Household() HouseholdResolver
 	Measure() MeasureResolver
+	Mutation() MutationResolver
 	OverdueHealthReport() OverdueHealthReportResolver
 	Passage() PassageResolver
 	Person() PersonResolver
 	PersonPage() PersonPageResolver
 	Query() QueryResolver
+	RiskChange() RiskChangeResolver
+	Subscription() SubscriptionResolver
 	Trip() TripResolver
 }
 
@@ -180,6 +183,23 @@ type ComplexityRoot struct {
 		Then     func(childComplexity int) int
 	}
 
+	Mutation struct {
+		DesignateRisk      func(childComplexity int, input RiskDesignationInput) int
+		RecordAttendance   func(childComplexity int, input AttendanceInput) int
+		RecordContact      func(childComplexity int, input ContactInput) int
+		RecordEvent        func(childComplexity int, input EventInput) int
+		RecordPassage      func(childComplexity int, input PassageInput) int
+		RecordTest         func(childComplexity int, input TestInput) int
+		RecordTrip         func(childComplexity int, input TripInput) int
+		SetCaseStatus      func(childComplexity int, input CaseStatusInput) int
+		SubmitDailyReport  func(childComplexity int, areaCode string, date string, note *string) int
+		SubmitHealthReport func(childComplexity int, input HealthReportInput) int
+		UpsertFacility     func(childComplexity int, input FacilityInput) int
+		UpsertHousehold    func(childComplexity int, input HouseholdInput) int
+		UpsertOfficer      func(childComplexity int, input OfficerInput) int
+		UpsertPerson       func(childComplexity int, input PersonInput) int
+	}
+
 	Officer struct {
 		AreaCode func(childComplexity int) int
 		ID       func(childComplexity int) int
@@ -240,6 +260,12 @@ type ComplexityRoot struct {
 		WindowLeadDays      func(childComplexity int) int
 	}
 
+	QuarantineChange struct {
+		At        func(childComplexity int) int
+		Cause     func(childComplexity int) int
+		PersonIDs func(childComplexity int) int
+	}
+
 	QuarantinePolicy struct {
 		CloseContact      func(childComplexity int) int
 		GeneralContact    func(childComplexity int) int
@@ -263,10 +289,23 @@ type ComplexityRoot struct {
 		Policy               func(childComplexity int) int
 	}
 
+	RiskChange struct {
+		At        func(childComplexity int) int
+		Cause     func(childComplexity int) int
+		People    func(childComplexity int) int
+		PersonIDs func(childComplexity int) int
+	}
+
 	RiskDesignation struct {
 		AreaCode func(childComplexity int) int
 		Level    func(childComplexity int) int
 		Since    func(childComplexity int) int
+	}
+
+	Subscription struct {
+		CaseConfirmed     func(childComplexity int) int
+		QuarantineChanged func(childComplexity int) int
+		RiskChanged       func(childComplexity int, areaCode *string) int
 	}
 
 	Test struct {
@@ -346,6 +385,22 @@ type HouseholdResolver interface {
 type MeasureResolver interface {
 	Kind(ctx context.Context, obj *graph.Measure) (QuarantineKind, error)
 }
+type MutationResolver interface {
+	UpsertPerson(ctx context.Context, input PersonInput) (*graph.Person, error)
+	UpsertHousehold(ctx context.Context, input HouseholdInput) (*graph.Household, error)
+	RecordTrip(ctx context.Context, input TripInput) (*graph.Trip, error)
+	RecordEvent(ctx context.Context, input EventInput) (*graph.Event, error)
+	RecordAttendance(ctx context.Context, input AttendanceInput) (*graph.Attendance, error)
+	RecordContact(ctx context.Context, input ContactInput) (*graph.ContactRecord, error)
+	RecordTest(ctx context.Context, input TestInput) (*graph.Test, error)
+	SetCaseStatus(ctx context.Context, input CaseStatusInput) (*graph.Case, error)
+	DesignateRisk(ctx context.Context, input RiskDesignationInput) (*graph.RiskDesignation, error)
+	RecordPassage(ctx context.Context, input PassageInput) (*graph.Passage, error)
+	SubmitHealthReport(ctx context.Context, input HealthReportInput) (*graph.HealthReport, error)
+	SubmitDailyReport(ctx context.Context, areaCode string, date string, note *string) (*graph.DailyReport, error)
+	UpsertFacility(ctx context.Context, input FacilityInput) (*graph.Facility, error)
+	UpsertOfficer(ctx context.Context, input OfficerInput) (*graph.Officer, error)
+}
 type OverdueHealthReportResolver interface {
 	Kind(ctx context.Context, obj *graph.OverdueHealthReport) (QuarantineKind, error)
 	Officers(ctx context.Context, obj *graph.OverdueHealthReport) ([]*graph.Officer, error)
@@ -381,6 +436,14 @@ type QueryResolver interface {
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+}
+type RiskChangeResolver interface {
+	People(ctx context.Context, obj *graph.RiskChange) ([]*graph.Person, error)
+}
+type SubscriptionResolver interface {
+	CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error)
+	RiskChanged(ctx context.Context, areaCode *string) (<-chan *graph.RiskChange, error)
+	QuarantineChanged(ctx context.Context) (<-chan *graph.QuarantineChange, error)
 }
 type TripResolver interface {
 	Number(ctx context.Context, obj *graph.Trip) (*string, error)
@@ -902,6 +965,161 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Measure.Then(childComplexity), true
 
+	case "Mutation.designateRisk":
+		if e.ComplexityRoot.Mutation.DesignateRisk == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_designateRisk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DesignateRisk(childComplexity, args["input"].(RiskDesignationInput)), true
+	case "Mutation.recordAttendance":
+		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(AttendanceInput)), true
+	case "Mutation.recordContact":
+		if e.ComplexityRoot.Mutation.RecordContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordContact(childComplexity, args["input"].(ContactInput)), true
+	case "Mutation.recordEvent":
+		if e.ComplexityRoot.Mutation.RecordEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordEvent(childComplexity, args["input"].(EventInput)), true
+	case "Mutation.recordPassage":
+		if e.ComplexityRoot.Mutation.RecordPassage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPassage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPassage(childComplexity, args["input"].(PassageInput)), true
+	case "Mutation.recordTest":
+		if e.ComplexityRoot.Mutation.RecordTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTest(childComplexity, args["input"].(TestInput)), true
+	case "Mutation.recordTrip":
+		if e.ComplexityRoot.Mutation.RecordTrip == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTrip_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTrip(childComplexity, args["input"].(TripInput)), true
+	case "Mutation.setCaseStatus":
+		if e.ComplexityRoot.Mutation.SetCaseStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCaseStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCaseStatus(childComplexity, args["input"].(CaseStatusInput)), true
+	case "Mutation.submitDailyReport":
+		if e.ComplexityRoot.Mutation.SubmitDailyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitDailyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitDailyReport(childComplexity, args["areaCode"].(string), args["date"].(string), args["note"].(*string)), true
+	case "Mutation.submitHealthReport":
+		if e.ComplexityRoot.Mutation.SubmitHealthReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitHealthReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitHealthReport(childComplexity, args["input"].(HealthReportInput)), true
+	case "Mutation.upsertFacility":
+		if e.ComplexityRoot.Mutation.UpsertFacility == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertFacility_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertFacility(childComplexity, args["input"].(FacilityInput)), true
+	case "Mutation.upsertHousehold":
+		if e.ComplexityRoot.Mutation.UpsertHousehold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertHousehold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertHousehold(childComplexity, args["input"].(HouseholdInput)), true
+	case "Mutation.upsertOfficer":
+		if e.ComplexityRoot.Mutation.UpsertOfficer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertOfficer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertOfficer(childComplexity, args["input"].(OfficerInput)), true
+	case "Mutation.upsertPerson":
+		if e.ComplexityRoot.Mutation.UpsertPerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPerson(childComplexity, args["input"].(PersonInput)), true
+
 	case "Officer.areaCode":
 		if e.ComplexityRoot.Officer.AreaCode == nil {
 			break
@@ -1160,6 +1378,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Policy.WindowLeadDays(childComplexity), true
 
+	case "QuarantineChange.at":
+		if e.ComplexityRoot.QuarantineChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.At(childComplexity), true
+	case "QuarantineChange.cause":
+		if e.ComplexityRoot.QuarantineChange.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.Cause(childComplexity), true
+	case "QuarantineChange.personIds":
+		if e.ComplexityRoot.QuarantineChange.PersonIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.PersonIDs(childComplexity), true
+
 	case "QuarantinePolicy.closeContact":
 		if e.ComplexityRoot.QuarantinePolicy.CloseContact == nil {
 			break
@@ -1315,6 +1552,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Policy(childComplexity), true
 
+	case "RiskChange.at":
+		if e.ComplexityRoot.RiskChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.At(childComplexity), true
+	case "RiskChange.cause":
+		if e.ComplexityRoot.RiskChange.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.Cause(childComplexity), true
+	case "RiskChange.people":
+		if e.ComplexityRoot.RiskChange.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.People(childComplexity), true
+	case "RiskChange.personIds":
+		if e.ComplexityRoot.RiskChange.PersonIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.PersonIDs(childComplexity), true
+
 	case "RiskDesignation.areaCode":
 		if e.ComplexityRoot.RiskDesignation.AreaCode == nil {
 			break
@@ -1333,6 +1595,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RiskDesignation.Since(childComplexity), true
+
+	case "Subscription.caseConfirmed":
+		if e.ComplexityRoot.Subscription.CaseConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.CaseConfirmed(childComplexity), true
+	case "Subscription.quarantineChanged":
+		if e.ComplexityRoot.Subscription.QuarantineChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.QuarantineChanged(childComplexity), true
+	case "Subscription.riskChanged":
+		if e.ComplexityRoot.Subscription.RiskChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_riskChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.RiskChanged(childComplexity, args["areaCode"].(*string)), true
 
 	case "Test.id":
 		if e.ComplexityRoot.Test.ID == nil {
@@ -1417,8 +1703,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AttendanceInput", ec.unmarshalInputAttendanceInput),
 			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
+			graphql.NewInputUnmarshaler("CaseStatusInput", ec.unmarshalInputCaseStatusInput),
+			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("FacilityInput", ec.unmarshalInputFacilityInput),
+			graphql.NewInputUnmarshaler("HealthReportInput", ec.unmarshalInputHealthReportInput),
+			graphql.NewInputUnmarshaler("HouseholdInput", ec.unmarshalInputHouseholdInput),
+			graphql.NewInputUnmarshaler("OfficerInput", ec.unmarshalInputOfficerInput),
+			graphql.NewInputUnmarshaler("PassageInput", ec.unmarshalInputPassageInput),
 			graphql.NewInputUnmarshaler("PeopleFilter", ec.unmarshalInputPeopleFilter),
+			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
+			graphql.NewInputUnmarshaler("RiskDesignationInput", ec.unmarshalInputRiskDesignationInput),
+			graphql.NewInputUnmarshaler("TestInput", ec.unmarshalInputTestInput),
+			graphql.NewInputUnmarshaler("TripInput", ec.unmarshalInputTripInput),
 		)
 	}
 	first := true
@@ -1454,6 +1753,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1479,7 +1810,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls" "subscriptions.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1495,6 +1826,8 @@ var sources = []*ast.Source{
 	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "subscriptions.graphqls", Input: sourceData("subscriptions.graphqls"), BuiltIn: false},
+	{Name: "writes.graphqls", Input: sourceData("writes.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1700,6 +2033,20 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Facility_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Facility_name(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Facility_areaCode(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Facility_capacity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
+}
+
 func (ec *executionContext) childFields_HealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "date":
@@ -1862,6 +2209,18 @@ func (ec *executionContext) childFields_Policy(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
 }
 
+func (ec *executionContext) childFields_QuarantineChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personIds":
+		return ec.fieldContext_QuarantineChange_personIds(ctx, field)
+	case "cause":
+		return ec.fieldContext_QuarantineChange_cause(ctx, field)
+	case "at":
+		return ec.fieldContext_QuarantineChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineChange", field.Name)
+}
+
 func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "closeContact":
@@ -1878,6 +2237,20 @@ func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, fi
 		return ec.fieldContext_QuarantinePolicy_testDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QuarantinePolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personIds":
+		return ec.fieldContext_RiskChange_personIds(ctx, field)
+	case "people":
+		return ec.fieldContext_RiskChange_people(ctx, field)
+	case "cause":
+		return ec.fieldContext_RiskChange_cause(ctx, field)
+	case "at":
+		return ec.fieldContext_RiskChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskChange", field.Name)
 }
 
 func (ec *executionContext) childFields_RiskDesignation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2055,6 +2428,218 @@ func (ec *executionContext) field_Area_effectiveLevel_args(ctx context.Context, 
 		return nil, err
 	}
 	args["at"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_designateRisk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RiskDesignationInput, error) {
+			return ec.unmarshalNRiskDesignationInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskDesignationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AttendanceInput, error) {
+			return ec.unmarshalNAttendanceInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAttendanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ContactInput, error) {
+			return ec.unmarshalNContactInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EventInput, error) {
+			return ec.unmarshalNEventInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordPassage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (PassageInput, error) {
+			return ec.unmarshalNPassageInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPassageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (TestInput, error) {
+			return ec.unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTrip_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (TripInput, error) {
+			return ec.unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setCaseStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CaseStatusInput, error) {
+			return ec.unmarshalNCaseStatusInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitDailyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitHealthReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (HealthReportInput, error) {
+			return ec.unmarshalNHealthReportInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHealthReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertFacility_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (FacilityInput, error) {
+			return ec.unmarshalNFacilityInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐFacilityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (HouseholdInput, error) {
+			return ec.unmarshalNHouseholdInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHouseholdInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertOfficer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (OfficerInput, error) {
+			return ec.unmarshalNOfficerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐOfficerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (PersonInput, error) {
+			return ec.unmarshalNPersonInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPersonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2337,6 +2922,20 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_riskChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg0
 	return args, nil
 }
 
@@ -4360,6 +4959,622 @@ func (ec *executionContext) fieldContext_Measure_then(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPerson(ctx, fc.Args["input"].(PersonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertHousehold(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertHousehold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertHousehold(ctx, fc.Args["input"].(HouseholdInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalNHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertHousehold(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordTrip(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTrip(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTrip(ctx, fc.Args["input"].(TripInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Trip) graphql.Marshaler {
+			return ec.marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTrip(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trip(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTrip_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordEvent(ctx, fc.Args["input"].(EventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordAttendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordAttendance(ctx, fc.Args["input"].(AttendanceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordAttendance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordContact(ctx, fc.Args["input"].(ContactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ContactRecord) graphql.Marshaler {
+			return ec.marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTest(ctx, fc.Args["input"].(TestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Test) graphql.Marshaler {
+			return ec.marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Test(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCaseStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCaseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCaseStatus(ctx, fc.Args["input"].(CaseStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+			return ec.marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCaseStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCaseStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_designateRisk(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_designateRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DesignateRisk(ctx, fc.Args["input"].(RiskDesignationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.RiskDesignation) graphql.Marshaler {
+			return ec.marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_designateRisk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskDesignation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_designateRisk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPassage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPassage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPassage(ctx, fc.Args["input"].(PassageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Passage) graphql.Marshaler {
+			return ec.marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPassage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPassage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitHealthReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitHealthReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitHealthReport(ctx, fc.Args["input"].(HealthReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.HealthReport) graphql.Marshaler {
+			return ec.marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitHealthReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HealthReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitHealthReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitDailyReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitDailyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitDailyReport(ctx, fc.Args["areaCode"].(string), fc.Args["date"].(string), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.DailyReport) graphql.Marshaler {
+			return ec.marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitDailyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitDailyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertFacility(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertFacility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertFacility(ctx, fc.Args["input"].(FacilityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertFacility(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertFacility_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertOfficer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertOfficer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertOfficer(ctx, fc.Args["input"].(OfficerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertOfficer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertOfficer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Officer_id(ctx context.Context, field graphql.CollectedField, obj *graph.Officer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5434,6 +6649,75 @@ func (ec *executionContext) fieldContext_Policy_quarantine(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _QuarantineChange_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_personIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineChange_cause(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineChange_at(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _QuarantinePolicy_closeContact(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6165,6 +7449,107 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RiskChange_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_personIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskChange_people(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskChange().People(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskChange_cause(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskChange_at(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _RiskDesignation_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6232,6 +7617,114 @@ func (ec *executionContext) _RiskDesignation_since(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_RiskDesignation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Subscription_caseConfirmed(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_caseConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().CaseConfirmed(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+			return ec.marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_caseConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_riskChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_riskChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().RiskChanged(ctx, fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
+			return ec.marshalNRiskChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_riskChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_riskChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_quarantineChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_quarantineChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().QuarantineChanged(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+			return ec.marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_quarantineChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Test_id(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
@@ -7583,6 +9076,76 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAttendanceInput(ctx context.Context, obj any) (AttendanceInput, error) {
+	var it AttendanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "eventId", "from", "to", "proximity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "eventId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "proximity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proximity"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Proximity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendanceInput unmarshals raw into the AttendanceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendanceInput(ctx context.Context, raw any) (AttendanceInput, error) {
+	var out AttendanceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendanceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj any) (CaseFilter, error) {
 	var it CaseFilter
 	if obj == nil {
@@ -7629,6 +9192,566 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 func UnmarshalCaseFilter(ctx context.Context, raw any) (CaseFilter, error) {
 	var out CaseFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaseStatusInput(ctx context.Context, obj any) (CaseStatusInput, error) {
+	var it CaseStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "status", "onsetDate", "confirmedAt", "isolatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "onsetDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onsetDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnsetDate = data
+		case "confirmedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAt = data
+		case "isolatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isolatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsolatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseStatusInput unmarshals raw into the CaseStatusInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseStatusInput(ctx context.Context, raw any) (CaseStatusInput, error) {
+	var out CaseStatusInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseStatusInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (ContactInput, error) {
+	var it ContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personA", "personB", "at", "durationMin", "setting", "protected"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personA":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personA"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonA = data
+		case "personB":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personB"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonB = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "durationMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMin"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMin = data
+		case "setting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Setting = data
+		case "protected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("protected"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Protected = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactInput unmarshals raw into the ContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactInput(ctx context.Context, raw any) (ContactInput, error) {
+	var out ContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (EventInput, error) {
+	var it EventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "kind", "place", "areaCode", "start", "end", "indoor"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "indoor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("indoor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Indoor = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventInput unmarshals raw into the EventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventInput(ctx context.Context, raw any) (EventInput, error) {
+	var out EventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityInput(ctx context.Context, obj any) (FacilityInput, error) {
+	var it FacilityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "areaCode", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityInput unmarshals raw into the FacilityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityInput(ctx context.Context, raw any) (FacilityInput, error) {
+	var out FacilityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHealthReportInput(ctx context.Context, obj any) (HealthReportInput, error) {
+	var it HealthReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "date", "temperature", "symptoms"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "temperature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("temperature"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Temperature = data
+		case "symptoms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("symptoms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Symptoms = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHealthReportInput unmarshals raw into the HealthReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHealthReportInput(ctx context.Context, raw any) (HealthReportInput, error) {
+	var out HealthReportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HealthReportInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHouseholdInput(ctx context.Context, obj any) (HouseholdInput, error) {
+	var it HouseholdInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "address", "areaCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHouseholdInput unmarshals raw into the HouseholdInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHouseholdInput(ctx context.Context, raw any) (HouseholdInput, error) {
+	var out HouseholdInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOfficerInput(ctx context.Context, obj any) (OfficerInput, error) {
+	var it OfficerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "role", "areaCode", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOfficerInput unmarshals raw into the OfficerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOfficerInput(ctx context.Context, raw any) (OfficerInput, error) {
+	var out OfficerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfficerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPassageInput(ctx context.Context, obj any) (PassageInput, error) {
+	var it PassageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkpointId", "at", "personId", "plate", "temperature", "turnedBack"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkpointId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkpointId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckpointID = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "plate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Plate = data
+		case "temperature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("temperature"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Temperature = data
+		case "turnedBack":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("turnedBack"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TurnedBack = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPassageInput unmarshals raw into the PassageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPassageInput(ctx context.Context, raw any) (PassageInput, error) {
+	var out PassageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PassageInput", raw, &out)
 	return out, err
 }
 
@@ -7706,6 +9829,314 @@ func (ec *executionContext) unmarshalInputPeopleFilter(ctx context.Context, obj 
 func UnmarshalPeopleFilter(ctx context.Context, raw any) (PeopleFilter, error) {
 	var out PeopleFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PeopleFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (PersonInput, error) {
+	var it PersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "idNumber", "phone", "sex", "birthDate", "householdId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "sex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sex"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sex = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "householdId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonInput unmarshals raw into the PersonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonInput(ctx context.Context, raw any) (PersonInput, error) {
+	var out PersonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRiskDesignationInput(ctx context.Context, obj any) (RiskDesignationInput, error) {
+	var it RiskDesignationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"areaCode", "level", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRiskDesignationInput unmarshals raw into the RiskDesignationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRiskDesignationInput(ctx context.Context, raw any) (RiskDesignationInput, error) {
+	var out RiskDesignationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RiskDesignationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTestInput(ctx context.Context, obj any) (TestInput, error) {
+	var it TestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "personId", "kind", "sampledAt", "result"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sampledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sampledAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SampledAt = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTestInput unmarshals raw into the TestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTestInput(ctx context.Context, raw any) (TestInput, error) {
+	var out TestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTripInput(ctx context.Context, obj any) (TripInput, error) {
+	var it TripInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "personId", "mode", "number", "seat", "fromArea", "toArea", "departAt", "arriveAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "seat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seat"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seat = data
+		case "fromArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromArea = data
+		case "toArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToArea = data
+		case "departAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartAt = data
+		case "arriveAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arriveAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArriveAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTripInput unmarshals raw into the TripInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTripInput(ctx context.Context, raw any) (TripInput, error) {
+	var out TripInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TripInput", raw, &out)
 	return out, err
 }
 
@@ -8586,6 +11017,140 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "upsertPerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertHousehold":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertHousehold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordTrip":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTrip(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordAttendance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordAttendance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCaseStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCaseStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "designateRisk":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_designateRisk(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPassage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPassage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitHealthReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitHealthReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitDailyReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitDailyReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertFacility":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertFacility(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertOfficer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertOfficer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var officerImplementors = []string{"Officer"}
 
 func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, obj *graph.Officer) graphql.Marshaler {
@@ -8977,6 +11542,49 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var quarantineChangeImplementors = []string{"QuarantineChange"}
+
+func (ec *executionContext) _QuarantineChange(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineChange")
+		case "personIds":
+			out.Values[i] = ec._QuarantineChange_personIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cause":
+			out.Values[i] = ec._QuarantineChange_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._QuarantineChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantinePolicyImplementors = []string{"QuarantinePolicy"}
 
 func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePolicy) graphql.Marshaler {
@@ -9151,6 +11759,55 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var riskChangeImplementors = []string{"RiskChange"}
+
+func (ec *executionContext) _RiskChange(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskChange")
+		case "personIds":
+			out.Values[i] = ec._RiskChange_personIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "people":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskChange_people(ctx, field, obj)
+				})
+		case "cause":
+			out.Values[i] = ec._RiskChange_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._RiskChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var riskDesignationImplementors = []string{"RiskDesignation"}
 
 func (ec *executionContext) _RiskDesignation(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskDesignation) graphql.Marshaler {
@@ -9192,6 +11849,30 @@ func (ec *executionContext) _RiskDesignation(ctx context.Context, sel ast.Select
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "caseConfirmed":
+		return ec._Subscription_caseConfirmed(ctx, fields[0])
+	case "riskChanged":
+		return ec._Subscription_riskChanged(ctx, fields[0])
+	case "quarantineChanged":
+		return ec._Subscription_quarantineChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var testImplementors = []string{"Test"}
@@ -9724,6 +12405,11 @@ func (ec *executionContext) marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtr
 	return ec._Attendance(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAttendanceInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAttendanceInput(ctx context.Context, v any) (AttendanceInput, error) {
+	res, err := ec.unmarshalInputAttendanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuditRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAuditRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AuditRecord) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -9804,6 +12490,11 @@ func (ec *executionContext) marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtrace
 	return v
 }
 
+func (ec *executionContext) unmarshalNCaseStatusInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatusInput(ctx context.Context, v any) (CaseStatusInput, error) {
+	res, err := ec.unmarshalInputCaseStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Checkpoint!")
@@ -9834,6 +12525,11 @@ func (ec *executionContext) marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraph
 		return graphql.Null
 	}
 	return ec._CheckpointStats(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactInput(ctx context.Context, v any) (ContactInput, error) {
+	res, err := ec.unmarshalInputContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNContactRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ContactRecord) graphql.Marshaler {
@@ -9938,6 +12634,24 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegr
 	return ec._Event(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEventInput(ctx context.Context, v any) (EventInput, error) {
+	res, err := ec.unmarshalInputEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Facility!")
+		return graphql.Null
+	}
+	return ec._Facility(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFacilityInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐFacilityInput(ctx context.Context, v any) (FacilityInput, error) {
+	res, err := ec.unmarshalInputFacilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9974,6 +12688,24 @@ func (ec *executionContext) marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋ
 		return graphql.Null
 	}
 	return ec._HealthReport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHealthReportInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHealthReportInput(ctx context.Context, v any) (HealthReportInput, error) {
+	res, err := ec.unmarshalInputHealthReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Household!")
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHouseholdInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHouseholdInput(ctx context.Context, v any) (HouseholdInput, error) {
+	res, err := ec.unmarshalInputHouseholdInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -10090,6 +12822,11 @@ func (ec *executionContext) marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtrace
 	return ec._Officer(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOfficerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐOfficerInput(ctx context.Context, v any) (OfficerInput, error) {
+	res, err := ec.unmarshalInputOfficerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNOverdueHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.OverdueHealthReport) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10138,6 +12875,11 @@ func (ec *executionContext) marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtrace
 	return ec._Passage(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPassageInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPassageInput(ctx context.Context, v any) (PassageInput, error) {
+	res, err := ec.unmarshalInputPassageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10162,6 +12904,11 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPersonInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPersonInput(ctx context.Context, v any) (PersonInput, error) {
+	res, err := ec.unmarshalInputPersonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonPage(ctx context.Context, sel ast.SelectionSet, v *graph.PersonPage) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonPage!")
@@ -10178,6 +12925,14 @@ func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 	return ec._Policy(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineChange!")
+		return graphql.Null
+	}
+	return ec._QuarantineChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (QuarantineKind, error) {
 	var res QuarantineKind
 	err := res.UnmarshalGQL(v)
@@ -10190,6 +12945,14 @@ func (ec *executionContext) marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋt
 
 func (ec *executionContext) marshalNQuarantinePolicy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantinePolicy(ctx context.Context, sel ast.SelectionSet, v graph.QuarantinePolicy) graphql.Marshaler {
 	return ec._QuarantinePolicy(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRiskChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskChange(ctx context.Context, sel ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskChange!")
+		return graphql.Null
+	}
+	return ec._RiskChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRiskDesignation2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.RiskDesignation) graphql.Marshaler {
@@ -10214,6 +12977,11 @@ func (ec *executionContext) marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraph
 		return graphql.Null
 	}
 	return ec._RiskDesignation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRiskDesignationInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskDesignationInput(ctx context.Context, v any) (RiskDesignationInput, error) {
+	res, err := ec.unmarshalInputRiskDesignationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -10254,6 +13022,11 @@ func (ec *executionContext) marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 	return ec._Test(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx context.Context, v any) (TestInput, error) {
+	res, err := ec.unmarshalInputTestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10276,6 +13049,11 @@ func (ec *executionContext) marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 		return graphql.Null
 	}
 	return ec._Trip(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx context.Context, v any) (TripInput, error) {
+	res, err := ec.unmarshalInputTripInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
