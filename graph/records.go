@@ -3,8 +3,6 @@ package graph
 import (
 	"context"
 	"time"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
 
 // Batched reads of the records around people, for the API's dataloaders: each takes
@@ -56,25 +54,6 @@ func caseFromMap(m map[string]any) *Case {
 	c := &Case{PersonID: str(m["personId"]), Status: str(m["status"]), ConfirmedAt: timeOf(m["confirmedAt"]), IsolatedAt: timeOf(m["isolatedAt"])}
 	c.OnsetDate = dateOf(m["onsetDate"])
 	return c
-}
-
-func dateOf(v any) *Date {
-	if d, ok := v.(dbtype.Date); ok {
-		t := d.Time()
-		return &Date{t.Year(), t.Month(), t.Day()}
-	}
-	return nil
-}
-
-func floatOf(v any) *float64 {
-	switch f := v.(type) {
-	case float64:
-		return &f
-	case int64:
-		x := float64(f)
-		return &x
-	}
-	return nil
 }
 
 func boolOf(v any) bool {

@@ -54,7 +54,7 @@ var ownerOf = map[string]func(obj any) (string, bool){
 		return "", false
 	},
 	// Records that belong to one person (schema/api.graphqls).
-	"CaseRecord":          ownedBy(func(c *graph.Case) string { return c.PersonID }),
+	"Case":                ownedBy(func(c *graph.Case) string { return c.PersonID }),
 	"Trip":                ownedBy(func(t *graph.Trip) string { return t.PersonID }),
 	"Attendance":          ownedBy(func(a *graph.Attendance) string { return a.PersonID }),
 	"ContactRecord":       ownedBy(func(c *graph.ContactRecord) string { return c.PersonID }),

@@ -44,20 +44,12 @@ func (r *attendanceResolver) Event(ctx context.Context, obj *graph.Attendance) (
 	return load(ctx, loadersFrom(ctx).event, obj.EventID)
 }
 
-func (r *casePageResolver) EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error) {
-	return optString(obj.EndCursor), nil
-}
-
-func (r *caseRecordResolver) Person(ctx context.Context, obj *graph.Case) (*graph.Person, error) {
+func (r *caseResolver) Person(ctx context.Context, obj *graph.Case) (*graph.Person, error) {
 	return load(ctx, loadersFrom(ctx).person, obj.PersonID)
 }
 
-func (r *caseRecordResolver) Status(ctx context.Context, obj *graph.Case) (schema.CaseStatus, error) {
-	return schema.CaseStatus(strings.ToUpper(obj.Status)), nil
-}
-
-func (r *caseRecordResolver) OnsetDate(ctx context.Context, obj *graph.Case) (*string, error) {
-	return optDate(obj.OnsetDate), nil
+func (r *casePageResolver) EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error) {
+	return optString(obj.EndCursor), nil
 }
 
 func (r *contactRecordResolver) Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error) {
@@ -285,8 +277,6 @@ func (r *Resolver) Attendance() schema.AttendanceResolver { return &attendanceRe
 
 func (r *Resolver) CasePage() schema.CasePageResolver { return &casePageResolver{r} }
 
-func (r *Resolver) CaseRecord() schema.CaseRecordResolver { return &caseRecordResolver{r} }
-
 func (r *Resolver) ContactRecord() schema.ContactRecordResolver { return &contactRecordResolver{r} }
 
 func (r *Resolver) DailyReport() schema.DailyReportResolver { return &dailyReportResolver{r} }
@@ -315,7 +305,6 @@ type (
 	areaResolver                struct{ *Resolver }
 	attendanceResolver          struct{ *Resolver }
 	casePageResolver            struct{ *Resolver }
-	caseRecordResolver          struct{ *Resolver }
 	contactRecordResolver       struct{ *Resolver }
 	dailyReportResolver         struct{ *Resolver }
 	effectiveLevelResolver      struct{ *Resolver }

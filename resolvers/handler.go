@@ -72,6 +72,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(peopleLoader{}) // one round trip for the people of an answer (tracing)
 	maxComplexity := opt.MaxComplexity
 	if maxComplexity == 0 {
 		maxComplexity = 5000

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -15,6 +16,9 @@ import (
 // as a page of one (no N+1). They are made afresh for each operation, so nothing is
 // cached across requests and a write is visible to the next read.
 type loaders struct {
+	// now is the operation's moment: fields whose asOf is omitted all answer as of it
+	// (one answer, one moment), which also lets their loads share a batch.
+	now         time.Time
 	person      *dataloadgen.Loader[string, *graph.Person]
 	household   *dataloadgen.Loader[string, *graph.Household]
 	members     *dataloadgen.Loader[string, []*graph.Person]
@@ -30,11 +34,47 @@ type loaders struct {
 	passages    *dataloadgen.Loader[string, []*graph.Passage]
 	reports     *dataloadgen.Loader[string, []*graph.HealthReport]
 	officers    *dataloadgen.Loader[string, []*graph.Officer]
+	cases       *dataloadgen.Loader[string, *graph.Case]
+	risks       *dataloadgen.Loader[string, *graph.Risk] // keyed by riskKey
 }
 
-// loaderWait is how long a loader gathers keys before its one round trip: the
-// resolvers of a list's items run concurrently and ask within microseconds.
-const loaderWait = 10 * time.Millisecond
+// riskKey keys a person's risk as of a moment: the fields of one page may ask for
+// several moments, each batched on its own.
+func riskKey(personID string, asOf time.Time) string {
+	return asOf.UTC().Format(time.RFC3339Nano) + "\x00" + personID
+}
+
+// fetchRisks answers risk keys with one graph.Service.Risks call per moment.
+func fetchRisks(svc *graph.Service) func(context.Context, []string) (map[string]*graph.Risk, error) {
+	return func(ctx context.Context, keys []string) (map[string]*graph.Risk, error) {
+		byMoment := map[string][]string{}
+		for _, k := range keys {
+			at, id, _ := strings.Cut(k, "\x00")
+			byMoment[at] = append(byMoment[at], id)
+		}
+		out := make(map[string]*graph.Risk, len(keys))
+		for at, ids := range byMoment {
+			t, err := time.Parse(time.RFC3339Nano, at)
+			if err != nil {
+				return nil, err
+			}
+			m, err := svc.Risks(ctx, ids, t.In(svc.Loc))
+			if err != nil {
+				return nil, err
+			}
+			for id, r := range m {
+				out[at+"\x00"+id] = r
+			}
+		}
+		return out, nil
+	}
+}
+
+// loaderWait is how long a loader gathers keys before its round trip: the resolvers of
+// a list's items run concurrently and ask within microseconds, but on a busy machine
+// stragglers may come later and go in a second batch (a batch also closes at
+// graph.MaxPageSize keys).
+const loaderWait = 16 * time.Millisecond
 
 func one[V any](fetch func(context.Context, []string) (map[string]V, error)) *dataloadgen.Loader[string, V] {
 	return dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(graph.MaxPageSize))
@@ -58,6 +98,7 @@ func many[V any](fetch func(context.Context, []string) (map[string][]V, error)) 
 
 func newLoaders(svc *graph.Service) *loaders {
 	return &loaders{
+		now:         svc.Now(),
 		person:      one(svc.People),
 		household:   one(svc.Households),
 		members:     many(svc.HouseholdMembers),
@@ -73,6 +114,8 @@ func newLoaders(svc *graph.Service) *loaders {
 		passages:    many(svc.PassagesOf),
 		reports:     many(svc.HealthReportsOf),
 		officers:    many(svc.OfficersResponsibleFor),
+		cases:       one(svc.CasesOf),
+		risks:       one(fetchRisks(svc)),
 	}
 }
 
@@ -95,4 +138,22 @@ func load[V any](ctx context.Context, l *dataloadgen.Loader[string, V], key stri
 		return zero, nil
 	}
 	return v, err
+}
+
+// riskOf is a person's risk as of a moment through the operation's batching loader: a
+// page of people costs one graph.Service.Risks call, not one Risk call each.
+func (r *Resolver) riskOf(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error) {
+	l := loadersFrom(ctx)
+	if l == nil {
+		return r.Svc.Risk(ctx, personID, r.Svc.AsOf(asOf))
+	}
+	at := l.now
+	if asOf != nil {
+		at = *asOf
+	}
+	risk, err := l.risks.Load(ctx, riskKey(personID, at))
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, &graph.Error{Kind: graph.NotFound, Op: "risk", Msg: "no person " + personID}
+	}
+	return risk, err
 }

@@ -31,13 +31,19 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Area() AreaResolver
 	Attendance() AttendanceResolver
+	Case() CaseResolver
 	CasePage() CasePageResolver
-	CaseRecord() CaseRecordResolver
+	Cluster() ClusterResolver
+	ClusterCase() ClusterCaseResolver
+	ClusterLink() ClusterLinkResolver
+	Contact() ContactResolver
+	ContactChain() ContactChainResolver
 	ContactRecord() ContactRecordResolver
 	DailyReport() DailyReportResolver
 	EffectiveLevel() EffectiveLevelResolver
 	EpicurvePoint() EpicurvePointResolver
 	Event() EventResolver
+	Exposure() ExposureResolver
 	HealthReport() HealthReportResolver
 	Household() HouseholdResolver
 	Measure() MeasureResolver
@@ -47,7 +53,10 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	PersonPage() PersonPageResolver
 	Query() QueryResolver
+	Risk() RiskResolver
 	RiskChange() RiskChangeResolver
+	RiskReason() RiskReasonResolver
+	SerialInterval() SerialIntervalResolver
 	Subscription() SubscriptionResolver
 	Trip() TripResolver
 }
@@ -82,18 +91,18 @@ type ComplexityRoot struct {
 		Role      func(childComplexity int) int
 	}
 
-	CasePage struct {
-		Cases     func(childComplexity int) int
-		EndCursor func(childComplexity int) int
-		HasNext   func(childComplexity int) int
-	}
-
-	CaseRecord struct {
+	Case struct {
 		ConfirmedAt func(childComplexity int) int
 		IsolatedAt  func(childComplexity int) int
 		OnsetDate   func(childComplexity int) int
 		Person      func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	CasePage struct {
+		Cases     func(childComplexity int) int
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
 	}
 
 	Checkpoint struct {
@@ -111,6 +120,53 @@ type ComplexityRoot struct {
 		People          func(childComplexity int) int
 		TurnedBack      func(childComplexity int) int
 		Vehicles        func(childComplexity int) int
+	}
+
+	Cluster struct {
+		Active          func(childComplexity int) int
+		Cases           func(childComplexity int) int
+		FirstOnset      func(childComplexity int) int
+		Generations     func(childComplexity int) int
+		IndexCase       func(childComplexity int) int
+		LastOnset       func(childComplexity int) int
+		Links           func(childComplexity int) int
+		SerialIntervals func(childComplexity int) int
+		Size            func(childComplexity int) int
+	}
+
+	ClusterCase struct {
+		Generation    func(childComplexity int) int
+		OnsetDate     func(childComplexity int) int
+		Person        func(childComplexity int) int
+		ReferenceTime func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	ClusterLink struct {
+		Exposure func(childComplexity int) int
+		Source   func(childComplexity int) int
+		Target   func(childComplexity int) int
+	}
+
+	Contact struct {
+		CaseStatus     func(childComplexity int) int
+		Class          func(childComplexity int) int
+		ContactWindow  func(childComplexity int) int
+		Degree         func(childComplexity int) int
+		Exposures      func(childComplexity int) int
+		LastExposureAt func(childComplexity int) int
+		Person         func(childComplexity int) int
+		Via            func(childComplexity int) int
+	}
+
+	ContactChain struct {
+		AsOf        func(childComplexity int) int
+		CaseStatus  func(childComplexity int) int
+		Contacts    func(childComplexity int) int
+		MaxDepth    func(childComplexity int) int
+		Source      func(childComplexity int) int
+		Window      func(childComplexity int) int
+		WindowEmpty func(childComplexity int) int
 	}
 
 	ContactRecord struct {
@@ -155,6 +211,29 @@ type ComplexityRoot struct {
 		Start    func(childComplexity int) int
 	}
 
+	Exposure struct {
+		Class           func(childComplexity int) int
+		ContactAt       func(childComplexity int) int
+		DurationMin     func(childComplexity int) int
+		EventID         func(childComplexity int) int
+		From            func(childComplexity int) int
+		HouseholdID     func(childComplexity int) int
+		Indoor          func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Mode            func(childComplexity int) int
+		Number          func(childComplexity int) int
+		Protected       func(childComplexity int) int
+		Proximity       func(childComplexity int) int
+		Seat            func(childComplexity int) int
+		Setting         func(childComplexity int) int
+		Source          func(childComplexity int) int
+		SourceProximity func(childComplexity int) int
+		SourceSeat      func(childComplexity int) int
+		SourceTripID    func(childComplexity int) int
+		To              func(childComplexity int) int
+		TripID          func(childComplexity int) int
+	}
+
 	Facility struct {
 		AreaCode func(childComplexity int) int
 		Capacity func(childComplexity int) int
@@ -174,6 +253,11 @@ type ComplexityRoot struct {
 		AreaCode func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Members  func(childComplexity int) int
+	}
+
+	Interval struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	Measure struct {
@@ -225,6 +309,7 @@ type ComplexityRoot struct {
 	Person struct {
 		Attendances   func(childComplexity int) int
 		BirthDate     func(childComplexity int) int
+		Case          func(childComplexity int) int
 		Contacts      func(childComplexity int) int
 		HealthReports func(childComplexity int) int
 		Household     func(childComplexity int) int
@@ -234,6 +319,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Passages      func(childComplexity int) int
 		Phone         func(childComplexity int) int
+		Risk          func(childComplexity int, asOf *time.Time) int
 		Sex           func(childComplexity int) int
 		Tests         func(childComplexity int) int
 		Trips         func(childComplexity int) int
@@ -280,6 +366,9 @@ type ComplexityRoot struct {
 		AuditLog             func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
 		Cases                func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
 		CheckpointStats      func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
+		Cluster              func(childComplexity int, caseID string, asOf *time.Time) int
+		Clusters             func(childComplexity int, asOf *time.Time, minSize *int) int
+		ContactChain         func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
 		DailyReports         func(childComplexity int, date string) int
 		Epicurve             func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
 		Household            func(childComplexity int, id string) int
@@ -287,6 +376,14 @@ type ComplexityRoot struct {
 		People               func(childComplexity int, filter *PeopleFilter, first *int, after *string, asOf *time.Time) int
 		Person               func(childComplexity int, id string) int
 		Policy               func(childComplexity int) int
+		Risk                 func(childComplexity int, personID string, asOf *time.Time) int
+	}
+
+	Risk struct {
+		ExpiresAt func(childComplexity int) int
+		Person    func(childComplexity int) int
+		Reasons   func(childComplexity int) int
+		Tier      func(childComplexity int) int
 	}
 
 	RiskChange struct {
@@ -300,6 +397,31 @@ type ComplexityRoot struct {
 		AreaCode func(childComplexity int) int
 		Level    func(childComplexity int) int
 		Since    func(childComplexity int) int
+	}
+
+	RiskReason struct {
+		AreaCode         func(childComplexity int) int
+		Case             func(childComplexity int) int
+		CaseStatus       func(childComplexity int) int
+		CheckpointID     func(childComplexity int) int
+		DesignatedArea   func(childComplexity int) int
+		ExpiresAt        func(childComplexity int) int
+		HealthReportDate func(childComplexity int) int
+		Path             func(childComplexity int) int
+		Rule             func(childComplexity int) int
+		Since            func(childComplexity int) int
+		Temperature      func(childComplexity int) int
+		TestID           func(childComplexity int) int
+		TestKind         func(childComplexity int) int
+		Tier             func(childComplexity int) int
+		TripID           func(childComplexity int) int
+		Via              func(childComplexity int) int
+	}
+
+	SerialInterval struct {
+		Days   func(childComplexity int) int
+		Source func(childComplexity int) int
+		Target func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -340,13 +462,46 @@ type AreaResolver interface {
 type AttendanceResolver interface {
 	Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error)
 }
+type CaseResolver interface {
+	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
+	OnsetDate(ctx context.Context, obj *graph.Case) (*string, error)
+
+	Person(ctx context.Context, obj *graph.Case) (*graph.Person, error)
+}
 type CasePageResolver interface {
 	EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error)
 }
-type CaseRecordResolver interface {
-	Person(ctx context.Context, obj *graph.Case) (*graph.Person, error)
-	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
-	OnsetDate(ctx context.Context, obj *graph.Case) (*string, error)
+type ClusterResolver interface {
+	IndexCase(ctx context.Context, obj *graph.Cluster) (*graph.Person, error)
+
+	Generations(ctx context.Context, obj *graph.Cluster) (int, error)
+	FirstOnset(ctx context.Context, obj *graph.Cluster) (*string, error)
+	LastOnset(ctx context.Context, obj *graph.Cluster) (*string, error)
+}
+type ClusterCaseResolver interface {
+	Person(ctx context.Context, obj *graph.ClusterCase) (*graph.Person, error)
+
+	Status(ctx context.Context, obj *graph.ClusterCase) (CaseStatus, error)
+	OnsetDate(ctx context.Context, obj *graph.ClusterCase) (*string, error)
+	ReferenceTime(ctx context.Context, obj *graph.ClusterCase) (*time.Time, error)
+}
+type ClusterLinkResolver interface {
+	Source(ctx context.Context, obj *graph.ClusterLink) (*graph.Person, error)
+	Target(ctx context.Context, obj *graph.ClusterLink) (*graph.Person, error)
+}
+type ContactResolver interface {
+	Person(ctx context.Context, obj *graph.ChainContact) (*graph.Person, error)
+
+	Class(ctx context.Context, obj *graph.ChainContact) (ContactClass, error)
+
+	Via(ctx context.Context, obj *graph.ChainContact) ([]*graph.Person, error)
+	CaseStatus(ctx context.Context, obj *graph.ChainContact) (*CaseStatus, error)
+}
+type ContactChainResolver interface {
+	Source(ctx context.Context, obj *graph.Chain) (*graph.Person, error)
+	CaseStatus(ctx context.Context, obj *graph.Chain) (CaseStatus, error)
+	Window(ctx context.Context, obj *graph.Chain) (*graph.Interval, error)
+	WindowEmpty(ctx context.Context, obj *graph.Chain) (bool, error)
 }
 type ContactRecordResolver interface {
 	Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error)
@@ -370,6 +525,26 @@ type EpicurvePointResolver interface {
 type EventResolver interface {
 	Place(ctx context.Context, obj *graph.Event) (*string, error)
 	AreaCode(ctx context.Context, obj *graph.Event) (*string, error)
+}
+type ExposureResolver interface {
+	Kind(ctx context.Context, obj *graph.Exposure) (ExposureKind, error)
+	Class(ctx context.Context, obj *graph.Exposure) (ContactClass, error)
+	Source(ctx context.Context, obj *graph.Exposure) (*graph.Person, error)
+
+	HouseholdID(ctx context.Context, obj *graph.Exposure) (*string, error)
+	EventID(ctx context.Context, obj *graph.Exposure) (*string, error)
+	Indoor(ctx context.Context, obj *graph.Exposure) (*bool, error)
+	Proximity(ctx context.Context, obj *graph.Exposure) (*string, error)
+	SourceProximity(ctx context.Context, obj *graph.Exposure) (*string, error)
+	TripID(ctx context.Context, obj *graph.Exposure) (*string, error)
+	SourceTripID(ctx context.Context, obj *graph.Exposure) (*string, error)
+	Mode(ctx context.Context, obj *graph.Exposure) (*string, error)
+	Number(ctx context.Context, obj *graph.Exposure) (*string, error)
+	Seat(ctx context.Context, obj *graph.Exposure) (*string, error)
+	SourceSeat(ctx context.Context, obj *graph.Exposure) (*string, error)
+
+	Setting(ctx context.Context, obj *graph.Exposure) (*string, error)
+	Protected(ctx context.Context, obj *graph.Exposure) (*bool, error)
 }
 type HealthReportResolver interface {
 	Date(ctx context.Context, obj *graph.HealthReport) (string, error)
@@ -420,6 +595,8 @@ type PersonResolver interface {
 	Tests(ctx context.Context, obj *graph.Person) ([]*graph.Test, error)
 	Passages(ctx context.Context, obj *graph.Person) ([]*graph.Passage, error)
 	HealthReports(ctx context.Context, obj *graph.Person) ([]*graph.HealthReport, error)
+	Risk(ctx context.Context, obj *graph.Person, asOf *time.Time) (*graph.Risk, error)
+	Case(ctx context.Context, obj *graph.Person) (*graph.Case, error)
 }
 type PersonPageResolver interface {
 	EndCursor(ctx context.Context, obj *graph.PersonPage) (*string, error)
@@ -436,9 +613,38 @@ type QueryResolver interface {
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
+	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
+	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
+	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
+}
+type RiskResolver interface {
+	Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error)
+	Tier(ctx context.Context, obj *graph.Risk) (RiskTier, error)
 }
 type RiskChangeResolver interface {
 	People(ctx context.Context, obj *graph.RiskChange) ([]*graph.Person, error)
+}
+type RiskReasonResolver interface {
+	Rule(ctx context.Context, obj *graph.RiskReason) (RiskRule, error)
+	Tier(ctx context.Context, obj *graph.RiskReason) (RiskTier, error)
+
+	Case(ctx context.Context, obj *graph.RiskReason) (*graph.Person, error)
+	Path(ctx context.Context, obj *graph.RiskReason) ([]*graph.Person, error)
+	Via(ctx context.Context, obj *graph.RiskReason) ([]*graph.Person, error)
+	TripID(ctx context.Context, obj *graph.RiskReason) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.RiskReason) (*string, error)
+	DesignatedArea(ctx context.Context, obj *graph.RiskReason) (*string, error)
+	TestID(ctx context.Context, obj *graph.RiskReason) (*string, error)
+	TestKind(ctx context.Context, obj *graph.RiskReason) (*string, error)
+	CheckpointID(ctx context.Context, obj *graph.RiskReason) (*string, error)
+	HealthReportDate(ctx context.Context, obj *graph.RiskReason) (*string, error)
+
+	CaseStatus(ctx context.Context, obj *graph.RiskReason) (*CaseStatus, error)
+}
+type SerialIntervalResolver interface {
+	Source(ctx context.Context, obj *graph.SerialInterval) (*graph.Person, error)
+	Target(ctx context.Context, obj *graph.SerialInterval) (*graph.Person, error)
 }
 type SubscriptionResolver interface {
 	CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error)
@@ -580,6 +786,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditRecord.Role(childComplexity), true
 
+	case "Case.confirmedAt":
+		if e.ComplexityRoot.Case.ConfirmedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.ConfirmedAt(childComplexity), true
+	case "Case.isolatedAt":
+		if e.ComplexityRoot.Case.IsolatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.IsolatedAt(childComplexity), true
+	case "Case.onsetDate":
+		if e.ComplexityRoot.Case.OnsetDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.OnsetDate(childComplexity), true
+	case "Case.person":
+		if e.ComplexityRoot.Case.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Person(childComplexity), true
+	case "Case.status":
+		if e.ComplexityRoot.Case.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Status(childComplexity), true
+
 	case "CasePage.nodes":
 		if e.ComplexityRoot.CasePage.Cases == nil {
 			break
@@ -598,37 +835,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CasePage.HasNext(childComplexity), true
-
-	case "CaseRecord.confirmedAt":
-		if e.ComplexityRoot.CaseRecord.ConfirmedAt == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CaseRecord.ConfirmedAt(childComplexity), true
-	case "CaseRecord.isolatedAt":
-		if e.ComplexityRoot.CaseRecord.IsolatedAt == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CaseRecord.IsolatedAt(childComplexity), true
-	case "CaseRecord.onsetDate":
-		if e.ComplexityRoot.CaseRecord.OnsetDate == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CaseRecord.OnsetDate(childComplexity), true
-	case "CaseRecord.person":
-		if e.ComplexityRoot.CaseRecord.Person == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CaseRecord.Person(childComplexity), true
-	case "CaseRecord.status":
-		if e.ComplexityRoot.CaseRecord.Status == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CaseRecord.Status(childComplexity), true
 
 	case "Checkpoint.areaCode":
 		if e.ComplexityRoot.Checkpoint.AreaCode == nil {
@@ -697,6 +903,203 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckpointStats.Vehicles(childComplexity), true
+
+	case "Cluster.active":
+		if e.ComplexityRoot.Cluster.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.Active(childComplexity), true
+	case "Cluster.cases":
+		if e.ComplexityRoot.Cluster.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.Cases(childComplexity), true
+	case "Cluster.firstOnset":
+		if e.ComplexityRoot.Cluster.FirstOnset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.FirstOnset(childComplexity), true
+	case "Cluster.generations":
+		if e.ComplexityRoot.Cluster.Generations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.Generations(childComplexity), true
+	case "Cluster.indexCase":
+		if e.ComplexityRoot.Cluster.IndexCase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.IndexCase(childComplexity), true
+	case "Cluster.lastOnset":
+		if e.ComplexityRoot.Cluster.LastOnset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.LastOnset(childComplexity), true
+	case "Cluster.links":
+		if e.ComplexityRoot.Cluster.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.Links(childComplexity), true
+	case "Cluster.serialIntervals":
+		if e.ComplexityRoot.Cluster.SerialIntervals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.SerialIntervals(childComplexity), true
+	case "Cluster.size":
+		if e.ComplexityRoot.Cluster.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.Size(childComplexity), true
+
+	case "ClusterCase.generation":
+		if e.ComplexityRoot.ClusterCase.Generation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCase.Generation(childComplexity), true
+	case "ClusterCase.onsetDate":
+		if e.ComplexityRoot.ClusterCase.OnsetDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCase.OnsetDate(childComplexity), true
+	case "ClusterCase.person":
+		if e.ComplexityRoot.ClusterCase.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCase.Person(childComplexity), true
+	case "ClusterCase.referenceTime":
+		if e.ComplexityRoot.ClusterCase.ReferenceTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCase.ReferenceTime(childComplexity), true
+	case "ClusterCase.status":
+		if e.ComplexityRoot.ClusterCase.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCase.Status(childComplexity), true
+
+	case "ClusterLink.exposure":
+		if e.ComplexityRoot.ClusterLink.Exposure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterLink.Exposure(childComplexity), true
+	case "ClusterLink.source":
+		if e.ComplexityRoot.ClusterLink.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterLink.Source(childComplexity), true
+	case "ClusterLink.target":
+		if e.ComplexityRoot.ClusterLink.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterLink.Target(childComplexity), true
+
+	case "Contact.caseStatus":
+		if e.ComplexityRoot.Contact.CaseStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.CaseStatus(childComplexity), true
+	case "Contact.class":
+		if e.ComplexityRoot.Contact.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Class(childComplexity), true
+	case "Contact.contactWindow":
+		if e.ComplexityRoot.Contact.ContactWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.ContactWindow(childComplexity), true
+	case "Contact.degree":
+		if e.ComplexityRoot.Contact.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Degree(childComplexity), true
+	case "Contact.exposures":
+		if e.ComplexityRoot.Contact.Exposures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Exposures(childComplexity), true
+	case "Contact.lastExposureAt":
+		if e.ComplexityRoot.Contact.LastExposureAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.LastExposureAt(childComplexity), true
+	case "Contact.person":
+		if e.ComplexityRoot.Contact.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Person(childComplexity), true
+	case "Contact.via":
+		if e.ComplexityRoot.Contact.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Via(childComplexity), true
+
+	case "ContactChain.asOf":
+		if e.ComplexityRoot.ContactChain.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.AsOf(childComplexity), true
+	case "ContactChain.caseStatus":
+		if e.ComplexityRoot.ContactChain.CaseStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.CaseStatus(childComplexity), true
+	case "ContactChain.contacts":
+		if e.ComplexityRoot.ContactChain.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.Contacts(childComplexity), true
+	case "ContactChain.maxDepth":
+		if e.ComplexityRoot.ContactChain.MaxDepth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.MaxDepth(childComplexity), true
+	case "ContactChain.source":
+		if e.ComplexityRoot.ContactChain.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.Source(childComplexity), true
+	case "ContactChain.window":
+		if e.ComplexityRoot.ContactChain.Window == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.Window(childComplexity), true
+	case "ContactChain.windowEmpty":
+		if e.ComplexityRoot.ContactChain.WindowEmpty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.WindowEmpty(childComplexity), true
 
 	case "ContactRecord.at":
 		if e.ComplexityRoot.ContactRecord.At == nil {
@@ -865,6 +1268,127 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Start(childComplexity), true
 
+	case "Exposure.class":
+		if e.ComplexityRoot.Exposure.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Class(childComplexity), true
+	case "Exposure.contactAt":
+		if e.ComplexityRoot.Exposure.ContactAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.ContactAt(childComplexity), true
+	case "Exposure.durationMin":
+		if e.ComplexityRoot.Exposure.DurationMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.DurationMin(childComplexity), true
+	case "Exposure.eventId":
+		if e.ComplexityRoot.Exposure.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.EventID(childComplexity), true
+	case "Exposure.from":
+		if e.ComplexityRoot.Exposure.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.From(childComplexity), true
+	case "Exposure.householdId":
+		if e.ComplexityRoot.Exposure.HouseholdID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.HouseholdID(childComplexity), true
+	case "Exposure.indoor":
+		if e.ComplexityRoot.Exposure.Indoor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Indoor(childComplexity), true
+	case "Exposure.kind":
+		if e.ComplexityRoot.Exposure.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Kind(childComplexity), true
+	case "Exposure.mode":
+		if e.ComplexityRoot.Exposure.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Mode(childComplexity), true
+	case "Exposure.number":
+		if e.ComplexityRoot.Exposure.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Number(childComplexity), true
+	case "Exposure.protected":
+		if e.ComplexityRoot.Exposure.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Protected(childComplexity), true
+	case "Exposure.proximity":
+		if e.ComplexityRoot.Exposure.Proximity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Proximity(childComplexity), true
+	case "Exposure.seat":
+		if e.ComplexityRoot.Exposure.Seat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Seat(childComplexity), true
+	case "Exposure.setting":
+		if e.ComplexityRoot.Exposure.Setting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Setting(childComplexity), true
+	case "Exposure.source":
+		if e.ComplexityRoot.Exposure.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Source(childComplexity), true
+	case "Exposure.sourceProximity":
+		if e.ComplexityRoot.Exposure.SourceProximity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.SourceProximity(childComplexity), true
+	case "Exposure.sourceSeat":
+		if e.ComplexityRoot.Exposure.SourceSeat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.SourceSeat(childComplexity), true
+	case "Exposure.sourceTripId":
+		if e.ComplexityRoot.Exposure.SourceTripID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.SourceTripID(childComplexity), true
+	case "Exposure.to":
+		if e.ComplexityRoot.Exposure.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.To(childComplexity), true
+	case "Exposure.tripId":
+		if e.ComplexityRoot.Exposure.TripID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.TripID(childComplexity), true
+
 	case "Facility.areaCode":
 		if e.ComplexityRoot.Facility.AreaCode == nil {
 			break
@@ -939,6 +1463,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.Members(childComplexity), true
+
+	case "Interval.from":
+		if e.ComplexityRoot.Interval.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interval.From(childComplexity), true
+	case "Interval.to":
+		if e.ComplexityRoot.Interval.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interval.To(childComplexity), true
 
 	case "Measure.days":
 		if e.ComplexityRoot.Measure.Days == nil {
@@ -1213,6 +1750,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.BirthDate(childComplexity), true
+	case "Person.case":
+		if e.ComplexityRoot.Person.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Case(childComplexity), true
 	case "Person.contacts":
 		if e.ComplexityRoot.Person.Contacts == nil {
 			break
@@ -1267,6 +1810,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.risk":
+		if e.ComplexityRoot.Person.Risk == nil {
+			break
+		}
+
+		args, err := ec.field_Person_risk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Risk(childComplexity, args["asOf"].(*time.Time)), true
 	case "Person.sex":
 		if e.ComplexityRoot.Person.Sex == nil {
 			break
@@ -1478,6 +2032,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CheckpointStats(childComplexity, args["date"].(string), args["areaCode"].(string), args["localPlatePrefix"].(*string)), true
+	case "Query.cluster":
+		if e.ComplexityRoot.Query.Cluster == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cluster_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cluster(childComplexity, args["caseId"].(string), args["asOf"].(*time.Time)), true
+	case "Query.clusters":
+		if e.ComplexityRoot.Query.Clusters == nil {
+			break
+		}
+
+		args, err := ec.field_Query_clusters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Clusters(childComplexity, args["asOf"].(*time.Time), args["minSize"].(*int)), true
+	case "Query.contactChain":
+		if e.ComplexityRoot.Query.ContactChain == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contactChain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ContactChain(childComplexity, args["caseId"].(string), args["maxDepth"].(*int), args["asOf"].(*time.Time)), true
 	case "Query.dailyReports":
 		if e.ComplexityRoot.Query.DailyReports == nil {
 			break
@@ -1551,6 +2138,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Policy(childComplexity), true
+	case "Query.risk":
+		if e.ComplexityRoot.Query.Risk == nil {
+			break
+		}
+
+		args, err := ec.field_Query_risk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Risk(childComplexity, args["personId"].(string), args["asOf"].(*time.Time)), true
+
+	case "Risk.expiresAt":
+		if e.ComplexityRoot.Risk.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.ExpiresAt(childComplexity), true
+	case "Risk.person":
+		if e.ComplexityRoot.Risk.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.Person(childComplexity), true
+	case "Risk.reasons":
+		if e.ComplexityRoot.Risk.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.Reasons(childComplexity), true
+	case "Risk.tier":
+		if e.ComplexityRoot.Risk.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Risk.Tier(childComplexity), true
 
 	case "RiskChange.at":
 		if e.ComplexityRoot.RiskChange.At == nil {
@@ -1595,6 +2218,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RiskDesignation.Since(childComplexity), true
+
+	case "RiskReason.areaCode":
+		if e.ComplexityRoot.RiskReason.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.AreaCode(childComplexity), true
+	case "RiskReason.case":
+		if e.ComplexityRoot.RiskReason.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Case(childComplexity), true
+	case "RiskReason.caseStatus":
+		if e.ComplexityRoot.RiskReason.CaseStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.CaseStatus(childComplexity), true
+	case "RiskReason.checkpointId":
+		if e.ComplexityRoot.RiskReason.CheckpointID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.CheckpointID(childComplexity), true
+	case "RiskReason.designatedArea":
+		if e.ComplexityRoot.RiskReason.DesignatedArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.DesignatedArea(childComplexity), true
+	case "RiskReason.expiresAt":
+		if e.ComplexityRoot.RiskReason.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.ExpiresAt(childComplexity), true
+	case "RiskReason.healthReportDate":
+		if e.ComplexityRoot.RiskReason.HealthReportDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.HealthReportDate(childComplexity), true
+	case "RiskReason.path":
+		if e.ComplexityRoot.RiskReason.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Path(childComplexity), true
+	case "RiskReason.rule":
+		if e.ComplexityRoot.RiskReason.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Rule(childComplexity), true
+	case "RiskReason.since":
+		if e.ComplexityRoot.RiskReason.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Since(childComplexity), true
+	case "RiskReason.temperature":
+		if e.ComplexityRoot.RiskReason.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Temperature(childComplexity), true
+	case "RiskReason.testId":
+		if e.ComplexityRoot.RiskReason.TestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.TestID(childComplexity), true
+	case "RiskReason.testKind":
+		if e.ComplexityRoot.RiskReason.TestKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.TestKind(childComplexity), true
+	case "RiskReason.tier":
+		if e.ComplexityRoot.RiskReason.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Tier(childComplexity), true
+	case "RiskReason.tripId":
+		if e.ComplexityRoot.RiskReason.TripID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.TripID(childComplexity), true
+	case "RiskReason.via":
+		if e.ComplexityRoot.RiskReason.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.Via(childComplexity), true
+
+	case "SerialInterval.days":
+		if e.ComplexityRoot.SerialInterval.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialInterval.Days(childComplexity), true
+	case "SerialInterval.source":
+		if e.ComplexityRoot.SerialInterval.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialInterval.Source(childComplexity), true
+	case "SerialInterval.target":
+		if e.ComplexityRoot.SerialInterval.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialInterval.Target(childComplexity), true
 
 	case "Subscription.caseConfirmed":
 		if e.ComplexityRoot.Subscription.CaseConfirmed == nil {
@@ -1810,7 +2549,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls" "subscriptions.graphqls" "writes.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls" "subscriptions.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1827,6 +2566,7 @@ var sources = []*ast.Source{
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "subscriptions.graphqls", Input: sourceData("subscriptions.graphqls"), BuiltIn: false},
+	{Name: "tracing.graphqls", Input: sourceData("tracing.graphqls"), BuiltIn: false},
 	{Name: "writes.graphqls", Input: sourceData("writes.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1887,6 +2627,22 @@ func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuditRecord", field.Name)
 }
 
+func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Case_status(ctx, field)
+	case "onsetDate":
+		return ec.fieldContext_Case_onsetDate(ctx, field)
+	case "confirmedAt":
+		return ec.fieldContext_Case_confirmedAt(ctx, field)
+	case "isolatedAt":
+		return ec.fieldContext_Case_isolatedAt(ctx, field)
+	case "person":
+		return ec.fieldContext_Case_person(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
 func (ec *executionContext) childFields_CasePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -1897,22 +2653,6 @@ func (ec *executionContext) childFields_CasePage(ctx context.Context, field grap
 		return ec.fieldContext_CasePage_hasNextPage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CasePage", field.Name)
-}
-
-func (ec *executionContext) childFields_CaseRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "person":
-		return ec.fieldContext_CaseRecord_person(ctx, field)
-	case "status":
-		return ec.fieldContext_CaseRecord_status(ctx, field)
-	case "onsetDate":
-		return ec.fieldContext_CaseRecord_onsetDate(ctx, field)
-	case "confirmedAt":
-		return ec.fieldContext_CaseRecord_confirmedAt(ctx, field)
-	case "isolatedAt":
-		return ec.fieldContext_CaseRecord_isolatedAt(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type CaseRecord", field.Name)
 }
 
 func (ec *executionContext) childFields_Checkpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1947,6 +2687,100 @@ func (ec *executionContext) childFields_CheckpointStats(ctx context.Context, fie
 		return ec.fieldContext_CheckpointStats_byCheckpoint(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckpointStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Cluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indexCase":
+		return ec.fieldContext_Cluster_indexCase(ctx, field)
+	case "cases":
+		return ec.fieldContext_Cluster_cases(ctx, field)
+	case "size":
+		return ec.fieldContext_Cluster_size(ctx, field)
+	case "generations":
+		return ec.fieldContext_Cluster_generations(ctx, field)
+	case "firstOnset":
+		return ec.fieldContext_Cluster_firstOnset(ctx, field)
+	case "lastOnset":
+		return ec.fieldContext_Cluster_lastOnset(ctx, field)
+	case "active":
+		return ec.fieldContext_Cluster_active(ctx, field)
+	case "links":
+		return ec.fieldContext_Cluster_links(ctx, field)
+	case "serialIntervals":
+		return ec.fieldContext_Cluster_serialIntervals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Cluster", field.Name)
+}
+
+func (ec *executionContext) childFields_ClusterCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_ClusterCase_person(ctx, field)
+	case "generation":
+		return ec.fieldContext_ClusterCase_generation(ctx, field)
+	case "status":
+		return ec.fieldContext_ClusterCase_status(ctx, field)
+	case "onsetDate":
+		return ec.fieldContext_ClusterCase_onsetDate(ctx, field)
+	case "referenceTime":
+		return ec.fieldContext_ClusterCase_referenceTime(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClusterCase", field.Name)
+}
+
+func (ec *executionContext) childFields_ClusterLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_ClusterLink_source(ctx, field)
+	case "target":
+		return ec.fieldContext_ClusterLink_target(ctx, field)
+	case "exposure":
+		return ec.fieldContext_ClusterLink_exposure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClusterLink", field.Name)
+}
+
+func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_Contact_person(ctx, field)
+	case "degree":
+		return ec.fieldContext_Contact_degree(ctx, field)
+	case "class":
+		return ec.fieldContext_Contact_class(ctx, field)
+	case "lastExposureAt":
+		return ec.fieldContext_Contact_lastExposureAt(ctx, field)
+	case "exposures":
+		return ec.fieldContext_Contact_exposures(ctx, field)
+	case "via":
+		return ec.fieldContext_Contact_via(ctx, field)
+	case "caseStatus":
+		return ec.fieldContext_Contact_caseStatus(ctx, field)
+	case "contactWindow":
+		return ec.fieldContext_Contact_contactWindow(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_ContactChain_source(ctx, field)
+	case "caseStatus":
+		return ec.fieldContext_ContactChain_caseStatus(ctx, field)
+	case "window":
+		return ec.fieldContext_ContactChain_window(ctx, field)
+	case "windowEmpty":
+		return ec.fieldContext_ContactChain_windowEmpty(ctx, field)
+	case "asOf":
+		return ec.fieldContext_ContactChain_asOf(ctx, field)
+	case "maxDepth":
+		return ec.fieldContext_ContactChain_maxDepth(ctx, field)
+	case "contacts":
+		return ec.fieldContext_ContactChain_contacts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactChain", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2033,6 +2867,52 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_Exposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Exposure_kind(ctx, field)
+	case "class":
+		return ec.fieldContext_Exposure_class(ctx, field)
+	case "source":
+		return ec.fieldContext_Exposure_source(ctx, field)
+	case "from":
+		return ec.fieldContext_Exposure_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Exposure_to(ctx, field)
+	case "householdId":
+		return ec.fieldContext_Exposure_householdId(ctx, field)
+	case "eventId":
+		return ec.fieldContext_Exposure_eventId(ctx, field)
+	case "indoor":
+		return ec.fieldContext_Exposure_indoor(ctx, field)
+	case "proximity":
+		return ec.fieldContext_Exposure_proximity(ctx, field)
+	case "sourceProximity":
+		return ec.fieldContext_Exposure_sourceProximity(ctx, field)
+	case "tripId":
+		return ec.fieldContext_Exposure_tripId(ctx, field)
+	case "sourceTripId":
+		return ec.fieldContext_Exposure_sourceTripId(ctx, field)
+	case "mode":
+		return ec.fieldContext_Exposure_mode(ctx, field)
+	case "number":
+		return ec.fieldContext_Exposure_number(ctx, field)
+	case "seat":
+		return ec.fieldContext_Exposure_seat(ctx, field)
+	case "sourceSeat":
+		return ec.fieldContext_Exposure_sourceSeat(ctx, field)
+	case "contactAt":
+		return ec.fieldContext_Exposure_contactAt(ctx, field)
+	case "durationMin":
+		return ec.fieldContext_Exposure_durationMin(ctx, field)
+	case "setting":
+		return ec.fieldContext_Exposure_setting(ctx, field)
+	case "protected":
+		return ec.fieldContext_Exposure_protected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Exposure", field.Name)
+}
+
 func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2073,6 +2953,16 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
+func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Interval_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Interval_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Interval", field.Name)
 }
 
 func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2163,6 +3053,10 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_passages(ctx, field)
 	case "healthReports":
 		return ec.fieldContext_Person_healthReports(ctx, field)
+	case "risk":
+		return ec.fieldContext_Person_risk(ctx, field)
+	case "case":
+		return ec.fieldContext_Person_case(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -2239,6 +3133,20 @@ func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type QuarantinePolicy", field.Name)
 }
 
+func (ec *executionContext) childFields_Risk(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_Risk_person(ctx, field)
+	case "tier":
+		return ec.fieldContext_Risk_tier(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Risk_reasons(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Risk_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Risk", field.Name)
+}
+
 func (ec *executionContext) childFields_RiskChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "personIds":
@@ -2263,6 +3171,56 @@ func (ec *executionContext) childFields_RiskDesignation(ctx context.Context, fie
 		return ec.fieldContext_RiskDesignation_since(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RiskDesignation", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_RiskReason_rule(ctx, field)
+	case "tier":
+		return ec.fieldContext_RiskReason_tier(ctx, field)
+	case "since":
+		return ec.fieldContext_RiskReason_since(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_RiskReason_expiresAt(ctx, field)
+	case "case":
+		return ec.fieldContext_RiskReason_case(ctx, field)
+	case "path":
+		return ec.fieldContext_RiskReason_path(ctx, field)
+	case "via":
+		return ec.fieldContext_RiskReason_via(ctx, field)
+	case "tripId":
+		return ec.fieldContext_RiskReason_tripId(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_RiskReason_areaCode(ctx, field)
+	case "designatedArea":
+		return ec.fieldContext_RiskReason_designatedArea(ctx, field)
+	case "testId":
+		return ec.fieldContext_RiskReason_testId(ctx, field)
+	case "testKind":
+		return ec.fieldContext_RiskReason_testKind(ctx, field)
+	case "checkpointId":
+		return ec.fieldContext_RiskReason_checkpointId(ctx, field)
+	case "healthReportDate":
+		return ec.fieldContext_RiskReason_healthReportDate(ctx, field)
+	case "temperature":
+		return ec.fieldContext_RiskReason_temperature(ctx, field)
+	case "caseStatus":
+		return ec.fieldContext_RiskReason_caseStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskReason", field.Name)
+}
+
+func (ec *executionContext) childFields_SerialInterval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_SerialInterval_source(ctx, field)
+	case "target":
+		return ec.fieldContext_SerialInterval_target(ctx, field)
+	case "days":
+		return ec.fieldContext_SerialInterval_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SerialInterval", field.Name)
 }
 
 func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2643,6 +3601,20 @@ func (ec *executionContext) field_Mutation_upsertPerson_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Person_risk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2793,6 +3765,80 @@ func (ec *executionContext) field_Query_checkpointStats_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_cluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_clusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minSize",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minSize"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_contactChain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "maxDepth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxDepth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_dailyReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2922,6 +3968,28 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_risk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -3461,6 +4529,130 @@ func (ec *executionContext) fieldContext_AuditRecord_personIds(_ context.Context
 	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Case_status(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v CaseStatus) graphql.Marshaler {
+			return ec.marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _Case_onsetDate(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_onsetDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().OnsetDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_onsetDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "String")
+}
+
+func (ec *executionContext) _Case_confirmedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_confirmedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_confirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Case_isolatedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_isolatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsolatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_isolatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Case_person(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CasePage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3474,7 +4666,7 @@ func (ec *executionContext) _CasePage_nodes(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
-			return ec.marshalNCaseRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx, selections, v)
+			return ec.marshalNCase2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3487,7 +4679,7 @@ func (ec *executionContext) fieldContext_CasePage_nodes(_ context.Context, field
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CaseRecord(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3537,130 +4729,6 @@ func (ec *executionContext) _CasePage_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CasePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CasePage", field, false, false, "Boolean")
-}
-
-func (ec *executionContext) _CaseRecord_person(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseRecord_person(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CaseRecord().Person(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_CaseRecord_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CaseRecord",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Person(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _CaseRecord_status(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseRecord_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CaseRecord().Status(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v CaseStatus) graphql.Marshaler {
-			return ec.marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_CaseRecord_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseRecord", field, true, true, "CaseStatus")
-}
-
-func (ec *executionContext) _CaseRecord_onsetDate(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseRecord_onsetDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CaseRecord().OnsetDate(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_CaseRecord_onsetDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseRecord", field, true, true, "String")
-}
-
-func (ec *executionContext) _CaseRecord_confirmedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseRecord_confirmedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ConfirmedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_CaseRecord_confirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseRecord", field, false, false, "DateTime")
-}
-
-func (ec *executionContext) _CaseRecord_isolatedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseRecord_isolatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsolatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_CaseRecord_isolatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseRecord", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Checkpoint_id(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
@@ -3929,6 +4997,877 @@ func (ec *executionContext) fieldContext_CheckpointStats_byCheckpoint(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CheckpointStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cluster_indexCase(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_indexCase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cluster().IndexCase(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_indexCase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cluster_cases(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.ClusterCase) graphql.Marshaler {
+			return ec.marshalNClusterCase2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cluster",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClusterCase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cluster_size(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cluster", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Cluster_generations(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_generations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cluster().Generations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_generations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cluster", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Cluster_firstOnset(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_firstOnset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cluster().FirstOnset(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_firstOnset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cluster", field, true, true, "String")
+}
+
+func (ec *executionContext) _Cluster_lastOnset(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_lastOnset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cluster().LastOnset(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_lastOnset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cluster", field, true, true, "String")
+}
+
+func (ec *executionContext) _Cluster_active(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cluster", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Cluster_links(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.ClusterLink) graphql.Marshaler {
+			return ec.marshalNClusterLink2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cluster",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClusterLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cluster_serialIntervals(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_serialIntervals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.SerialInterval) graphql.Marshaler {
+			return ec.marshalNSerialInterval2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSerialIntervalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_serialIntervals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cluster",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialInterval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterCase_person(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCase_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClusterCase().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCase_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterCase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterCase_generation(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCase_generation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Generation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCase_generation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCase", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCase_status(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCase_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClusterCase().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v CaseStatus) graphql.Marshaler {
+			return ec.marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCase_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCase", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _ClusterCase_onsetDate(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCase_onsetDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClusterCase().OnsetDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCase_onsetDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCase", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClusterCase_referenceTime(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCase_referenceTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClusterCase().ReferenceTime(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCase_referenceTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCase", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _ClusterLink_source(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterLink_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClusterLink().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterLink_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterLink_target(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterLink_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClusterLink().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterLink_exposure(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterLink_exposure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exposure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Exposure) graphql.Marshaler {
+			return ec.marshalNExposure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterLink_exposure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exposure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_person(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_degree(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contact_class(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_class(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().Class(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ContactClass) graphql.Marshaler {
+			return ec.marshalNContactClass2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_class(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, true, true, "ContactClass")
+}
+
+func (ec *executionContext) _Contact_lastExposureAt(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_lastExposureAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastExposureAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_lastExposureAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Contact_exposures(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_exposures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exposures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Exposure) graphql.Marshaler {
+			return ec.marshalNExposure2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_exposures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exposure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_via(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().Via(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_caseStatus(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_caseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().CaseStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CaseStatus) graphql.Marshaler {
+			return ec.marshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_caseStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _Contact_contactWindow(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_contactWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Interval) graphql.Marshaler {
+			return ec.marshalOInterval2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐInterval(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_contactWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Interval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactChain_source(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactChain().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactChain",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactChain_caseStatus(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_caseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactChain().CaseStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v CaseStatus) graphql.Marshaler {
+			return ec.marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_caseStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactChain", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _ContactChain_window(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_window(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactChain().Window(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Interval) graphql.Marshaler {
+			return ec.marshalOInterval2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐInterval(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_window(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactChain",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Interval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactChain_windowEmpty(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_windowEmpty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactChain().WindowEmpty(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_windowEmpty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactChain", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ContactChain_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactChain", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ContactChain_maxDepth(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_maxDepth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDepth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_maxDepth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactChain", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContactChain_contacts(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.ChainContact) graphql.Marshaler {
+			return ec.marshalNContact2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4564,6 +6503,475 @@ func (ec *executionContext) fieldContext_Event_indoor(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Exposure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ExposureKind) graphql.Marshaler {
+			return ec.marshalNExposureKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "ExposureKind")
+}
+
+func (ec *executionContext) _Exposure_class(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_class(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Class(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ContactClass) graphql.Marshaler {
+			return ec.marshalNContactClass2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_class(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "ContactClass")
+}
+
+func (ec *executionContext) _Exposure_source(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exposure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Exposure_from(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Exposure_to(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Exposure_householdId(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_householdId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().HouseholdID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_householdId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Exposure_eventId(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().EventID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Exposure_indoor(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_indoor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Indoor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_indoor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Exposure_proximity(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_proximity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Proximity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_proximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exposure_sourceProximity(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_sourceProximity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().SourceProximity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_sourceProximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exposure_tripId(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_tripId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().TripID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_tripId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Exposure_sourceTripId(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_sourceTripId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().SourceTripID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_sourceTripId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Exposure_mode(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Mode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exposure_number(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Number(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exposure_seat(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_seat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Seat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_seat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exposure_sourceSeat(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_sourceSeat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().SourceSeat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_sourceSeat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exposure_contactAt(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_contactAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_contactAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Exposure_durationMin(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_durationMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_durationMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Exposure_setting(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_setting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Setting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_setting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "String")
+}
+
+func (ec *executionContext) _Exposure_protected(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exposure().Protected(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Facility_id(ctx context.Context, field graphql.CollectedField, obj *graph.Facility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4856,6 +7264,52 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Interval_from(ctx context.Context, field graphql.CollectedField, obj *graph.Interval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interval_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interval_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interval", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Interval_to(ctx context.Context, field graphql.CollectedField, obj *graph.Interval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interval_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interval_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interval", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Measure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Measure) (ret graphql.Marshaler) {
@@ -5281,7 +7735,7 @@ func (ec *executionContext) _Mutation_setCaseStatus(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
-			return ec.marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+			return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5294,7 +7748,7 @@ func (ec *executionContext) fieldContext_Mutation_setCaseStatus(ctx context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CaseRecord(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -6281,6 +8735,82 @@ func (ec *executionContext) fieldContext_Person_healthReports(_ context.Context,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_HealthReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_risk(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Risk(ctx, obj, fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_risk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_risk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_case(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+			return ec.marshalOCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7373,6 +9903,182 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_contactChain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contactChain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ContactChain(ctx, fc.Args["caseId"].(string), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Chain) graphql.Marshaler {
+			return ec.marshalNContactChain2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChain(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contactChain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactChain(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contactChain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_risk(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Risk(ctx, fc.Args["personId"].(string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Risk) graphql.Marshaler {
+			return ec.marshalNRisk2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRisk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_risk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Risk(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_risk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cluster(ctx, fc.Args["caseId"].(string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Cluster) graphql.Marshaler {
+			return ec.marshalOCluster2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCluster(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cluster(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cluster(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cluster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_clusters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Clusters(ctx, fc.Args["asOf"].(*time.Time), fc.Args["minSize"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Cluster) graphql.Marshaler {
+			return ec.marshalNCluster2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_clusters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cluster(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_clusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7447,6 +10153,116 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Risk_person(ctx context.Context, field graphql.CollectedField, obj *graph.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Risk().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Risk",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Risk_tier(ctx context.Context, field graphql.CollectedField, obj *graph.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Risk().Tier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v RiskTier) graphql.Marshaler {
+			return ec.marshalNRiskTier2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Risk", field, true, true, "RiskTier")
+}
+
+func (ec *executionContext) _Risk_reasons(ctx context.Context, field graphql.CollectedField, obj *graph.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.RiskReason) graphql.Marshaler {
+			return ec.marshalNRiskReason2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Risk",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Risk_expiresAt(ctx context.Context, field graphql.CollectedField, obj *graph.Risk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Risk_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Risk_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Risk", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RiskChange_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
@@ -7619,6 +10435,488 @@ func (ec *executionContext) fieldContext_RiskDesignation_since(_ context.Context
 	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _RiskReason_rule(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().Rule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v RiskRule) graphql.Marshaler {
+			return ec.marshalNRiskRule2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "RiskRule")
+}
+
+func (ec *executionContext) _RiskReason_tier(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().Tier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v RiskTier) graphql.Marshaler {
+			return ec.marshalNRiskTier2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "RiskTier")
+}
+
+func (ec *executionContext) _RiskReason_since(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RiskReason_expiresAt(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RiskReason_case(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskReason",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskReason_path(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskReason",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskReason_via(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().Via(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskReason",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskReason_tripId(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_tripId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().TripID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_tripId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RiskReason_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RiskReason_designatedArea(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_designatedArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().DesignatedArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_designatedArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RiskReason_testId(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_testId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().TestID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_testId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RiskReason_testKind(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_testKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().TestKind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_testKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "String")
+}
+
+func (ec *executionContext) _RiskReason_checkpointId(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_checkpointId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().CheckpointID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_checkpointId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RiskReason_healthReportDate(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_healthReportDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().HealthReportDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_healthReportDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "String")
+}
+
+func (ec *executionContext) _RiskReason_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RiskReason_caseStatus(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_caseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().CaseStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CaseStatus) graphql.Marshaler {
+			return ec.marshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_caseStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _SerialInterval_source(ctx context.Context, field graphql.CollectedField, obj *graph.SerialInterval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialInterval_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SerialInterval().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialInterval_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialInterval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialInterval_target(ctx context.Context, field graphql.CollectedField, obj *graph.SerialInterval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialInterval_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SerialInterval().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialInterval_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SerialInterval",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SerialInterval_days(ctx context.Context, field graphql.CollectedField, obj *graph.SerialInterval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialInterval_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialInterval_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialInterval", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Subscription_caseConfirmed(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -7632,7 +10930,7 @@ func (ec *executionContext) _Subscription_caseConfirmed(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
-			return ec.marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+			return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7645,7 +10943,7 @@ func (ec *executionContext) fieldContext_Subscription_caseConfirmed(_ context.Co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CaseRecord(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10322,6 +13620,62 @@ func (ec *executionContext) _AuditRecord(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var caseImplementors = []string{"Case"}
+
+func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj *graph.Case) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Case")
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_status(ctx, field, obj)
+				})
+		case "onsetDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_onsetDate(ctx, field, obj)
+				})
+		case "confirmedAt":
+			out.Values[i] = ec._Case_confirmedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isolatedAt":
+			out.Values[i] = ec._Case_isolatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_person(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var casePageImplementors = []string{"CasePage"}
 
 func (ec *executionContext) _CasePage(ctx context.Context, sel ast.SelectionSet, obj *graph.CasePage) graphql.Marshaler {
@@ -10347,62 +13701,6 @@ func (ec *executionContext) _CasePage(ctx context.Context, sel ast.SelectionSet,
 		case "hasNextPage":
 			out.Values[i] = ec._CasePage_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var caseRecordImplementors = []string{"CaseRecord"}
-
-func (ec *executionContext) _CaseRecord(ctx context.Context, sel ast.SelectionSet, obj *graph.Case) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, caseRecordImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("CaseRecord")
-		case "person":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CaseRecord_person(ctx, field, obj)
-				})
-		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CaseRecord_status(ctx, field, obj)
-				})
-		case "onsetDate":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CaseRecord_onsetDate(ctx, field, obj)
-				})
-		case "confirmedAt":
-			out.Values[i] = ec._CaseRecord_confirmedAt(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "isolatedAt":
-			out.Values[i] = ec._CaseRecord_isolatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -10515,6 +13813,324 @@ func (ec *executionContext) _CheckpointStats(ctx context.Context, sel ast.Select
 			out.Values[i] = ec._CheckpointStats_byCheckpoint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clusterImplementors = []string{"Cluster"}
+
+func (ec *executionContext) _Cluster(ctx context.Context, sel ast.SelectionSet, obj *graph.Cluster) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Cluster")
+		case "indexCase":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cluster_indexCase(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._Cluster_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._Cluster_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "generations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cluster_generations(ctx, field, obj)
+				})
+		case "firstOnset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cluster_firstOnset(ctx, field, obj)
+				})
+		case "lastOnset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cluster_lastOnset(ctx, field, obj)
+				})
+		case "active":
+			out.Values[i] = ec._Cluster_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "links":
+			out.Values[i] = ec._Cluster_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervals":
+			out.Values[i] = ec._Cluster_serialIntervals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clusterCaseImplementors = []string{"ClusterCase"}
+
+func (ec *executionContext) _ClusterCase(ctx context.Context, sel ast.SelectionSet, obj *graph.ClusterCase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterCaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClusterCase")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClusterCase_person(ctx, field, obj)
+				})
+		case "generation":
+			out.Values[i] = ec._ClusterCase_generation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClusterCase_status(ctx, field, obj)
+				})
+		case "onsetDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClusterCase_onsetDate(ctx, field, obj)
+				})
+		case "referenceTime":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClusterCase_referenceTime(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clusterLinkImplementors = []string{"ClusterLink"}
+
+func (ec *executionContext) _ClusterLink(ctx context.Context, sel ast.SelectionSet, obj *graph.ClusterLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClusterLink")
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClusterLink_source(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClusterLink_target(ctx, field, obj)
+				})
+		case "exposure":
+			out.Values[i] = ec._ClusterLink_exposure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactImplementors = []string{"Contact"}
+
+func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *graph.ChainContact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Contact")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_person(ctx, field, obj)
+				})
+		case "degree":
+			out.Values[i] = ec._Contact_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "class":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_class(ctx, field, obj)
+				})
+		case "lastExposureAt":
+			out.Values[i] = ec._Contact_lastExposureAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exposures":
+			out.Values[i] = ec._Contact_exposures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "via":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_via(ctx, field, obj)
+				})
+		case "caseStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_caseStatus(ctx, field, obj)
+				})
+		case "contactWindow":
+			out.Values[i] = ec._Contact_contactWindow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactChainImplementors = []string{"ContactChain"}
+
+func (ec *executionContext) _ContactChain(ctx context.Context, sel ast.SelectionSet, obj *graph.Chain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactChainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactChain")
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactChain_source(ctx, field, obj)
+				})
+		case "caseStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactChain_caseStatus(ctx, field, obj)
+				})
+		case "window":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactChain_window(ctx, field, obj)
+				})
+		case "windowEmpty":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactChain_windowEmpty(ctx, field, obj)
+				})
+		case "asOf":
+			out.Values[i] = ec._ContactChain_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxDepth":
+			out.Values[i] = ec._ContactChain_maxDepth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contacts":
+			out.Values[i] = ec._ContactChain_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10818,6 +14434,150 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var exposureImplementors = []string{"Exposure"}
+
+func (ec *executionContext) _Exposure(ctx context.Context, sel ast.SelectionSet, obj *graph.Exposure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exposureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Exposure")
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_kind(ctx, field, obj)
+				})
+		case "class":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_class(ctx, field, obj)
+				})
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_source(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._Exposure_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Exposure_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "householdId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_householdId(ctx, field, obj)
+				})
+		case "eventId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_eventId(ctx, field, obj)
+				})
+		case "indoor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_indoor(ctx, field, obj)
+				})
+		case "proximity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_proximity(ctx, field, obj)
+				})
+		case "sourceProximity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_sourceProximity(ctx, field, obj)
+				})
+		case "tripId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_tripId(ctx, field, obj)
+				})
+		case "sourceTripId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_sourceTripId(ctx, field, obj)
+				})
+		case "mode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_mode(ctx, field, obj)
+				})
+		case "number":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_number(ctx, field, obj)
+				})
+		case "seat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_seat(ctx, field, obj)
+				})
+		case "sourceSeat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_sourceSeat(ctx, field, obj)
+				})
+		case "contactAt":
+			out.Values[i] = ec._Exposure_contactAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationMin":
+			out.Values[i] = ec._Exposure_durationMin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "setting":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_setting(ctx, field, obj)
+				})
+		case "protected":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Exposure_protected(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var facilityImplementors = []string{"Facility"}
 
 func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet, obj *graph.Facility) graphql.Marshaler {
@@ -10951,6 +14711,44 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Household_members(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var intervalImplementors = []string{"Interval"}
+
+func (ec *executionContext) _Interval(ctx context.Context, sel ast.SelectionSet, obj *graph.Interval) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, intervalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Interval")
+		case "from":
+			out.Values[i] = ec._Interval_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Interval_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11393,6 +15191,18 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_healthReports(ctx, field, obj)
 				})
+		case "risk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_risk(ctx, field, obj)
+				})
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_case(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11728,6 +15538,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
 				})
+		case "contactChain":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contactChain(ctx, field)
+				})
+		case "risk":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_risk(ctx, field)
+				})
+		case "cluster":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cluster(ctx, field)
+				})
+		case "clusters":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_clusters(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11740,6 +15574,56 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				return ec._Query___schema(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskImplementors = []string{"Risk"}
+
+func (ec *executionContext) _Risk(ctx context.Context, sel ast.SelectionSet, obj *graph.Risk) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Risk")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Risk_person(ctx, field, obj)
+				})
+		case "tier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Risk_tier(ctx, field, obj)
+				})
+		case "reasons":
+			out.Values[i] = ec._Risk_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._Risk_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -11833,6 +15717,172 @@ func (ec *executionContext) _RiskDesignation(ctx context.Context, sel ast.Select
 			out.Values[i] = ec._RiskDesignation_since(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskReasonImplementors = []string{"RiskReason"}
+
+func (ec *executionContext) _RiskReason(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskReason")
+		case "rule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_rule(ctx, field, obj)
+				})
+		case "tier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_tier(ctx, field, obj)
+				})
+		case "since":
+			out.Values[i] = ec._RiskReason_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._RiskReason_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_case(ctx, field, obj)
+				})
+		case "path":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_path(ctx, field, obj)
+				})
+		case "via":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_via(ctx, field, obj)
+				})
+		case "tripId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_tripId(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_areaCode(ctx, field, obj)
+				})
+		case "designatedArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_designatedArea(ctx, field, obj)
+				})
+		case "testId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_testId(ctx, field, obj)
+				})
+		case "testKind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_testKind(ctx, field, obj)
+				})
+		case "checkpointId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_checkpointId(ctx, field, obj)
+				})
+		case "healthReportDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_healthReportDate(ctx, field, obj)
+				})
+		case "temperature":
+			out.Values[i] = ec._RiskReason_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "caseStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_caseStatus(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serialIntervalImplementors = []string{"SerialInterval"}
+
+func (ec *executionContext) _SerialInterval(ctx context.Context, sel ast.SelectionSet, obj *graph.SerialInterval) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serialIntervalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SerialInterval")
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SerialInterval_source(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SerialInterval_target(ctx, field, obj)
+				})
+		case "days":
+			out.Values[i] = ec._SerialInterval_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12448,19 +16498,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx context.Context, sel ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CasePage!")
-		return graphql.Null
-	}
-	return ec._CasePage(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNCaseRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
+func (ec *executionContext) marshalNCase2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, sel, v[i])
+		return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12472,12 +16514,20 @@ func (ec *executionContext) marshalNCaseRecord2ᚕᚖgithubᚗcomᚋtracegraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNCaseRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx context.Context, sel ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+func (ec *executionContext) marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx context.Context, sel ast.SelectionSet, v *graph.Case) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CaseRecord!")
+		graphql.AddInvalidNullError(ctx, "Case!")
 		return graphql.Null
 	}
-	return ec._CaseRecord(ctx, sel, v)
+	return ec._Case(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx context.Context, sel ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CasePage!")
+		return graphql.Null
+	}
+	return ec._CasePage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, v any) (CaseStatus, error) {
@@ -12525,6 +16575,108 @@ func (ec *executionContext) marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraph
 		return graphql.Null
 	}
 	return ec._CheckpointStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCluster2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Cluster) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCluster2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCluster(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCluster2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCluster(ctx context.Context, sel ast.SelectionSet, v *graph.Cluster) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Cluster!")
+		return graphql.Null
+	}
+	return ec._Cluster(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClusterCase2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterCase(ctx context.Context, sel ast.SelectionSet, v graph.ClusterCase) graphql.Marshaler {
+	return ec._ClusterCase(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClusterCase2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.ClusterCase) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClusterCase2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterCase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClusterLink2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLink(ctx context.Context, sel ast.SelectionSet, v graph.ClusterLink) graphql.Marshaler {
+	return ec._ClusterLink(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClusterLink2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.ClusterLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClusterLink2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContact2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContact(ctx context.Context, sel ast.SelectionSet, v graph.ChainContact) graphql.Marshaler {
+	return ec._Contact(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContact2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContactᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.ChainContact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContact2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContactChain2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChain(ctx context.Context, sel ast.SelectionSet, v *graph.Chain) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactChain!")
+		return graphql.Null
+	}
+	return ec._ContactChain(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactClass2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactClass(ctx context.Context, v any) (ContactClass, error) {
+	var res ContactClass
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactClass2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactClass(ctx context.Context, sel ast.SelectionSet, v ContactClass) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNContactInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactInput(ctx context.Context, v any) (ContactInput, error) {
@@ -12637,6 +16789,36 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegr
 func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEventInput(ctx context.Context, v any) (EventInput, error) {
 	res, err := ec.unmarshalInputEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExposure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposure(ctx context.Context, sel ast.SelectionSet, v graph.Exposure) graphql.Marshaler {
+	return ec._Exposure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExposure2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposureᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.Exposure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExposure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNExposureKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKind(ctx context.Context, v any) (ExposureKind, error) {
+	var res ExposureKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExposureKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKind(ctx context.Context, sel ast.SelectionSet, v ExposureKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
@@ -12947,6 +17129,14 @@ func (ec *executionContext) marshalNQuarantinePolicy2githubᚗcomᚋtracegraph�
 	return ec._QuarantinePolicy(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNRisk2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRisk(ctx context.Context, sel ast.SelectionSet, v *graph.Risk) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Risk!")
+		return graphql.Null
+	}
+	return ec._Risk(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRiskChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskChange(ctx context.Context, sel ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RiskChange!")
@@ -12982,6 +17172,66 @@ func (ec *executionContext) marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraph
 func (ec *executionContext) unmarshalNRiskDesignationInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskDesignationInput(ctx context.Context, v any) (RiskDesignationInput, error) {
 	res, err := ec.unmarshalInputRiskDesignationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskReason2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskReason(ctx context.Context, sel ast.SelectionSet, v graph.RiskReason) graphql.Marshaler {
+	return ec._RiskReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRiskReason2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.RiskReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskReason2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRiskRule2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskRule(ctx context.Context, v any) (RiskRule, error) {
+	var res RiskRule
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskRule2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskRule(ctx context.Context, sel ast.SelectionSet, v RiskRule) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRiskTier2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskTier(ctx context.Context, v any) (RiskTier, error) {
+	var res RiskTier
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskTier2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskTier(ctx context.Context, sel ast.SelectionSet, v RiskTier) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSerialInterval2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSerialInterval(ctx context.Context, sel ast.SelectionSet, v graph.SerialInterval) graphql.Marshaler {
+	return ec._SerialInterval(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSerialInterval2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSerialIntervalᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.SerialInterval) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSerialInterval2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSerialInterval(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -13235,6 +17485,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx context.Context, sel ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Case(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx context.Context, v any) (*CaseDate, error) {
 	if v == nil {
 		return nil, nil
@@ -13280,6 +17537,13 @@ func (ec *executionContext) marshalOCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtr
 		return graphql.Null
 	}
 	return ec._Checkpoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCluster2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCluster(ctx context.Context, sel ast.SelectionSet, v *graph.Cluster) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Cluster(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -13405,6 +17669,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOInterval2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐInterval(ctx context.Context, sel ast.SelectionSet, v *graph.Interval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Interval(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMeasure2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMeasure(ctx context.Context, sel ast.SelectionSet, v *graph.Measure) graphql.Marshaler {

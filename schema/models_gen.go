@@ -294,20 +294,14 @@ func (e CaseDate) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Case statuses (SPEC §2).
 type CaseStatus string
 
 const (
-	// Shown but not traced.
-	CaseStatusSuspected CaseStatus = "SUSPECTED"
-	// Confirmed.
-	CaseStatusConfirmed CaseStatus = "CONFIRMED"
-	// Positive without symptoms.
+	CaseStatusSuspected    CaseStatus = "SUSPECTED"
+	CaseStatusConfirmed    CaseStatus = "CONFIRMED"
 	CaseStatusAsymptomatic CaseStatus = "ASYMPTOMATIC"
-	// Recovered.
-	CaseStatusRecovered CaseStatus = "RECOVERED"
-	// Deceased.
-	CaseStatusDeceased CaseStatus = "DECEASED"
+	CaseStatusRecovered    CaseStatus = "RECOVERED"
+	CaseStatusDeceased     CaseStatus = "DECEASED"
 )
 
 var AllCaseStatus = []CaseStatus{
@@ -356,6 +350,120 @@ func (e *CaseStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e CaseStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ContactClass string
+
+const (
+	ContactClassClose   ContactClass = "CLOSE"
+	ContactClassGeneral ContactClass = "GENERAL"
+)
+
+var AllContactClass = []ContactClass{
+	ContactClassClose,
+	ContactClassGeneral,
+}
+
+func (e ContactClass) IsValid() bool {
+	switch e {
+	case ContactClassClose, ContactClassGeneral:
+		return true
+	}
+	return false
+}
+
+func (e ContactClass) String() string {
+	return string(e)
+}
+
+func (e *ContactClass) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContactClass(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContactClass", str)
+	}
+	return nil
+}
+
+func (e ContactClass) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContactClass) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContactClass) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ExposureKind string
+
+const (
+	ExposureKindHousehold     ExposureKind = "HOUSEHOLD"
+	ExposureKindDirectContact ExposureKind = "DIRECT_CONTACT"
+	ExposureKindEvent         ExposureKind = "EVENT"
+	ExposureKindConveyance    ExposureKind = "CONVEYANCE"
+)
+
+var AllExposureKind = []ExposureKind{
+	ExposureKindHousehold,
+	ExposureKindDirectContact,
+	ExposureKindEvent,
+	ExposureKindConveyance,
+}
+
+func (e ExposureKind) IsValid() bool {
+	switch e {
+	case ExposureKindHousehold, ExposureKindDirectContact, ExposureKindEvent, ExposureKindConveyance:
+		return true
+	}
+	return false
+}
+
+func (e ExposureKind) String() string {
+	return string(e)
+}
+
+func (e *ExposureKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExposureKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExposureKind", str)
+	}
+	return nil
+}
+
+func (e ExposureKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExposureKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExposureKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -417,6 +525,130 @@ func (e *QuarantineKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e QuarantineKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RiskRule string
+
+const (
+	RiskRuleActiveCase        RiskRule = "ACTIVE_CASE"
+	RiskRulePositiveTest      RiskRule = "POSITIVE_TEST"
+	RiskRuleCloseContact      RiskRule = "CLOSE_CONTACT"
+	RiskRuleHighRiskArrival   RiskRule = "HIGH_RISK_ARRIVAL"
+	RiskRuleSecondaryContact  RiskRule = "SECONDARY_CONTACT"
+	RiskRuleGeneralContact    RiskRule = "GENERAL_CONTACT"
+	RiskRuleMediumRiskArrival RiskRule = "MEDIUM_RISK_ARRIVAL"
+	RiskRuleFever             RiskRule = "FEVER"
+)
+
+var AllRiskRule = []RiskRule{
+	RiskRuleActiveCase,
+	RiskRulePositiveTest,
+	RiskRuleCloseContact,
+	RiskRuleHighRiskArrival,
+	RiskRuleSecondaryContact,
+	RiskRuleGeneralContact,
+	RiskRuleMediumRiskArrival,
+	RiskRuleFever,
+}
+
+func (e RiskRule) IsValid() bool {
+	switch e {
+	case RiskRuleActiveCase, RiskRulePositiveTest, RiskRuleCloseContact, RiskRuleHighRiskArrival, RiskRuleSecondaryContact, RiskRuleGeneralContact, RiskRuleMediumRiskArrival, RiskRuleFever:
+		return true
+	}
+	return false
+}
+
+func (e RiskRule) String() string {
+	return string(e)
+}
+
+func (e *RiskRule) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RiskRule(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RiskRule", str)
+	}
+	return nil
+}
+
+func (e RiskRule) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RiskRule) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RiskRule) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RiskTier string
+
+const (
+	RiskTierRed    RiskTier = "RED"
+	RiskTierYellow RiskTier = "YELLOW"
+	RiskTierGreen  RiskTier = "GREEN"
+)
+
+var AllRiskTier = []RiskTier{
+	RiskTierRed,
+	RiskTierYellow,
+	RiskTierGreen,
+}
+
+func (e RiskTier) IsValid() bool {
+	switch e {
+	case RiskTierRed, RiskTierYellow, RiskTierGreen:
+		return true
+	}
+	return false
+}
+
+func (e RiskTier) String() string {
+	return string(e)
+}
+
+func (e *RiskTier) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RiskTier(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RiskTier", str)
+	}
+	return nil
+}
+
+func (e RiskTier) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RiskTier) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RiskTier) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

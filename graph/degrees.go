@@ -1,0 +1,486 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+)
+
+// This file is SPEC §4 "Contacts and degrees": contact chains to maxDepth, contact
+// windows, CLOSE beats GENERAL, smallest degree. The graph is read in a few batched
+// round trips per degree (all sources of a degree at once, for all cases at once);
+// Go applies the rules.
+
+// MaxChainDepth is the deepest chain a caller may ask for.
+const MaxChainDepth = 5
+
+// ChainContact is one person in a case's contact chain.
+type ChainContact struct {
+	PersonID       string
+	Name           string
+	Degree         int
+	Class          string    // CLOSE or GENERAL
+	LastExposureAt time.Time // the latest of their exposures' times
+	Exposures      []Exposure
+	Via            []string  // the degree-(k-1) people (or the case) they were reached from
+	CaseStatus     string    // "" unless the contact is also a case (that counts as of asOf)
+	ContactWindow  *Interval // for CLOSE contacts: the window used to reach degree k+1
+}
+
+// Chain is a traced case's contact chain as of a moment.
+type Chain struct {
+	SourceID     string
+	SourceName   string
+	SourceStatus string
+	Window       Interval // the case's infectious window W
+	Empty        bool     // W is empty (or the case has no window)
+	HasWindow    bool     // false when the case has no reference date at all
+	AsOf         time.Time
+	MaxDepth     int
+	Contacts     []ChainContact // ordered by degree, then person id
+}
+
+// Contact returns the chain's entry for a person, if any.
+func (c *Chain) Contact(personID string) *ChainContact {
+	for i := range c.Contacts {
+		if c.Contacts[i].PersonID == personID {
+			return &c.Contacts[i]
+		}
+	}
+	return nil
+}
+
+// ContactChain is SPEC §4: the contacts of a traced case to maxDepth as of asOf. A person
+// who is not a traced case as of asOf gives an Invalid error; maxDepth must be 1..5.
+func (s *Service) ContactChain(ctx context.Context, caseID string, maxDepth int, asOf time.Time) (*Chain, error) {
+	const op = "contactChain"
+	asOf = s.zoned(asOf)
+	if maxDepth < 1 || maxDepth > MaxChainDepth {
+		return nil, InvalidArg(op, "maxDepth", "must be between 1 and %d, got %d", MaxChainDepth, maxDepth)
+	}
+	return Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*Chain, error) {
+		facts, err := readPersonFacts(ctx, tx, []string{caseID}, asOf)
+		if err != nil {
+			return nil, err
+		}
+		f, ok := facts[caseID]
+		if !ok {
+			return nil, &Error{Kind: NotFound, Op: op, Field: "caseId", Msg: "no person " + caseID}
+		}
+		if !f.isTraced(asOf) {
+			return nil, InvalidArg(op, "caseId", "%s is not a traced case as of %s", caseID, asOf.In(s.Loc).Format(time.RFC3339))
+		}
+		chains, err := s.chainsTx(ctx, tx, []*personFacts{f}, facts, maxDepth, asOf)
+		if err != nil {
+			return nil, err
+		}
+		return chains[0], nil
+	})
+}
+
+// TracedCaseIDs lists the people whose case counts as of asOf and is traced, by id.
+func (s *Service) TracedCaseIDs(ctx context.Context, asOf time.Time) ([]string, error) {
+	asOf = s.zoned(asOf)
+	return Read(ctx, s.DB, "tracedCases", func(ctx context.Context, tx Tx) ([]string, error) {
+		return tracedCaseIDsTx(ctx, tx, asOf)
+	})
+}
+
+func tracedCaseIDsTx(ctx context.Context, tx Tx, asOf time.Time) ([]string, error) {
+	res, err := tx.Run(ctx, `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
+		WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
+		  AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
+		RETURN p.id AS id ORDER BY id`, map[string]any{"asOf": asOf})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		out = append(out, id.(string))
+	}
+	return out, res.Err()
+}
+
+// chainState is one case's chain while it is being built.
+type chainState struct {
+	chain    *Chain
+	contacts map[string]*ChainContact
+	general  map[string][]Exposure // GENERAL exposures to the case itself
+	frontier map[string]Interval   // degree-k close contacts and their contact windows
+}
+
+// chainsTx builds the chains of several cases at once, degree by degree: at each degree
+// one batch reads the neighbourhoods of every source of every case. facts is a cache of
+// person facts (it is filled as people are met).
+func (s *Service) chainsTx(ctx context.Context, tx Tx, cases []*personFacts, facts map[string]*personFacts, maxDepth int, asOf time.Time) ([]*Chain, error) {
+	states := make([]*chainState, len(cases))
+	for i, f := range cases {
+		ch := &Chain{SourceID: f.ID, SourceName: f.Name, SourceStatus: f.caseStatusAsOf(asOf), AsOf: asOf, MaxDepth: maxDepth}
+		st := &chainState{chain: ch, contacts: map[string]*ChainContact{}, general: map[string][]Exposure{}, frontier: map[string]Interval{}}
+		w, has, nonEmpty := s.infectiousWindow(f, asOf)
+		ch.Window, ch.HasWindow, ch.Empty = w, has, !nonEmpty
+		if nonEmpty {
+			st.frontier[f.ID] = w
+		}
+		states[i] = st
+	}
+	for k := 1; k <= maxDepth; k++ {
+		hulls := map[string]Interval{}
+		for _, st := range states {
+			for p, w := range st.frontier {
+				if h, ok := hulls[p]; ok {
+					hulls[p] = Interval{minTime(h.From, w.From), maxTime(h.To, w.To)}
+				} else {
+					hulls[p] = w
+				}
+			}
+		}
+		if len(hulls) == 0 {
+			break
+		}
+		nbs, err := readNeighbourhoods(ctx, tx, hulls)
+		if err != nil {
+			return nil, err
+		}
+		if err := fillFacts(ctx, tx, facts, nbs, asOf); err != nil {
+			return nil, err
+		}
+		for _, st := range states {
+			s.advance(st, k, maxDepth, nbs, facts, asOf)
+		}
+	}
+	out := make([]*Chain, len(states))
+	for i, st := range states {
+		for pid, es := range st.general {
+			if _, close := st.contacts[pid]; close {
+				continue // CLOSE beats GENERAL
+			}
+			sortExposures(es)
+			cc := &ChainContact{PersonID: pid, Degree: 1, Class: ClassGeneral, Exposures: es,
+				Via: []string{st.chain.SourceID}, LastExposureAt: lastTime(es)}
+			if f := facts[pid]; f != nil {
+				cc.Name, cc.CaseStatus = f.Name, f.caseStatusAsOf(asOf)
+			}
+			st.contacts[pid] = cc
+		}
+		cs := make([]ChainContact, 0, len(st.contacts))
+		for _, c := range st.contacts {
+			cs = append(cs, *c)
+		}
+		sort.Slice(cs, func(a, b int) bool {
+			if cs[a].Degree != cs[b].Degree {
+				return cs[a].Degree < cs[b].Degree
+			}
+			return cs[a].PersonID < cs[b].PersonID
+		})
+		st.chain.Contacts = cs
+		out[i] = st.chain
+	}
+	return out, nil
+}
+
+// advance reaches degree k of one chain from its frontier (the case at k = 1, else the
+// degree k−1 close contacts in their contact windows).
+func (s *Service) advance(st *chainState, k, maxDepth int, nbs map[string]*neighbourhood, facts map[string]*personFacts, asOf time.Time) {
+	caseID := st.chain.SourceID
+	sources := make([]string, 0, len(st.frontier))
+	for p := range st.frontier {
+		sources = append(sources, p)
+	}
+	sort.Strings(sources)
+	newly := map[string][]Exposure{}
+	for _, src := range sources {
+		for _, e := range s.Policy.exposuresFrom(src, st.frontier[src], nbs[src], facts) {
+			if e.PersonID == caseID {
+				continue // the case is never its own contact
+			}
+			if e.Class == ClassGeneral {
+				if k == 1 {
+					st.general[e.PersonID] = append(st.general[e.PersonID], e)
+				}
+				continue // GENERAL exposures never propagate
+			}
+			if _, earlier := st.contacts[e.PersonID]; earlier {
+				continue // reached at a smaller degree
+			}
+			newly[e.PersonID] = append(newly[e.PersonID], e)
+		}
+	}
+	st.frontier = map[string]Interval{}
+	for pid, es := range newly {
+		sortExposures(es)
+		cc := &ChainContact{PersonID: pid, Degree: k, Class: ClassClose, Exposures: es,
+			LastExposureAt: lastTime(es), Via: distinctSources(es)}
+		var isos []Interval
+		if f := facts[pid]; f != nil {
+			cc.Name, cc.CaseStatus = f.Name, f.caseStatusAsOf(asOf)
+			isos = f.Isolations
+		}
+		start := es[0].From
+		for _, e := range es {
+			start = minTime(start, e.From)
+		}
+		limit := minTime(cc.LastExposureAt.Add(time.Duration(s.Policy.ContactWindowDays)*Day), asOf)
+		w, ok := windowFrom(start, limit, isos)
+		cc.ContactWindow = &w
+		st.contacts[pid] = cc
+		if ok && k < maxDepth {
+			st.frontier[pid] = w
+		}
+	}
+}
+
+func lastTime(es []Exposure) time.Time {
+	var t time.Time
+	for i, e := range es {
+		if i == 0 || e.To.After(t) {
+			t = e.To
+		}
+	}
+	return t
+}
+
+func distinctSources(es []Exposure) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range es {
+		if !seen[e.SourceID] {
+			seen[e.SourceID] = true
+			out = append(out, e.SourceID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// readNeighbourhoods reads, for each source person and the hull of their windows, the
+// facts that can make an exposure: household members, CONTACTED edges overlapping the
+// hull, co-attendances of the same events, and co-travellers on the same conveyance.
+// Four parameterised statements, each one round trip for all sources.
+func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval) (map[string]*neighbourhood, error) {
+	rows := make([]map[string]any, 0, len(hulls))
+	out := make(map[string]*neighbourhood, len(hulls))
+	for id, h := range hulls {
+		rows = append(rows, map[string]any{"id": id, "from": h.From, "to": h.To})
+		out[id] = &neighbourhood{}
+	}
+	params := map[string]any{"rows": rows}
+
+	res, err := tx.Run(ctx, `UNWIND $rows AS row
+		MATCH (s:Person {id: row.id})-[:MEMBER_OF]->(h:Household)
+		OPTIONAL MATCH (h)<-[:MEMBER_OF]-(p:Person) WHERE p <> s
+		RETURN row.id AS id, h.id AS hid, collect(p.id) AS members`, params)
+	if err != nil {
+		return nil, fmt.Errorf("households: %w", err)
+	}
+	for res.Next(ctx) {
+		r := res.Record().AsMap()
+		n := out[r["id"].(string)]
+		n.HouseholdID = str(r["hid"])
+		for _, m := range r["members"].([]any) {
+			n.Members = append(n.Members, m.(string))
+		}
+		sort.Strings(n.Members)
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+
+	// A contact's end is at + duration; the exact overlap test is done in Go, the
+	// statement only narrows (rounding the duration up).
+	res, err = tx.Run(ctx, `UNWIND $rows AS row
+		MATCH (s:Person {id: row.id})-[r:CONTACTED]-(p:Person)
+		WHERE r.at <= row.to
+		  AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
+		RETURN row.id AS id, p.id AS other, r.at AS at, r.durationMin AS dur, r.setting AS setting,
+		       coalesce(r.protected, false) AS protected`, params)
+	if err != nil {
+		return nil, fmt.Errorf("contacts: %w", err)
+	}
+	for res.Next(ctx) {
+		r := res.Record().AsMap()
+		n := out[r["id"].(string)]
+		n.Contacts = append(n.Contacts, rawContact{Other: r["other"].(string), At: *timeOf(r["at"]),
+			DurationMin: floatOf(r["dur"]), Setting: str(r["setting"]), Protected: r["protected"] == true})
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+
+	res, err = tx.Run(ctx, `UNWIND $rows AS row
+		MATCH (s:Person {id: row.id})-[a:ATTENDED]->(e:Event)
+		WHERE a.from <= row.to AND a.to >= row.from
+		MATCH (e)<-[b:ATTENDED]-(p:Person)
+		WHERE p <> s AND b.from < a.to AND b.to > a.from
+		RETURN row.id AS id, e.id AS event, coalesce(e.indoor, true) AS indoor,
+		       a.from AS from, a.to AS to, coalesce(a.proximity, 'venue') AS prox,
+		       p.id AS other, b.from AS ofrom, b.to AS oto, coalesce(b.proximity, 'venue') AS oprox`, params)
+	if err != nil {
+		return nil, fmt.Errorf("attendances: %w", err)
+	}
+	for res.Next(ctx) {
+		r := res.Record().AsMap()
+		n := out[r["id"].(string)]
+		n.Attendances = append(n.Attendances, rawAttendance{EventID: r["event"].(string), Indoor: r["indoor"] == true,
+			From: *timeOf(r["from"]), To: *timeOf(r["to"]), Proximity: str(r["prox"]),
+			Other: r["other"].(string), OtherFrom: *timeOf(r["ofrom"]), OtherTo: *timeOf(r["oto"]), OtherProximity: str(r["oprox"])})
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+
+	res, err = tx.Run(ctx, `UNWIND $rows AS row
+		MATCH (s:Person {id: row.id})-[:TOOK]->(t:Trip)
+		WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
+		MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
+		WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
+		MATCH (p:Person)-[:TOOK]->(o) WHERE p <> s
+		RETURN row.id AS id, t.id AS trip, t.mode AS mode, t.number AS number, t.seat AS seat,
+		       t.departAt AS depart, t.arriveAt AS arrive,
+		       p.id AS other, o.id AS otrip, o.seat AS oseat, o.departAt AS odepart, o.arriveAt AS oarrive`, params)
+	if err != nil {
+		return nil, fmt.Errorf("trips: %w", err)
+	}
+	for res.Next(ctx) {
+		r := res.Record().AsMap()
+		n := out[r["id"].(string)]
+		n.Trips = append(n.Trips, rawTrip{TripID: r["trip"].(string), Mode: str(r["mode"]), Number: str(r["number"]),
+			Seat: str(r["seat"]), Depart: *timeOf(r["depart"]), Arrive: *timeOf(r["arrive"]),
+			Other: r["other"].(string), OtherTripID: r["otrip"].(string), OtherSeat: str(r["oseat"]),
+			OtherDepart: *timeOf(r["odepart"]), OtherArrive: *timeOf(r["oarrive"])})
+	}
+	return out, res.Err()
+}
+
+// fillFacts reads the facts of every person met in the neighbourhoods that the cache
+// does not hold yet.
+func fillFacts(ctx context.Context, tx Tx, facts map[string]*personFacts, nbs map[string]*neighbourhood, asOf time.Time) error {
+	need := map[string]bool{}
+	add := func(id string) {
+		if _, ok := facts[id]; !ok {
+			need[id] = true
+		}
+	}
+	for id, n := range nbs {
+		add(id)
+		for _, m := range n.Members {
+			add(m)
+		}
+		for _, c := range n.Contacts {
+			add(c.Other)
+		}
+		for _, a := range n.Attendances {
+			add(a.Other)
+		}
+		for _, t := range n.Trips {
+			add(t.Other)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(need))
+	for id := range need {
+		ids = append(ids, id)
+	}
+	got, err := readPersonFacts(ctx, tx, ids, asOf)
+	if err != nil {
+		return err
+	}
+	for id, f := range got {
+		facts[id] = f
+	}
+	return nil
+}
+
+// readPersonFacts reads people's cases, first positive samples and isolations as of
+// asOf, in one round trip. Unknown ids are absent from the map.
+func readPersonFacts(ctx context.Context, tx Tx, ids []string, asOf time.Time) (map[string]*personFacts, error) {
+	res, err := tx.Run(ctx, `UNWIND $ids AS id
+		MATCH (p:Person {id: id})
+		OPTIONAL MATCH (p)-[:HAS_CASE]->(c:Case)
+		RETURN p.id AS id, p.name AS name, p.householdId AS hh,
+		       c {.status, .onsetDate, .confirmedAt, .isolatedAt} AS c,
+		       [(p)-[:TESTED]->(t:Test) WHERE t.kind IN ['pcr', 'antigen'] AND t.result = 'positive'
+		          AND t.sampledAt <= $asOf | t.sampledAt] AS positives,
+		       [(p)-[:ASSIGNED]->(q:Quarantine) WHERE q.kind = 'centralized' AND q.placedAt IS NOT NULL
+		          AND q.placedAt <= $asOf | [q.placedAt, q.end]] AS placed`,
+		map[string]any{"ids": ids, "asOf": asOf})
+	if err != nil {
+		return nil, fmt.Errorf("person facts: %w", err)
+	}
+	out := make(map[string]*personFacts, len(ids))
+	for res.Next(ctx) {
+		r := res.Record().AsMap()
+		f := &personFacts{ID: r["id"].(string), Name: str(r["name"]), HouseholdID: str(r["hh"])}
+		if cm, ok := r["c"].(map[string]any); ok {
+			f.Case = &Case{PersonID: f.ID, Status: str(cm["status"]), OnsetDate: dateOf(cm["onsetDate"]),
+				ConfirmedAt: timeOf(cm["confirmedAt"]), IsolatedAt: timeOf(cm["isolatedAt"])}
+		}
+		for _, v := range r["positives"].([]any) {
+			if t := timeOf(v); t != nil && (f.FirstPositive == nil || t.Before(*f.FirstPositive)) {
+				f.FirstPositive = t
+			}
+		}
+		var placed []Interval
+		for _, v := range r["placed"].([]any) {
+			pair := v.([]any)
+			from, to := timeOf(pair[0]), timeOf(pair[1])
+			if from == nil {
+				continue
+			}
+			end := farFuture
+			if to != nil {
+				end = *to
+			}
+			placed = append(placed, Interval{*from, end})
+		}
+		var isolatedAt *time.Time
+		if f.Case != nil {
+			isolatedAt = f.Case.IsolatedAt
+		}
+		f.Isolations = isolationsOf(isolatedAt, placed, asOf)
+		out[f.ID] = f
+	}
+	return out, res.Err()
+}
+
+// floatOf reads an optional number property.
+func floatOf(v any) *float64 {
+	switch n := v.(type) {
+	case float64:
+		return &n
+	case int64:
+		f := float64(n)
+		return &f
+	}
+	return nil
+}
+
+// dateOf reads an optional DATE property.
+func dateOf(v any) *Date {
+	if d, ok := v.(dbtype.Date); ok {
+		t := d.Time()
+		return &Date{t.Year(), t.Month(), t.Day()}
+	}
+	return nil
+}
+
+// CaseOf is a person's case record, nil when they have none. It is returned whatever
+// its confirmedAt: the caller decides what counts as of when.
+func (s *Service) CaseOf(ctx context.Context, personID string) (*Case, error) {
+	return Read(ctx, s.DB, "case", func(ctx context.Context, tx Tx) (*Case, error) {
+		facts, err := readPersonFacts(ctx, tx, []string{personID}, s.zoned(s.Now()))
+		if err != nil {
+			return nil, err
+		}
+		if f := facts[personID]; f != nil {
+			return f.Case, nil
+		}
+		return nil, nil
+	})
+}

@@ -1,0 +1,475 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// This file is SPEC §5: risk reasons and tiers, and the arrivals from medium- and
+// high-risk areas that both the tiers and the quarantine engine use.
+
+// Risk tiers and rules, in the GraphQL enum spellings.
+const (
+	TierRed    = "RED"
+	TierYellow = "YELLOW"
+	TierGreen  = "GREEN"
+
+	RuleActiveCase        = "ACTIVE_CASE"
+	RulePositiveTest      = "POSITIVE_TEST"
+	RuleCloseContact      = "CLOSE_CONTACT"
+	RuleHighRiskArrival   = "HIGH_RISK_ARRIVAL"
+	RuleSecondaryContact  = "SECONDARY_CONTACT"
+	RuleGeneralContact    = "GENERAL_CONTACT"
+	RuleMediumRiskArrival = "MEDIUM_RISK_ARRIVAL"
+	RuleFever             = "FEVER"
+	riskChainDepth        = 2 // SPEC §4: roles come from every case's chain to depth 2
+	areaLevelLow          = "low"
+	areaLevelMedium       = "medium"
+	areaLevelHigh         = "high"
+)
+
+// Arrival is a trip from an area whose effective level at departure was medium or high.
+type Arrival struct {
+	PersonID, TripID string
+	FromArea         string // the trip's from_area
+	DesignatedArea   string // the ancestor-or-self whose designation gave the level
+	Level            string // "high" or "medium" (effective level at departAt)
+	ArriveAt         time.Time
+	DepartAt         time.Time
+}
+
+// RiskReason is one rule that applies to a person, with what is behind it.
+type RiskReason struct {
+	Rule, Tier       string // e.g. CLOSE_CONTACT, RED
+	Since, ExpiresAt *time.Time
+	// Contact rules: the case, the path from it (CLOSE and GENERAL: [case, person]) and,
+	// for a secondary contact, the close contacts they were reached through.
+	CaseID    string
+	Path, Via []string
+	// Arrival rules.
+	TripID, AreaCode, DesignatedArea string
+	// POSITIVE_TEST.
+	TestID, TestKind string
+	// FEVER: a checkpoint passage or a health report, and the reading.
+	CheckpointID     string
+	HealthReportDate *Date
+	Temperature      *float64
+	// ACTIVE_CASE.
+	CaseStatus string
+}
+
+// Risk is a person's tier as of a moment, with every reason that applies.
+type Risk struct {
+	PersonID  string
+	Tier      string // RED, YELLOW, GREEN
+	Reasons   []RiskReason
+	ExpiresAt *time.Time // the latest expiry among the tier's reasons; nil for GREEN or when one never expires
+}
+
+// Risk is one person's tier as of asOf; an unknown person is NotFound.
+func (s *Service) Risk(ctx context.Context, personID string, asOf time.Time) (*Risk, error) {
+	m, err := s.Risks(ctx, []string{personID}, asOf)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := m[personID]
+	if !ok {
+		return nil, &Error{Kind: NotFound, Op: "risk", Field: "personId", Msg: "no person " + personID}
+	}
+	return r, nil
+}
+
+// Risks is the batch form: one set of round trips for many people. Unknown ids are
+// absent from the map.
+func (s *Service) Risks(ctx context.Context, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
+	asOf = s.zoned(asOf)
+	return Read(ctx, s.DB, "risk", func(ctx context.Context, tx Tx) (map[string]*Risk, error) {
+		return s.risksTx(ctx, tx, personIDs, asOf)
+	})
+}
+
+func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
+	facts, err := readPersonFacts(ctx, tx, personIDs, asOf)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(facts))
+	for id := range facts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make(map[string]*Risk, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	reasons := map[string][]RiskReason{}
+
+	// Contact roles: the chains (to depth 2) of the traced cases that can reach these
+	// people at all.
+	cases, err := s.candidateCases(ctx, tx, ids, facts, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if len(cases) > 0 {
+		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range chains {
+			for _, id := range ids {
+				if c := ch.Contact(id); c != nil {
+					if r, ok := s.contactReason(ch.SourceID, c, asOf); ok {
+						reasons[id] = append(reasons[id], r)
+					}
+				}
+			}
+		}
+	}
+
+	// Arrivals within the arrival days.
+	arrivals, err := s.readArrivals(ctx, tx, ids, asOf.Add(-time.Duration(s.Policy.ArrivalRiskDays)*Day), asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range arrivals {
+		rule, tier := RuleMediumRiskArrival, TierYellow
+		if a.Level == areaLevelHigh {
+			rule, tier = RuleHighRiskArrival, TierRed
+		}
+		since := a.ArriveAt
+		exp := since.Add(time.Duration(s.Policy.ArrivalRiskDays) * Day)
+		reasons[a.PersonID] = append(reasons[a.PersonID], RiskReason{Rule: rule, Tier: tier, Since: &since, ExpiresAt: &exp,
+			TripID: a.TripID, AreaCode: a.FromArea, DesignatedArea: a.DesignatedArea})
+	}
+
+	// Tests and fever readings.
+	if err := s.readingReasons(ctx, tx, ids, facts, asOf, reasons); err != nil {
+		return nil, err
+	}
+
+	for _, id := range ids {
+		f := facts[id]
+		var rs []RiskReason
+		counts := caseCounts(f.Case, asOf)
+		switch {
+		case counts && f.Case.Status == StatusDeceased:
+			// A deceased person is GREEN with no reasons.
+		default:
+			if counts && activeStatus(f.Case.Status) {
+				r := RiskReason{Rule: RuleActiveCase, Tier: TierRed, CaseID: id, CaseStatus: f.Case.Status}
+				if f.Case.ConfirmedAt != nil {
+					t := *f.Case.ConfirmedAt
+					r.Since = &t
+				} else if f.Case.OnsetDate != nil {
+					t := f.Case.OnsetDate.In(s.Loc)
+					r.Since = &t
+				}
+				rs = append(rs, r)
+			}
+			for _, r := range reasons[id] {
+				if r.Rule == RulePositiveTest && counts {
+					continue // a positive test counts only for people with no case that counts
+				}
+				rs = append(rs, r)
+			}
+		}
+		out[id] = tierOf(id, rs)
+	}
+	return out, nil
+}
+
+// contactReason turns a person's place in one case's chain into a reason, when their
+// last exposure is within the contact days.
+func (s *Service) contactReason(caseID string, c *ChainContact, asOf time.Time) (RiskReason, bool) {
+	if !within(c.LastExposureAt, asOf, s.Policy.ContactRiskDays) {
+		return RiskReason{}, false
+	}
+	since := c.LastExposureAt
+	exp := since.Add(time.Duration(s.Policy.ContactRiskDays) * Day)
+	r := RiskReason{Since: &since, ExpiresAt: &exp, CaseID: caseID}
+	switch {
+	case c.Class == ClassGeneral:
+		r.Rule, r.Tier, r.Path = RuleGeneralContact, TierYellow, []string{caseID, c.PersonID}
+	case c.Degree == 1:
+		r.Rule, r.Tier, r.Path = RuleCloseContact, TierRed, []string{caseID, c.PersonID}
+	case c.Degree == 2:
+		r.Rule, r.Tier, r.Via = RuleSecondaryContact, TierYellow, append([]string(nil), c.Via...)
+	default:
+		return RiskReason{}, false
+	}
+	return r, true
+}
+
+// within is SPEC §4's "within N days": asOf − N×24 h < t ≤ asOf.
+func within(t, asOf time.Time, days int) bool {
+	return t.After(asOf.Add(-time.Duration(days)*Day)) && !t.After(asOf)
+}
+
+var tierRank = map[string]int{TierRed: 0, TierYellow: 1, TierGreen: 2}
+
+// tierOf orders the reasons (tier, rule, since, then what is behind them) and derives
+// the tier and its expiry.
+func tierOf(personID string, rs []RiskReason) *Risk {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.Tier != b.Tier {
+			return tierRank[a.Tier] < tierRank[b.Tier]
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		as, bs := timeOrZero(a.Since), timeOrZero(b.Since)
+		if !as.Equal(bs) {
+			return as.Before(bs)
+		}
+		return a.CaseID+a.TripID+a.TestID+a.CheckpointID < b.CaseID+b.TripID+b.TestID+b.CheckpointID
+	})
+	r := &Risk{PersonID: personID, Tier: TierGreen, Reasons: rs}
+	if len(rs) == 0 {
+		return r
+	}
+	r.Tier = rs[0].Tier
+	never := false
+	for _, x := range rs {
+		if x.Tier != r.Tier {
+			continue
+		}
+		if x.ExpiresAt == nil {
+			never = true
+		} else if r.ExpiresAt == nil || x.ExpiresAt.After(*r.ExpiresAt) {
+			t := *x.ExpiresAt
+			r.ExpiresAt = &t
+		}
+	}
+	if never {
+		r.ExpiresAt = nil
+	}
+	return r
+}
+
+func timeOrZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// readingReasons adds POSITIVE_TEST and FEVER reasons, in one round trip.
+func (s *Service) readingReasons(ctx context.Context, tx Tx, ids []string, facts map[string]*personFacts, asOf time.Time, reasons map[string][]RiskReason) error {
+	testSince := asOf.Add(-time.Duration(s.Policy.PositiveTestDays) * Day)
+	feverSince := asOf.Add(-time.Duration(s.Policy.FeverDays) * Day)
+	// Health reports are read at 00:00 local of their date; the dates are narrowed here
+	// by a day on each side and the exact test is done in Go.
+	res, err := tx.Run(ctx, `UNWIND $ids AS id
+		MATCH (p:Person {id: id})
+		RETURN p.id AS id,
+		  [(p)-[:TESTED]->(t:Test) WHERE t.kind IN ['pcr', 'antigen'] AND t.result = 'positive'
+		      AND t.sampledAt > $testSince AND t.sampledAt <= $asOf | t {.id, .kind, .sampledAt}] AS tests,
+		  [(p)-[x:PASSED]->(c:Checkpoint) WHERE x.temperature >= $fever AND x.at > $feverSince AND x.at <= $asOf
+		      | {checkpoint: c.id, at: x.at, temperature: x.temperature}] AS passages,
+		  [(p)-[:REPORTED]->(h:HealthReport) WHERE h.temperature >= $fever
+		      AND h.date >= date($feverSince) - duration({days: 1}) AND h.date <= date($asOf) + duration({days: 1})
+		      | {date: h.date, temperature: h.temperature}] AS reports`,
+		map[string]any{"ids": ids, "asOf": asOf, "testSince": testSince, "feverSince": feverSince, "fever": s.Policy.FeverCelsius})
+	if err != nil {
+		return fmt.Errorf("tests and readings: %w", err)
+	}
+	feverExp := time.Duration(s.Policy.FeverDays) * Day
+	for res.Next(ctx) {
+		r := res.Record().AsMap()
+		id := r["id"].(string)
+		for _, v := range r["tests"].([]any) {
+			m := v.(map[string]any)
+			since := *timeOf(m["sampledAt"])
+			exp := since.Add(time.Duration(s.Policy.PositiveTestDays) * Day)
+			reasons[id] = append(reasons[id], RiskReason{Rule: RulePositiveTest, Tier: TierRed, Since: &since, ExpiresAt: &exp,
+				TestID: str(m["id"]), TestKind: str(m["kind"])})
+		}
+		for _, v := range r["passages"].([]any) {
+			m := v.(map[string]any)
+			since := *timeOf(m["at"])
+			exp := since.Add(feverExp)
+			reasons[id] = append(reasons[id], RiskReason{Rule: RuleFever, Tier: TierYellow, Since: &since, ExpiresAt: &exp,
+				CheckpointID: str(m["checkpoint"]), Temperature: floatOf(m["temperature"])})
+		}
+		for _, v := range r["reports"].([]any) {
+			m := v.(map[string]any)
+			d := dateOf(m["date"])
+			if d == nil {
+				continue
+			}
+			since := d.In(s.Loc)
+			if !within(since, asOf, s.Policy.FeverDays) {
+				continue
+			}
+			exp := since.Add(feverExp)
+			reasons[id] = append(reasons[id], RiskReason{Rule: RuleFever, Tier: TierYellow, Since: &since, ExpiresAt: &exp,
+				HealthReportDate: d, Temperature: floatOf(m["temperature"])})
+		}
+	}
+	return res.Err()
+}
+
+// Arrivals lists trips with since < arriveAt ≤ asOf whose from_area's effective level at
+// departAt is medium or high (SPEC §5), ordered by person id, arriveAt.
+func (s *Service) Arrivals(ctx context.Context, since, asOf time.Time) ([]Arrival, error) {
+	since, asOf = s.zoned(since), s.zoned(asOf)
+	return Read(ctx, s.DB, "arrivals", func(ctx context.Context, tx Tx) ([]Arrival, error) {
+		return s.readArrivals(ctx, tx, nil, since, asOf)
+	})
+}
+
+// readArrivals reads the trips arriving in (since, asOf] of the given people (all people
+// when ids is nil) with the designations of their from_area and its ancestors, and
+// keeps those whose effective level at departure is medium or high: the nearest
+// ancestor-or-self with a designation since ≤ departAt gives it (its latest such one);
+// low when none.
+func (s *Service) readArrivals(ctx context.Context, tx Tx, ids []string, since, asOf time.Time) ([]Arrival, error) {
+	match := `MATCH (t:Trip) WHERE t.arriveAt > $since AND t.arriveAt <= $asOf
+		MATCH (p:Person)-[:TOOK]->(t)`
+	if ids != nil {
+		match = `UNWIND $ids AS id
+		MATCH (p:Person {id: id})-[:TOOK]->(t:Trip) WHERE t.arriveAt > $since AND t.arriveAt <= $asOf`
+	}
+	res, err := tx.Run(ctx, match+`
+		MATCH (t)-[:FROM]->(a:Area)
+		CALL (t, a) {
+		  MATCH path = (a)-[:PART_OF*0..]->(anc:Area)-[:DESIGNATED]->(d:RiskDesignation)
+		  WHERE d.since <= t.departAt
+		  RETURN anc.code AS designatedArea, d.level AS level
+		  ORDER BY length(path) ASC, d.since DESC LIMIT 1
+		}
+		RETURN p.id AS person, t.id AS trip, a.code AS fromArea, t.arriveAt AS arriveAt, t.departAt AS departAt,
+		       designatedArea, level
+		ORDER BY person, arriveAt, trip`,
+		map[string]any{"ids": ids, "since": since, "asOf": asOf})
+	if err != nil {
+		return nil, fmt.Errorf("arrivals: %w", err)
+	}
+	var out []Arrival
+	for res.Next(ctx) {
+		r := res.Record().AsMap()
+		level := str(r["level"])
+		if level != areaLevelHigh && level != areaLevelMedium {
+			continue
+		}
+		out = append(out, Arrival{PersonID: r["person"].(string), TripID: r["trip"].(string), FromArea: str(r["fromArea"]),
+			DesignatedArea: str(r["designatedArea"]), Level: level, ArriveAt: *timeOf(r["arriveAt"]), DepartAt: *timeOf(r["departAt"])})
+	}
+	return out, res.Err()
+}
+
+// candidateCases are the traced cases whose depth-2 chains can hold one of these people:
+// those within two exposure hops of them (or the people themselves, who can be contacts
+// of other cases). Hops are read over the time that can still give a reason: a person's
+// own exposures must end within the contact days, and those of the people they were
+// reached through within the contact days plus the contact window days (SPEC §4: a
+// close contact's window ends at most that long after their last exposure). The set is a
+// superset; the chains decide.
+func (s *Service) candidateCases(ctx context.Context, tx Tx, ids []string, facts map[string]*personFacts, asOf time.Time) ([]*personFacts, error) {
+	hop1Hull := Interval{asOf.Add(-time.Duration(s.Policy.ContactRiskDays) * Day), asOf}
+	hop2Hull := Interval{asOf.Add(-time.Duration(s.Policy.ContactRiskDays+s.Policy.ContactWindowDays) * Day), asOf}
+	first := map[string]Interval{}
+	for _, id := range ids {
+		first[id] = hop1Hull
+	}
+	hop1, err := neighbourIDs(ctx, tx, first, false, asOf)
+	if err != nil {
+		return nil, err
+	}
+	// The second hop only needs the traced cases among the neighbours (of the people
+	// and of their first-hop neighbours, over the longer hull).
+	second := map[string]Interval{}
+	for _, id := range ids {
+		second[id] = hop2Hull
+	}
+	for _, id := range hop1 {
+		second[id] = hop2Hull
+	}
+	caseIDs, err := neighbourIDs(ctx, tx, second, true, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureFacts(ctx, tx, facts, caseIDs, asOf); err != nil {
+		return nil, err
+	}
+	sort.Strings(caseIDs)
+	var out []*personFacts
+	for _, id := range caseIDs {
+		if f := facts[id]; f != nil && f.isTraced(asOf) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// neighbourIDs are the distinct people with an exposure link to one of the sources
+// (same household; a contact, shared event or shared conveyance overlapping the
+// source's hull), in one statement; with onlyCases, only those whose case counts as of
+// asOf and is traced.
+func neighbourIDs(ctx context.Context, tx Tx, hulls map[string]Interval, onlyCases bool, asOf time.Time) ([]string, error) {
+	rows := make([]map[string]any, 0, len(hulls))
+	for id, h := range hulls {
+		rows = append(rows, map[string]any{"id": id, "from": h.From, "to": h.To})
+	}
+	res, err := tx.Run(ctx, `UNWIND $rows AS row
+		MATCH (s:Person {id: row.id})
+		CALL (s, row) {
+		  MATCH (s)-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(p:Person) RETURN p
+		  UNION
+		  MATCH (s)-[r:CONTACTED]-(p:Person)
+		  WHERE r.at <= row.to
+		    AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
+		  RETURN p
+		  UNION
+		  MATCH (s)-[a:ATTENDED]->(:Event)<-[b:ATTENDED]-(p:Person)
+		  WHERE a.from <= row.to AND a.to >= row.from AND b.from < a.to AND b.to > a.from
+		  RETURN p
+		  UNION
+		  MATCH (s)-[:TOOK]->(t:Trip)
+		  WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
+		  MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
+		  WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
+		  MATCH (p:Person)-[:TOOK]->(o)
+		  RETURN p
+		}
+		WITH DISTINCT p
+		WHERE NOT $onlyCases OR EXISTS {
+		  MATCH (p)-[:HAS_CASE]->(c:Case)
+		  WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
+		    AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
+		}
+		RETURN p.id AS id`, map[string]any{"rows": rows, "onlyCases": onlyCases, "asOf": asOf})
+	if err != nil {
+		return nil, fmt.Errorf("neighbours: %w", err)
+	}
+	var out []string
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		out = append(out, id.(string))
+	}
+	return out, res.Err()
+}
+
+// ensureFacts reads the facts of the ids the cache lacks.
+func ensureFacts(ctx context.Context, tx Tx, facts map[string]*personFacts, ids []string, asOf time.Time) error {
+	var need []string
+	for _, id := range ids {
+		if _, ok := facts[id]; !ok {
+			need = append(need, id)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	got, err := readPersonFacts(ctx, tx, need, asOf)
+	if err != nil {
+		return err
+	}
+	for id, f := range got {
+		facts[id] = f
+	}
+	return nil
+}
