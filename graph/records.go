@@ -265,3 +265,13 @@ func (s *Service) PeopleUnder(ctx context.Context, personIDs []string, areaCode 
 		return out, err
 	})
 }
+
+// AreaUnder says whether the area is one of areas or lies under one of them.
+func (s *Service) AreaUnder(ctx context.Context, code string, areas []string) (bool, error) {
+	return Read(ctx, s.DB, "area under", func(ctx context.Context, tx Tx) (bool, error) {
+		found := false
+		err := collect(ctx, tx, `MATCH (:Area {code: $code})-[:PART_OF*0..]->(a:Area) WHERE a.code IN $areas RETURN a.code LIMIT 1`,
+			map[string]any{"code": code, "areas": areas}, func(*Record) { found = true })
+		return found, err
+	})
+}

@@ -241,3 +241,112 @@ func tracerAreas(ctx context.Context) []string {
 	}
 	return p.Areas
 }
+
+// Writes by tracers are kept to the areas they serve (SPEC §8): the resolvers of the
+// write mutations call these before writing. Other roles pass (the field rules already
+// keep dashboards out).
+
+// tracerMayWriteAbout checks that every named person is in the tracer's scope (in
+// their areas, or a contact of someone there: a tracer records their cases' contacts'
+// tests and trips too).
+func (r *Resolver) tracerMayWriteAbout(ctx context.Context, personIDs ...string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	scope, err := r.Svc.PeopleInScope(ctx, areas, personIDs)
+	if err != nil {
+		return err
+	}
+	for _, id := range personIDs {
+		if scope[id] == graph.OutOfScope {
+			return forbidden("person %s is outside the areas you serve", id)
+		}
+	}
+	return nil
+}
+
+// tracerMayRecordContact checks that at least one of the two people lives in the
+// tracer's areas: a new contact may be with someone from anywhere.
+func (r *Resolver) tracerMayRecordContact(ctx context.Context, a, b string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	scope, err := r.Svc.PeopleInScope(ctx, areas, []string{a, b})
+	if err != nil {
+		return err
+	}
+	if scope[a] != graph.InArea && scope[b] != graph.InArea {
+		return forbidden("neither %s nor %s lives in the areas you serve", a, b)
+	}
+	return nil
+}
+
+// tracerMayWriteInArea checks that an area (a household's, a town's) is under the
+// tracer's areas. An empty code is out of scope for a tracer.
+func (r *Resolver) tracerMayWriteInArea(ctx context.Context, code string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	ok := false
+	if code != "" {
+		var err error
+		if ok, err = r.Svc.AreaUnder(ctx, code, areas); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		return forbidden("area %q is outside the areas you serve", code)
+	}
+	return nil
+}
+
+// tracerMayUpsertPerson: an existing person must live in the tracer's areas, and the
+// household given must be in them too.
+func (r *Resolver) tracerMayUpsertPerson(ctx context.Context, personID, householdID string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	scope, err := r.Svc.PeopleInScope(ctx, areas, []string{personID})
+	if err != nil {
+		return err
+	}
+	existing, err := r.Svc.People(ctx, []string{personID})
+	if err != nil {
+		return err
+	}
+	if existing[personID] != nil && scope[personID] != graph.InArea {
+		return forbidden("person %s is outside the areas you serve", personID)
+	}
+	hs, err := r.Svc.Households(ctx, []string{householdID})
+	if err != nil {
+		return err
+	}
+	code := ""
+	if h := hs[householdID]; h != nil {
+		code = h.AreaCode
+	}
+	return r.tracerMayWriteInArea(ctx, code)
+}
+
+// tracerMayUpsertHousehold: the household's new area, and its current one, must be in
+// the tracer's areas.
+func (r *Resolver) tracerMayUpsertHousehold(ctx context.Context, householdID, areaCode string) error {
+	if tracerAreas(ctx) == nil {
+		return nil
+	}
+	if err := r.tracerMayWriteInArea(ctx, areaCode); err != nil {
+		return err
+	}
+	hs, err := r.Svc.Households(ctx, []string{householdID})
+	if err != nil {
+		return err
+	}
+	if h := hs[householdID]; h != nil {
+		return r.tracerMayWriteInArea(ctx, h.AreaCode)
+	}
+	return nil
+}

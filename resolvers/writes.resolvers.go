@@ -13,15 +13,24 @@ import (
 )
 
 func (r *mutationResolver) UpsertPerson(ctx context.Context, input schema.PersonInput) (*graph.Person, error) {
+	if err := r.tracerMayUpsertPerson(ctx, input.ID, deref(input.HouseholdID)); err != nil {
+		return nil, err
+	}
 	return r.Svc.UpsertPerson(ctx, graph.Cells{"id": input.ID, "name": input.Name, "id_number": deref(input.IDNumber),
 		"phone": deref(input.Phone), "sex": deref(input.Sex), "birth_date": deref(input.BirthDate), "household_id": deref(input.HouseholdID)})
 }
 
 func (r *mutationResolver) UpsertHousehold(ctx context.Context, input schema.HouseholdInput) (*graph.Household, error) {
+	if err := r.tracerMayUpsertHousehold(ctx, input.ID, input.AreaCode); err != nil {
+		return nil, err
+	}
 	return r.Svc.UpsertHousehold(ctx, graph.Cells{"id": input.ID, "address": deref(input.Address), "area_code": input.AreaCode})
 }
 
 func (r *mutationResolver) RecordTrip(ctx context.Context, input schema.TripInput) (*graph.Trip, error) {
+	if err := r.tracerMayWriteAbout(ctx, input.PersonID); err != nil {
+		return nil, err
+	}
 	t, err := r.Svc.RecordTrip(ctx, graph.Cells{"id": input.ID, "person_id": input.PersonID, "mode": input.Mode,
 		"number": deref(input.Number), "seat": deref(input.Seat), "from_area": deref(input.FromArea), "to_area": deref(input.ToArea),
 		"depart_at": input.DepartAt, "arrive_at": input.ArriveAt})
@@ -37,6 +46,9 @@ func (r *mutationResolver) RecordEvent(ctx context.Context, input schema.EventIn
 }
 
 func (r *mutationResolver) RecordAttendance(ctx context.Context, input schema.AttendanceInput) (*graph.Attendance, error) {
+	if err := r.tracerMayWriteAbout(ctx, input.PersonID); err != nil {
+		return nil, err
+	}
 	a, err := r.Svc.RecordAttendance(ctx, graph.Cells{"person_id": input.PersonID, "event_id": input.EventID,
 		"from": input.From, "to": input.To, "proximity": deref(input.Proximity)})
 	if err == nil {
@@ -46,6 +58,9 @@ func (r *mutationResolver) RecordAttendance(ctx context.Context, input schema.At
 }
 
 func (r *mutationResolver) RecordContact(ctx context.Context, input schema.ContactInput) (*graph.ContactRecord, error) {
+	if err := r.tracerMayRecordContact(ctx, input.PersonA, input.PersonB); err != nil {
+		return nil, err
+	}
 	c, err := r.Svc.RecordContact(ctx, graph.Cells{"person_a": input.PersonA, "person_b": input.PersonB, "at": input.At,
 		"duration_min": graph.FloatCell(input.DurationMin), "setting": deref(input.Setting), "protected": graph.BoolCell(input.Protected)})
 	if err == nil {
@@ -55,6 +70,9 @@ func (r *mutationResolver) RecordContact(ctx context.Context, input schema.Conta
 }
 
 func (r *mutationResolver) RecordTest(ctx context.Context, input schema.TestInput) (*graph.Test, error) {
+	if err := r.tracerMayWriteAbout(ctx, input.PersonID); err != nil {
+		return nil, err
+	}
 	t, err := r.Svc.RecordTest(ctx, graph.Cells{"id": input.ID, "person_id": input.PersonID, "kind": input.Kind,
 		"sampled_at": input.SampledAt, "result": input.Result})
 	if err == nil {
@@ -64,6 +82,9 @@ func (r *mutationResolver) RecordTest(ctx context.Context, input schema.TestInpu
 }
 
 func (r *mutationResolver) SetCaseStatus(ctx context.Context, input schema.CaseStatusInput) (*graph.Case, error) {
+	if err := r.tracerMayWriteAbout(ctx, input.PersonID); err != nil {
+		return nil, err
+	}
 	ch, err := r.Svc.SetCaseStatus(ctx, graph.Cells{"person_id": input.PersonID, "status": input.Status,
 		"onset_date": deref(input.OnsetDate), "confirmed_at": deref(input.ConfirmedAt), "isolated_at": deref(input.IsolatedAt)})
 	if err != nil {
@@ -82,6 +103,11 @@ func (r *mutationResolver) DesignateRisk(ctx context.Context, input schema.RiskD
 }
 
 func (r *mutationResolver) RecordPassage(ctx context.Context, input schema.PassageInput) (*graph.Passage, error) {
+	if input.PersonID != nil {
+		if err := r.tracerMayWriteAbout(ctx, *input.PersonID); err != nil {
+			return nil, err
+		}
+	}
 	p, err := r.Svc.RecordPassage(ctx, graph.Cells{"checkpoint_id": input.CheckpointID, "at": input.At,
 		"person_id": deref(input.PersonID), "plate": deref(input.Plate), "temperature": graph.FloatCell(input.Temperature),
 		"turned_back": graph.BoolCell(input.TurnedBack)})
@@ -92,6 +118,9 @@ func (r *mutationResolver) RecordPassage(ctx context.Context, input schema.Passa
 }
 
 func (r *mutationResolver) SubmitHealthReport(ctx context.Context, input schema.HealthReportInput) (*graph.HealthReport, error) {
+	if err := r.tracerMayWriteAbout(ctx, input.PersonID); err != nil {
+		return nil, err
+	}
 	h, err := r.Svc.SubmitHealthReport(ctx, graph.Cells{"person_id": input.PersonID, "date": input.Date,
 		"temperature": graph.FloatCell(input.Temperature), "symptoms": deref(input.Symptoms)})
 	if err == nil {
@@ -101,6 +130,9 @@ func (r *mutationResolver) SubmitHealthReport(ctx context.Context, input schema.
 }
 
 func (r *mutationResolver) SubmitDailyReport(ctx context.Context, areaCode string, date string, note *string) (*graph.DailyReport, error) {
+	if err := r.tracerMayWriteInArea(ctx, areaCode); err != nil {
+		return nil, err
+	}
 	return r.Svc.SubmitDailyReport(ctx, areaCode, date, deref(note))
 }
 

@@ -267,3 +267,37 @@ func TestWritesByRole(t *testing.T) {
 		t.Fatalf("tracer's report = %+v", ok)
 	}
 }
+
+// A tracer writes only about the people and places of the areas they serve.
+func TestTracerWritesStayInTheirAreas(t *testing.T) {
+	svc := graphtest.MustService(t)
+	writeCounty(t, svc)
+	tr := newClientAs(t, svc, &graph.Principal{Subject: "t1", Role: graph.RoleTracer, Areas: []string{"T1"}})
+	forbidden := func(q string) {
+		t.Helper()
+		if errs := mustFail(t, tr, q); errs[0].Extensions.Code != "FORBIDDEN" {
+			t.Fatalf("%s: %+v, want FORBIDDEN", q, errs)
+		}
+	}
+	ok := func(q string) {
+		t.Helper()
+		tr.MustPost(q, &map[string]any{})
+	}
+	forbidden(`mutation { submitHealthReport(input: {personId: "P05", date: "2020-01-03"}) { date } }`) // lives in T2
+	forbidden(`mutation { recordContact(input: {personA: "P05", personB: "P06", at: "2020-01-02 10:00"}) { at } }`)
+	ok(`mutation { recordContact(input: {personA: "P05", personB: "P01", at: "2020-01-02 10:00"}) { at } }`)
+	// Now P05 is a contact of someone in T1: their follow-up is the tracer's too.
+	ok(`mutation { submitHealthReport(input: {personId: "P05", date: "2020-01-03"}) { date } }`)
+	forbidden(`mutation { setCaseStatus(input: {personId: "P06", status: "suspected"}) { status } }`)
+	ok(`mutation { setCaseStatus(input: {personId: "P02", status: "suspected"}) { status } }`)
+	// People and households: only into and within the tracer's areas.
+	forbidden(`mutation { upsertPerson(input: {id: "P20", name: "新", householdId: "H3"}) { id } }`)
+	forbidden(`mutation { upsertPerson(input: {id: "P21", name: "无户"}) { id } }`)
+	forbidden(`mutation { upsertPerson(input: {id: "P05", name: "改名", householdId: "H1"}) { id } }`) // a contact, not theirs
+	ok(`mutation { upsertPerson(input: {id: "P20", name: "新", householdId: "H1"}) { id } }`)
+	forbidden(`mutation { upsertHousehold(input: {id: "H9", areaCode: "T2"}) { id } }`)
+	forbidden(`mutation { upsertHousehold(input: {id: "H3", areaCode: "V1"}) { id } }`) // H3 is in T2
+	ok(`mutation { upsertHousehold(input: {id: "H9", areaCode: "V1"}) { id } }`)
+	forbidden(`mutation { submitDailyReport(areaCode: "T2", date: "2020-01-21") { submitted } }`)
+	ok(`mutation { submitDailyReport(areaCode: "T1", date: "2020-01-21") { submitted } }`)
+}
