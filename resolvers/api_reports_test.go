@@ -393,11 +393,12 @@ func TestPeopleWithHouseholdsDoNotGrowRoundTrips(t *testing.T) {
 		return trips.Load() - before
 	}
 	small, large := count(2), count(200)
-	// 200 people have 400 members: one round trip per person or member would add
-	// hundreds. Batches are cut by time (resolvers/loaders.go), so on a loaded machine
-	// a level may split into a few; a few is allowed, growth with the page is not.
-	if large > small+2*5 {
+	// 200 people have 400 members: one round trip per person, household or member
+	// would add at least 200. Batches are cut by time (resolvers/loaders.go), so on a
+	// loaded machine a level may split into several; that is allowed, growth with the
+	// page is not.
+	if large-small >= 50 {
 		t.Fatalf("round trips: %d for 2 people, %d for 200 (want about the same); by operation: %v", small, large, ops)
 	}
-	t.Logf("round trips for a page with households, members, risks and cases: %d", small)
+	t.Logf("round trips for a page with households, members, risks and cases: %d for 2 people, %d for 200", small, large)
 }

@@ -269,3 +269,20 @@ func TestHouseholdAndAreaTree(t *testing.T) {
 		t.Fatalf("V1 designations = %+v", d)
 	}
 }
+
+// A large page of a deep selection costs its page size times the selection and is
+// refused by the complexity limit before it runs; a small page of it passes.
+func TestPagedListsAreCostedByPageSize(t *testing.T) {
+	svc := graphtest.MustService(t)
+	writeCounty(t, svc)
+	c := newClient(t, svc)
+	deep := func(n string) string {
+		return `{ people(first: ` + n + `) { nodes { id name phone household { id address members { id name phone } }
+			trips { id mode departAt } contacts { at other { id name } } tests { id result } } } }`
+	}
+	c.MustPost(deep("10"), &map[string]any{})
+	errs := mustFail(t, c, deep("500"))
+	if !strings.Contains(errs[0].Message, "complexity") {
+		t.Fatalf("500 deep people: %+v", errs)
+	}
+}

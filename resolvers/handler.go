@@ -42,7 +42,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	if r.events == nil {
 		r.events = newBroker()
 	}
-	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r}))
+	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.SSE{}) // before POST: it claims POSTs that accept text/event-stream
 	srv.AddTransport(transport.GET{})
