@@ -32,12 +32,7 @@ func (r *areaResolver) Designations(ctx context.Context, obj *graph.Area) ([]*gr
 }
 
 func (r *areaResolver) EffectiveLevel(ctx context.Context, obj *graph.Area, at *time.Time) (*graph.EffectiveLevel, error) {
-	m, err := r.Svc.EffectiveLevels(ctx, []string{obj.Code}, r.Svc.AsOf(at))
-	if err != nil {
-		return nil, err
-	}
-	l := m[obj.Code]
-	return &l, nil
+	return r.levelOf(ctx, obj.Code, at) // batched (resolvers/loaders.go)
 }
 
 func (r *attendanceResolver) Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error) {
@@ -184,7 +179,15 @@ func (r *queryResolver) People(ctx context.Context, filter *schema.PeopleFilter,
 }
 
 func (r *queryResolver) Household(ctx context.Context, id string) (*graph.Household, error) {
-	return load(ctx, loadersFrom(ctx).household, id)
+	h, err := load(ctx, loadersFrom(ctx).household, id)
+	if err != nil || h == nil {
+		return h, err
+	}
+	// A tracer reads only the households of the areas they serve.
+	if err := r.tracerMayWriteInArea(ctx, h.AreaCode); err != nil {
+		return nil, forbidden("household %s is outside the areas you serve", id)
+	}
+	return h, nil
 }
 
 func (r *queryResolver) Area(ctx context.Context, code string) (*graph.Area, error) {

@@ -180,6 +180,14 @@ func TestPeopleListOfATracerIsCutToTheirAreas(t *testing.T) {
 	if got := resp.People.ids(); got != "P05,P06" {
 		t.Fatalf("tracer of T2 sees %q", got)
 	}
+	var hh struct{ Household struct{ Address string } }
+	c.MustPost(`{ household(id: "H3") { address } }`, &hh)
+	if hh.Household.Address != "二镇 3 号" {
+		t.Fatalf("tracer of T2, own household: %+v", hh)
+	}
+	if errs := mustFail(t, c, `{ household(id: "H1") { address } }`); errs[0].Extensions.Code != "FORBIDDEN" {
+		t.Fatalf("tracer of T2, household in T1: %+v", errs)
+	}
 	dash := newClientAs(t, svc, &graph.Principal{Subject: "d", Role: graph.RoleDashboard})
 	if errs := mustFail(t, dash, `{ people { nodes { id } } }`); errs[0].Extensions.Code != "FORBIDDEN" {
 		t.Fatalf("dashboard: %+v", errs)

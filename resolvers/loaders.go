@@ -35,30 +35,36 @@ type loaders struct {
 	reports     *dataloadgen.Loader[string, []*graph.HealthReport]
 	officers    *dataloadgen.Loader[string, []*graph.Officer]
 	cases       *dataloadgen.Loader[string, *graph.Case]
-	risks       *dataloadgen.Loader[string, *graph.Risk] // keyed by riskKey
+	risks       *dataloadgen.Loader[string, *graph.Risk]          // keyed by momentKey
+	levels      *dataloadgen.Loader[string, graph.EffectiveLevel] // keyed by momentKey(area code, at)
 }
 
-// riskKey keys a person's risk as of a moment: the fields of one page may ask for
-// several moments, each batched on its own.
-func riskKey(personID string, asOf time.Time) string {
+// momentKey keys a value of one thing (a person's risk, an area's level) as of a
+// moment: the fields of one page may ask for several moments, each batched on its own.
+func momentKey(personID string, asOf time.Time) string {
 	return asOf.UTC().Format(time.RFC3339Nano) + "\x00" + personID
 }
 
 // fetchRisks answers risk keys with one graph.Service.Risks call per moment.
 func fetchRisks(svc *graph.Service) func(context.Context, []string) (map[string]*graph.Risk, error) {
-	return func(ctx context.Context, keys []string) (map[string]*graph.Risk, error) {
+	return fetchAtMoments(svc, svc.Risks)
+}
+
+// fetchAtMoments answers keys made by momentKey with one call of fetch per moment.
+func fetchAtMoments[V any](svc *graph.Service, fetch func(context.Context, []string, time.Time) (map[string]V, error)) func(context.Context, []string) (map[string]V, error) {
+	return func(ctx context.Context, keys []string) (map[string]V, error) {
 		byMoment := map[string][]string{}
 		for _, k := range keys {
 			at, id, _ := strings.Cut(k, "\x00")
 			byMoment[at] = append(byMoment[at], id)
 		}
-		out := make(map[string]*graph.Risk, len(keys))
+		out := make(map[string]V, len(keys))
 		for at, ids := range byMoment {
 			t, err := time.Parse(time.RFC3339Nano, at)
 			if err != nil {
 				return nil, err
 			}
-			m, err := svc.Risks(ctx, ids, t.In(svc.Loc))
+			m, err := fetch(ctx, ids, t.In(svc.Loc))
 			if err != nil {
 				return nil, err
 			}
@@ -116,6 +122,7 @@ func newLoaders(svc *graph.Service) *loaders {
 		officers:    many(svc.OfficersResponsibleFor),
 		cases:       one(svc.CasesOf),
 		risks:       one(fetchRisks(svc)),
+		levels:      one(fetchAtMoments(svc, svc.EffectiveLevels)),
 	}
 }
 
@@ -151,9 +158,23 @@ func (r *Resolver) riskOf(ctx context.Context, personID string, asOf *time.Time)
 	if asOf != nil {
 		at = *asOf
 	}
-	risk, err := l.risks.Load(ctx, riskKey(personID, at))
+	risk, err := l.risks.Load(ctx, momentKey(personID, at))
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, &graph.Error{Kind: graph.NotFound, Op: "risk", Msg: "no person " + personID}
 	}
 	return risk, err
+}
+
+// levelOf is an area's effective level at a moment through the operation's loader.
+func (r *Resolver) levelOf(ctx context.Context, code string, at *time.Time) (*graph.EffectiveLevel, error) {
+	l := loadersFrom(ctx)
+	t := l.now
+	if at != nil {
+		t = *at
+	}
+	lv, err := l.levels.Load(ctx, momentKey(code, t))
+	if err != nil {
+		return nil, err
+	}
+	return &lv, nil
 }
