@@ -108,8 +108,9 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			return resp
 		}
 	})
-	// Batching loaders, fresh for each operation (resolvers/loaders.go).
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	// Batching loaders, fresh for each response (resolvers/loaders.go): once per query
+	// or mutation, once per event of a subscription, so nothing is cached across them.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(context.WithValue(ctx, loadersKey{}, newLoaders(r.Svc)))
 	})
 	log := opt.Logger

@@ -13,8 +13,9 @@ import (
 
 // loaders batch the reads of one operation: every Person-valued and list-of-objects
 // field loads through one of them, so a page of N people costs the same few round trips
-// as a page of one (no N+1). They are made afresh for each operation, so nothing is
-// cached across requests and a write is visible to the next read.
+// as a page of one (no N+1). They are made afresh for each response, so nothing is
+// cached across requests (or a subscription's events) and a write is visible to the
+// next read.
 type loaders struct {
 	// now is the operation's moment: fields whose asOf is omitted all answer as of it
 	// (one answer, one moment), which also lets their loads share a batch.
