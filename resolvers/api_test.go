@@ -171,7 +171,7 @@ func TestPeopleFilters(t *testing.T) {
 	}
 }
 
-func TestPeopleListOfATracerIsCutToTheirAreas(t *testing.T) {
+func TestListsOfATracerAreCutToTheirAreas(t *testing.T) {
 	svc := graphtest.MustService(t)
 	writeCounty(t, svc)
 	c := newClientAs(t, svc, &graph.Principal{Subject: "tr", Role: graph.RoleTracer, Areas: []string{"T2"}})
@@ -179,6 +179,23 @@ func TestPeopleListOfATracerIsCutToTheirAreas(t *testing.T) {
 	c.MustPost(`{ people { nodes { id } } }`, &resp)
 	if got := resp.People.ids(); got != "P05,P06" {
 		t.Fatalf("tracer of T2 sees %q", got)
+	}
+	if err := svc.DB.WriteCases(context.Background(), []graph.Case{{PersonID: "P01", Status: "confirmed"}, {PersonID: "P06", Status: "confirmed"}}); err != nil {
+		t.Fatal(err)
+	}
+	graphtest.Run(t, svc.DB, `UNWIND ['P02', 'P05'] AS id MATCH (p:Person {id: id})
+		CREATE (p)-[:ASSIGNED]->(:Quarantine {id: 'Q' + id, personId: id, kind: 'home', status: 'active', start: $s, end: $e})`,
+		map[string]any{"s": at(t, "2020-01-20T00:00"), "e": at(t, "2020-01-27T00:00")})
+	var lists struct {
+		Cases                struct{ Nodes []struct{ Person struct{ ID string } } }
+		OverdueHealthReports []struct{ Person struct{ ID string } }
+	}
+	c.MustPost(`{ cases { nodes { person { id } } } overdueHealthReports(date: "2020-01-21") { person { id } } }`, &lists)
+	if len(lists.Cases.Nodes) != 1 || lists.Cases.Nodes[0].Person.ID != "P06" {
+		t.Fatalf("tracer of T2, cases = %+v", lists.Cases)
+	}
+	if len(lists.OverdueHealthReports) != 1 || lists.OverdueHealthReports[0].Person.ID != "P05" {
+		t.Fatalf("tracer of T2, overdue = %+v", lists.OverdueHealthReports)
 	}
 	var hh struct{ Household struct{ Address string } }
 	c.MustPost(`{ household(id: "H3") { address } }`, &hh)
