@@ -187,7 +187,9 @@ func TestListsOfATracerAreCutToTheirAreas(t *testing.T) {
 		CREATE (p)-[:ASSIGNED]->(:Quarantine {id: 'Q' + id, personId: id, kind: 'home', status: 'active', start: $s, end: $e})`,
 		map[string]any{"s": at(t, "2020-01-20T00:00"), "e": at(t, "2020-01-27T00:00")})
 	var lists struct {
-		Cases                struct{ Nodes []struct{ Person struct{ ID string } } }
+		Cases struct {
+			Nodes []struct{ Person struct{ ID string } }
+		}
 		OverdueHealthReports []struct{ Person struct{ ID string } }
 	}
 	c.MustPost(`{ cases { nodes { person { id } } } overdueHealthReports(date: "2020-01-21") { person { id } } }`, &lists)
