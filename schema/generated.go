@@ -33,6 +33,7 @@ type ResolverRoot interface {
 	Attendance() AttendanceResolver
 	Case() CaseResolver
 	CasePage() CasePageResolver
+	ChainStatistics() ChainStatisticsResolver
 	Cluster() ClusterResolver
 	ClusterCase() ClusterCaseResolver
 	ClusterLink() ClusterLinkResolver
@@ -40,6 +41,7 @@ type ResolverRoot interface {
 	ContactChain() ContactChainResolver
 	ContactRecord() ContactRecordResolver
 	DailyReport() DailyReportResolver
+	DataWarning() DataWarningResolver
 	EffectiveLevel() EffectiveLevelResolver
 	EpicurvePoint() EpicurvePointResolver
 	Event() EventResolver
@@ -103,6 +105,21 @@ type ComplexityRoot struct {
 		Cases     func(childComplexity int) int
 		EndCursor func(childComplexity int) int
 		HasNext   func(childComplexity int) int
+	}
+
+	ChainStatistics struct {
+		AreaCode              func(childComplexity int) int
+		AsOf                  func(childComplexity int) int
+		Cases                 func(childComplexity int) int
+		ContactsPerCaseMean   func(childComplexity int) int
+		ContactsPerCaseMedian func(childComplexity int) int
+		KnownContactShare     func(childComplexity int) int
+		NewCases              func(childComplexity int) int
+		NewCasesKnownContacts func(childComplexity int) int
+		SerialIntervalMean    func(childComplexity int) int
+		SerialIntervalMedian  func(childComplexity int) int
+		SerialIntervals       func(childComplexity int) int
+		Warnings              func(childComplexity int) int
 	}
 
 	Checkpoint struct {
@@ -190,6 +207,14 @@ type ComplexityRoot struct {
 		SubmittedAt    func(childComplexity int) int
 	}
 
+	DataWarning struct {
+		At      func(childComplexity int) int
+		Case    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Person  func(childComplexity int) int
+	}
+
 	EffectiveLevel struct {
 		DesignatedArea func(childComplexity int) int
 		Level          func(childComplexity int) int
@@ -239,6 +264,13 @@ type ComplexityRoot struct {
 		Capacity func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
+	}
+
+	FacilityOccupancy struct {
+		Capacity func(childComplexity int) int
+		Facility func(childComplexity int) int
+		Free     func(childComplexity int) int
+		Occupied func(childComplexity int) int
 	}
 
 	HealthReport struct {
@@ -352,6 +384,12 @@ type ComplexityRoot struct {
 		PersonIDs func(childComplexity int) int
 	}
 
+	QuarantineCounts struct {
+		Centralized      func(childComplexity int) int
+		HealthMonitoring func(childComplexity int) int
+		Home             func(childComplexity int) int
+	}
+
 	QuarantinePolicy struct {
 		CloseContact      func(childComplexity int) int
 		GeneralContact    func(childComplexity int) int
@@ -365,6 +403,7 @@ type ComplexityRoot struct {
 		Area                 func(childComplexity int, code string) int
 		AuditLog             func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
 		Cases                func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
+		ChainStatistics      func(childComplexity int, asOf *time.Time, areaCode *string) int
 		CheckpointStats      func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
 		Cluster              func(childComplexity int, caseID string, asOf *time.Time) int
 		Clusters             func(childComplexity int, asOf *time.Time, minSize *int) int
@@ -377,6 +416,7 @@ type ComplexityRoot struct {
 		Person               func(childComplexity int, id string) int
 		Policy               func(childComplexity int) int
 		Risk                 func(childComplexity int, personID string, asOf *time.Time) int
+		Summary              func(childComplexity int, asOf *time.Time, areaCode *string) int
 	}
 
 	Risk struct {
@@ -430,11 +470,38 @@ type ComplexityRoot struct {
 		RiskChanged       func(childComplexity int, areaCode *string) int
 	}
 
+	Summary struct {
+		ActiveCases               func(childComplexity int) int
+		AreaCode                  func(childComplexity int) int
+		AreaLevel                 func(childComplexity int) int
+		AreaName                  func(childComplexity int) int
+		AsOf                      func(childComplexity int) int
+		AsymptomaticTotal         func(childComplexity int) int
+		Children                  func(childComplexity int) int
+		ConfirmedTotal            func(childComplexity int) int
+		DaysSinceLastNewConfirmed func(childComplexity int) int
+		Deceased                  func(childComplexity int) int
+		Facilities                func(childComplexity int) int
+		NewConfirmed              func(childComplexity int) int
+		OpenQuarantines           func(childComplexity int) int
+		PendingPlacements         func(childComplexity int) int
+		People                    func(childComplexity int) int
+		PeopleByTier              func(childComplexity int) int
+		Recovered                 func(childComplexity int) int
+		Suspected                 func(childComplexity int) int
+	}
+
 	Test struct {
 		ID        func(childComplexity int) int
 		Kind      func(childComplexity int) int
 		Result    func(childComplexity int) int
 		SampledAt func(childComplexity int) int
+	}
+
+	TierCounts struct {
+		Green  func(childComplexity int) int
+		Red    func(childComplexity int) int
+		Yellow func(childComplexity int) int
 	}
 
 	Trip struct {
@@ -470,6 +537,9 @@ type CaseResolver interface {
 }
 type CasePageResolver interface {
 	EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error)
+}
+type ChainStatisticsResolver interface {
+	AreaCode(ctx context.Context, obj *graph.ChainStatistics) (*string, error)
 }
 type ClusterResolver interface {
 	IndexCase(ctx context.Context, obj *graph.Cluster) (*graph.Person, error)
@@ -514,6 +584,10 @@ type DailyReportResolver interface {
 	Submitted(ctx context.Context, obj *graph.DailyReport) (bool, error)
 
 	Note(ctx context.Context, obj *graph.DailyReport) (*string, error)
+}
+type DataWarningResolver interface {
+	Case(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
+	Person(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
 }
 type EffectiveLevelResolver interface {
 	DesignatedArea(ctx context.Context, obj *graph.EffectiveLevel) (*string, error)
@@ -613,10 +687,12 @@ type QueryResolver interface {
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+	Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error)
 	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
 	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
 	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
+	ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error)
 }
 type RiskResolver interface {
 	Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error)
@@ -835,6 +911,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CasePage.HasNext(childComplexity), true
+
+	case "ChainStatistics.areaCode":
+		if e.ComplexityRoot.ChainStatistics.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AreaCode(childComplexity), true
+	case "ChainStatistics.asOf":
+		if e.ComplexityRoot.ChainStatistics.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AsOf(childComplexity), true
+	case "ChainStatistics.cases":
+		if e.ComplexityRoot.ChainStatistics.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Cases(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMean":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMedian":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian(childComplexity), true
+	case "ChainStatistics.knownContactShare":
+		if e.ComplexityRoot.ChainStatistics.KnownContactShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.KnownContactShare(childComplexity), true
+	case "ChainStatistics.newCases":
+		if e.ComplexityRoot.ChainStatistics.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCases(childComplexity), true
+	case "ChainStatistics.newCasesKnownContacts":
+		if e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts(childComplexity), true
+	case "ChainStatistics.serialIntervalMean":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMean(childComplexity), true
+	case "ChainStatistics.serialIntervalMedian":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMedian(childComplexity), true
+	case "ChainStatistics.serialIntervals":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervals(childComplexity), true
+	case "ChainStatistics.warnings":
+		if e.ComplexityRoot.ChainStatistics.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Warnings(childComplexity), true
 
 	case "Checkpoint.areaCode":
 		if e.ComplexityRoot.Checkpoint.AreaCode == nil {
@@ -1193,6 +1342,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DailyReport.SubmittedAt(childComplexity), true
 
+	case "DataWarning.at":
+		if e.ComplexityRoot.DataWarning.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.At(childComplexity), true
+	case "DataWarning.case":
+		if e.ComplexityRoot.DataWarning.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Case(childComplexity), true
+	case "DataWarning.kind":
+		if e.ComplexityRoot.DataWarning.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Kind(childComplexity), true
+	case "DataWarning.message":
+		if e.ComplexityRoot.DataWarning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Message(childComplexity), true
+	case "DataWarning.person":
+		if e.ComplexityRoot.DataWarning.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Person(childComplexity), true
+
 	case "EffectiveLevel.designatedArea":
 		if e.ComplexityRoot.EffectiveLevel.DesignatedArea == nil {
 			break
@@ -1413,6 +1593,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Name(childComplexity), true
+
+	case "FacilityOccupancy.capacity":
+		if e.ComplexityRoot.FacilityOccupancy.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Capacity(childComplexity), true
+	case "FacilityOccupancy.facility":
+		if e.ComplexityRoot.FacilityOccupancy.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Facility(childComplexity), true
+	case "FacilityOccupancy.free":
+		if e.ComplexityRoot.FacilityOccupancy.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Free(childComplexity), true
+	case "FacilityOccupancy.occupied":
+		if e.ComplexityRoot.FacilityOccupancy.Occupied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Occupied(childComplexity), true
 
 	case "HealthReport.date":
 		if e.ComplexityRoot.HealthReport.Date == nil {
@@ -1951,6 +2156,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuarantineChange.PersonIDs(childComplexity), true
 
+	case "QuarantineCounts.centralized":
+		if e.ComplexityRoot.QuarantineCounts.Centralized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Centralized(childComplexity), true
+	case "QuarantineCounts.healthMonitoring":
+		if e.ComplexityRoot.QuarantineCounts.HealthMonitoring == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.HealthMonitoring(childComplexity), true
+	case "QuarantineCounts.home":
+		if e.ComplexityRoot.QuarantineCounts.Home == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Home(childComplexity), true
+
 	case "QuarantinePolicy.closeContact":
 		if e.ComplexityRoot.QuarantinePolicy.CloseContact == nil {
 			break
@@ -2021,6 +2245,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*CaseFilter), args["sort"].(*CaseDate), args["first"].(*int), args["after"].(*string), args["asOf"].(*time.Time)), true
+	case "Query.chainStatistics":
+		if e.ComplexityRoot.Query.ChainStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chainStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChainStatistics(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.checkpointStats":
 		if e.ComplexityRoot.Query.CheckpointStats == nil {
 			break
@@ -2149,6 +2384,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Risk(childComplexity, args["personId"].(string), args["asOf"].(*time.Time)), true
+	case "Query.summary":
+		if e.ComplexityRoot.Query.Summary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Summary(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 
 	case "Risk.expiresAt":
 		if e.ComplexityRoot.Risk.ExpiresAt == nil {
@@ -2359,6 +2605,115 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.RiskChanged(childComplexity, args["areaCode"].(*string)), true
 
+	case "Summary.activeCases":
+		if e.ComplexityRoot.Summary.ActiveCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ActiveCases(childComplexity), true
+	case "Summary.areaCode":
+		if e.ComplexityRoot.Summary.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaCode(childComplexity), true
+	case "Summary.areaLevel":
+		if e.ComplexityRoot.Summary.AreaLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaLevel(childComplexity), true
+	case "Summary.areaName":
+		if e.ComplexityRoot.Summary.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaName(childComplexity), true
+	case "Summary.asOf":
+		if e.ComplexityRoot.Summary.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsOf(childComplexity), true
+	case "Summary.asymptomaticTotal":
+		if e.ComplexityRoot.Summary.AsymptomaticTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsymptomaticTotal(childComplexity), true
+	case "Summary.children":
+		if e.ComplexityRoot.Summary.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Children(childComplexity), true
+	case "Summary.confirmedTotal":
+		if e.ComplexityRoot.Summary.ConfirmedTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ConfirmedTotal(childComplexity), true
+	case "Summary.daysSinceLastNewConfirmed":
+		if e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed(childComplexity), true
+	case "Summary.deceased":
+		if e.ComplexityRoot.Summary.Deceased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Deceased(childComplexity), true
+	case "Summary.facilities":
+		if e.ComplexityRoot.Summary.Facilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Facilities(childComplexity), true
+	case "Summary.newConfirmed":
+		if e.ComplexityRoot.Summary.NewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.NewConfirmed(childComplexity), true
+	case "Summary.openQuarantines":
+		if e.ComplexityRoot.Summary.OpenQuarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.OpenQuarantines(childComplexity), true
+	case "Summary.pendingPlacements":
+		if e.ComplexityRoot.Summary.PendingPlacements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PendingPlacements(childComplexity), true
+	case "Summary.people":
+		if e.ComplexityRoot.Summary.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.People(childComplexity), true
+	case "Summary.peopleByTier":
+		if e.ComplexityRoot.Summary.PeopleByTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PeopleByTier(childComplexity), true
+	case "Summary.recovered":
+		if e.ComplexityRoot.Summary.Recovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Recovered(childComplexity), true
+	case "Summary.suspected":
+		if e.ComplexityRoot.Summary.Suspected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Suspected(childComplexity), true
+
 	case "Test.id":
 		if e.ComplexityRoot.Test.ID == nil {
 			break
@@ -2383,6 +2738,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Test.SampledAt(childComplexity), true
+
+	case "TierCounts.green":
+		if e.ComplexityRoot.TierCounts.Green == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Green(childComplexity), true
+	case "TierCounts.red":
+		if e.ComplexityRoot.TierCounts.Red == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Red(childComplexity), true
+	case "TierCounts.yellow":
+		if e.ComplexityRoot.TierCounts.Yellow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Yellow(childComplexity), true
 
 	case "Trip.arriveAt":
 		if e.ComplexityRoot.Trip.ArriveAt == nil {
@@ -2549,7 +2923,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls" "subscriptions.graphqls" "tracing.graphqls" "writes.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2566,6 +2940,7 @@ var sources = []*ast.Source{
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "subscriptions.graphqls", Input: sourceData("subscriptions.graphqls"), BuiltIn: false},
+	{Name: "summary.graphqls", Input: sourceData("summary.graphqls"), BuiltIn: false},
 	{Name: "tracing.graphqls", Input: sourceData("tracing.graphqls"), BuiltIn: false},
 	{Name: "writes.graphqls", Input: sourceData("writes.graphqls"), BuiltIn: false},
 }
@@ -2653,6 +3028,36 @@ func (ec *executionContext) childFields_CasePage(ctx context.Context, field grap
 		return ec.fieldContext_CasePage_hasNextPage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CasePage", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+	case "cases":
+		return ec.fieldContext_ChainStatistics_cases(ctx, field)
+	case "contactsPerCaseMean":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+	case "contactsPerCaseMedian":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+	case "newCases":
+		return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+	case "newCasesKnownContacts":
+		return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+	case "knownContactShare":
+		return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+	case "serialIntervals":
+		return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+	case "serialIntervalMean":
+		return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+	case "serialIntervalMedian":
+		return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainStatistics", field.Name)
 }
 
 func (ec *executionContext) childFields_Checkpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2825,6 +3230,22 @@ func (ec *executionContext) childFields_DailyReport(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type DailyReport", field.Name)
 }
 
+func (ec *executionContext) childFields_DataWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DataWarning_kind(ctx, field)
+	case "case":
+		return ec.fieldContext_DataWarning_case(ctx, field)
+	case "person":
+		return ec.fieldContext_DataWarning_person(ctx, field)
+	case "at":
+		return ec.fieldContext_DataWarning_at(ctx, field)
+	case "message":
+		return ec.fieldContext_DataWarning_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataWarning", field.Name)
+}
+
 func (ec *executionContext) childFields_EffectiveLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "level":
@@ -2925,6 +3346,20 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_capacity(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
+}
+
+func (ec *executionContext) childFields_FacilityOccupancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "facility":
+		return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+	case "capacity":
+		return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+	case "occupied":
+		return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+	case "free":
+		return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityOccupancy", field.Name)
 }
 
 func (ec *executionContext) childFields_HealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3115,6 +3550,18 @@ func (ec *executionContext) childFields_QuarantineChange(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type QuarantineChange", field.Name)
 }
 
+func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centralized":
+		return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+	case "home":
+		return ec.fieldContext_QuarantineCounts_home(ctx, field)
+	case "healthMonitoring":
+		return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "closeContact":
@@ -3223,6 +3670,48 @@ func (ec *executionContext) childFields_SerialInterval(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type SerialInterval", field.Name)
 }
 
+func (ec *executionContext) childFields_Summary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Summary_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Summary_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_Summary_areaName(ctx, field)
+	case "areaLevel":
+		return ec.fieldContext_Summary_areaLevel(ctx, field)
+	case "confirmedTotal":
+		return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+	case "asymptomaticTotal":
+		return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+	case "activeCases":
+		return ec.fieldContext_Summary_activeCases(ctx, field)
+	case "recovered":
+		return ec.fieldContext_Summary_recovered(ctx, field)
+	case "deceased":
+		return ec.fieldContext_Summary_deceased(ctx, field)
+	case "suspected":
+		return ec.fieldContext_Summary_suspected(ctx, field)
+	case "newConfirmed":
+		return ec.fieldContext_Summary_newConfirmed(ctx, field)
+	case "daysSinceLastNewConfirmed":
+		return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+	case "openQuarantines":
+		return ec.fieldContext_Summary_openQuarantines(ctx, field)
+	case "pendingPlacements":
+		return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+	case "facilities":
+		return ec.fieldContext_Summary_facilities(ctx, field)
+	case "people":
+		return ec.fieldContext_Summary_people(ctx, field)
+	case "peopleByTier":
+		return ec.fieldContext_Summary_peopleByTier(ctx, field)
+	case "children":
+		return ec.fieldContext_Summary_children(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Summary", field.Name)
+}
+
 func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3235,6 +3724,18 @@ func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.
 		return ec.fieldContext_Test_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Test", field.Name)
+}
+
+func (ec *executionContext) childFields_TierCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "red":
+		return ec.fieldContext_TierCounts_red(ctx, field)
+	case "yellow":
+		return ec.fieldContext_TierCounts_yellow(ctx, field)
+	case "green":
+		return ec.fieldContext_TierCounts_green(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierCounts", field.Name)
 }
 
 func (ec *executionContext) childFields_Trip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3735,6 +4236,28 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_chainStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_checkpointStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3990,6 +4513,28 @@ func (ec *executionContext) field_Query_risk_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
 	return args, nil
 }
 
@@ -4729,6 +5274,291 @@ func (ec *executionContext) _CasePage_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CasePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CasePage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChainStatistics_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChainStatistics_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainStatistics().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ChainStatistics_cases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_newCasesKnownContacts(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCasesKnownContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCasesKnownContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_knownContactShare(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownContactShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_knownContactShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervals(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_warnings(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+			return ec.marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataWarning(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Checkpoint_id(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
@@ -6227,6 +7057,139 @@ func (ec *executionContext) fieldContext_DailyReport_note(_ context.Context, fie
 	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "String")
 }
 
+func (ec *executionContext) _DataWarning_kind(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataWarning_case(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_person(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_at(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DataWarning_message(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
 func (ec *executionContext) _EffectiveLevel_level(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7062,6 +8025,107 @@ func (ec *executionContext) _Facility_capacity(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Facility_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Facility", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_facility(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityOccupancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Occupied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_occupied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
 }
 
 func (ec *executionContext) _HealthReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
@@ -9248,6 +10312,75 @@ func (ec *executionContext) fieldContext_QuarantineChange_at(_ context.Context, 
 	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _QuarantineCounts_centralized(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centralized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_centralized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_home(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_home(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Home, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_home(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_healthMonitoring(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthMonitoring, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_healthMonitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _QuarantinePolicy_closeContact(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9903,6 +11036,50 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_summary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Summary(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_contactChain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10073,6 +11250,50 @@ func (ec *executionContext) fieldContext_Query_clusters(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_clusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chainStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChainStatistics(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+			return ec.marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chainStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11025,6 +12246,456 @@ func (ec *executionContext) fieldContext_Subscription_quarantineChanged(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Summary_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Summary_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Summary_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_areaLevel(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaLevel(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_confirmedTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_confirmedTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_asymptomaticTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsymptomaticTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asymptomaticTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_activeCases(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_activeCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_activeCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_recovered(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_recovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_recovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_deceased(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_deceased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deceased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_deceased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_suspected(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_suspected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suspected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_suspected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_newConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_newConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewConfirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_newConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_daysSinceLastNewConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysSinceLastNewConfirmed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_daysSinceLastNewConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Summary_openQuarantines(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_openQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenQuarantines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+			return ec.marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_openQuarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_pendingPlacements(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingPlacements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_pendingPlacements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_facilities(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_facilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+			return ec.marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityOccupancy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_people(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_peopleByTier(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_peopleByTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeopleByTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+			return ec.marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_peopleByTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_children(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Test_id(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11115,6 +12786,75 @@ func (ec *executionContext) _Test_result(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Test_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
+func (ec *executionContext) _TierCounts_red(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_red(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Red, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_red(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_yellow(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_yellow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yellow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_yellow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_green(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_green(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Green, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_green(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Trip_id(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
@@ -13720,6 +15460,95 @@ func (ec *executionContext) _CasePage(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var chainStatisticsImplementors = []string{"ChainStatistics"}
+
+func (ec *executionContext) _ChainStatistics(ctx context.Context, sel ast.SelectionSet, obj *graph.ChainStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainStatistics")
+		case "asOf":
+			out.Values[i] = ec._ChainStatistics_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainStatistics_areaCode(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._ChainStatistics_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMean":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMedian":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMedian(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCases":
+			out.Values[i] = ec._ChainStatistics_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCasesKnownContacts":
+			out.Values[i] = ec._ChainStatistics_newCasesKnownContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownContactShare":
+			out.Values[i] = ec._ChainStatistics_knownContactShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervals":
+			out.Values[i] = ec._ChainStatistics_serialIntervals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMean":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMedian":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMedian(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warnings":
+			out.Values[i] = ec._ChainStatistics_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var checkpointImplementors = []string{"Checkpoint"}
 
 func (ec *executionContext) _Checkpoint(ctx context.Context, sel ast.SelectionSet, obj *graph.Checkpoint) graphql.Marshaler {
@@ -14285,6 +16114,61 @@ func (ec *executionContext) _DailyReport(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var dataWarningImplementors = []string{"DataWarning"}
+
+func (ec *executionContext) _DataWarning(ctx context.Context, sel ast.SelectionSet, obj *graph.DataWarning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataWarning")
+		case "kind":
+			out.Values[i] = ec._DataWarning_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_case(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_person(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._DataWarning_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._DataWarning_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var effectiveLevelImplementors = []string{"EffectiveLevel"}
 
 func (ec *executionContext) _EffectiveLevel(ctx context.Context, sel ast.SelectionSet, obj *graph.EffectiveLevel) graphql.Marshaler {
@@ -14606,6 +16490,54 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "capacity":
 			out.Values[i] = ec._Facility_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facilityOccupancyImplementors = []string{"FacilityOccupancy"}
+
+func (ec *executionContext) _FacilityOccupancy(ctx context.Context, sel ast.SelectionSet, obj *graph.FacilityOccupancy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityOccupancyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityOccupancy")
+		case "facility":
+			out.Values[i] = ec._FacilityOccupancy_facility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._FacilityOccupancy_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occupied":
+			out.Values[i] = ec._FacilityOccupancy_occupied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "free":
+			out.Values[i] = ec._FacilityOccupancy_free(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15395,6 +17327,49 @@ func (ec *executionContext) _QuarantineChange(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var quarantineCountsImplementors = []string{"QuarantineCounts"}
+
+func (ec *executionContext) _QuarantineCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineCounts")
+		case "centralized":
+			out.Values[i] = ec._QuarantineCounts_centralized(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "home":
+			out.Values[i] = ec._QuarantineCounts_home(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "healthMonitoring":
+			out.Values[i] = ec._QuarantineCounts_healthMonitoring(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantinePolicyImplementors = []string{"QuarantinePolicy"}
 
 func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePolicy) graphql.Marshaler {
@@ -15538,6 +17513,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
 				})
+		case "summary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_summary(ctx, field)
+				})
 		case "contactChain":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -15561,6 +17542,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clusters(ctx, field)
+				})
+		case "chainStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chainStatistics(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -15925,6 +17912,124 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
+var summaryImplementors = []string{"Summary"}
+
+func (ec *executionContext) _Summary(ctx context.Context, sel ast.SelectionSet, obj *graph.AreaSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, summaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Summary")
+		case "asOf":
+			out.Values[i] = ec._Summary_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Summary_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaName":
+			out.Values[i] = ec._Summary_areaName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaLevel":
+			out.Values[i] = ec._Summary_areaLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confirmedTotal":
+			out.Values[i] = ec._Summary_confirmedTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asymptomaticTotal":
+			out.Values[i] = ec._Summary_asymptomaticTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeCases":
+			out.Values[i] = ec._Summary_activeCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recovered":
+			out.Values[i] = ec._Summary_recovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deceased":
+			out.Values[i] = ec._Summary_deceased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspected":
+			out.Values[i] = ec._Summary_suspected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newConfirmed":
+			out.Values[i] = ec._Summary_newConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysSinceLastNewConfirmed":
+			out.Values[i] = ec._Summary_daysSinceLastNewConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "openQuarantines":
+			out.Values[i] = ec._Summary_openQuarantines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingPlacements":
+			out.Values[i] = ec._Summary_pendingPlacements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facilities":
+			out.Values[i] = ec._Summary_facilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._Summary_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peopleByTier":
+			out.Values[i] = ec._Summary_peopleByTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "children":
+			out.Values[i] = ec._Summary_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var testImplementors = []string{"Test"}
 
 func (ec *executionContext) _Test(ctx context.Context, sel ast.SelectionSet, obj *graph.Test) graphql.Marshaler {
@@ -15953,6 +18058,49 @@ func (ec *executionContext) _Test(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "result":
 			out.Values[i] = ec._Test_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierCountsImplementors = []string{"TierCounts"}
+
+func (ec *executionContext) _TierCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.TierCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierCounts")
+		case "red":
+			out.Values[i] = ec._TierCounts_red(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yellow":
+			out.Values[i] = ec._TierCounts_yellow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "green":
+			out.Values[i] = ec._TierCounts_green(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16545,6 +18693,14 @@ func (ec *executionContext) unmarshalNCaseStatusInput2githubᚗcomᚋtracegraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx context.Context, sel ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChainStatistics!")
+		return graphql.Null
+	}
+	return ec._ChainStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Checkpoint!")
@@ -16732,6 +18888,26 @@ func (ec *executionContext) marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋt
 	return ec._DailyReport(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx context.Context, sel ast.SelectionSet, v graph.DataWarning) graphql.Marshaler {
+	return ec._DataWarning(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16821,6 +18997,10 @@ func (ec *executionContext) marshalNExposureKind2githubᚗcomᚋtracegraphᚋtra
 	return v
 }
 
+func (ec *executionContext) marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+	return ec._Facility(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Facility!")
@@ -16832,6 +19012,26 @@ func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtrac
 func (ec *executionContext) unmarshalNFacilityInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐFacilityInput(ctx context.Context, v any) (FacilityInput, error) {
 	res, err := ec.unmarshalInputFacilityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx context.Context, sel ast.SelectionSet, v graph.FacilityOccupancy) graphql.Marshaler {
+	return ec._FacilityOccupancy(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -17115,6 +19315,10 @@ func (ec *executionContext) marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegrap
 	return ec._QuarantineChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx context.Context, sel ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+	return ec._QuarantineCounts(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (QuarantineKind, error) {
 	var res QuarantineKind
 	err := res.UnmarshalGQL(v)
@@ -17248,6 +19452,34 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v graph.AreaSummary) graphql.Marshaler {
+	return ec._Summary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Summary!")
+		return graphql.Null
+	}
+	return ec._Summary(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17275,6 +19507,10 @@ func (ec *executionContext) marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 func (ec *executionContext) unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx context.Context, v any) (TestInput, error) {
 	res, err := ec.unmarshalInputTestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx context.Context, sel ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+	return ec._TierCounts(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
