@@ -15,19 +15,3 @@ import (
 func (r *queryResolver) Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error) {
 	return r.Svc.Summary(ctx, deref(areaCode), r.Svc.AsOf(asOf))
 }
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *facilityOccupancyResolver) Free(ctx context.Context, obj *graph.FacilityOccupancy) (int, error) {
-	panic(fmt.Errorf("not implemented: Free - free"))
-}
-func (r *Resolver) FacilityOccupancy() schema.FacilityOccupancyResolver {
-	return &facilityOccupancyResolver{r}
-}
-type facilityOccupancyResolver struct{ *Resolver }
-*/
