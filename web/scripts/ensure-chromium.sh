@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs Debian's chromium for the browser tests when it is missing. Browsers are
+# never downloaded from the internet by Playwright: only the distribution's package.
+set -euo pipefail
+if [ -x /usr/bin/chromium ]; then exit 0; fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+echo "ensure-chromium: installing Debian's chromium (apt-get)" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get install -y --no-install-recommends chromium >&2; then
+  $SUDO apt-get update >&2
+  $SUDO apt-get install -y --no-install-recommends chromium >&2
+fi
+[ -x /usr/bin/chromium ] || { echo "ensure-chromium: /usr/bin/chromium still missing" >&2; exit 1; }

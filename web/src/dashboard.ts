@@ -1,0 +1,137 @@
+// Dashboard: the figures the service serves today. Until `summary`, `epicurve`,
+// `dailyReports`, `overdueHealthReports` and the subscriptions are served (other
+// branches), the figures come from the `clusters` query: traced cases by status,
+// clusters, and an epidemic curve by onset date.
+import { gql } from './api';
+import { CLUSTERS_QUERY, type ClusterData } from './clusters';
+import { t, tv } from './i18n';
+import type { AsOf } from './state';
+import { addDays, daysBetween, fmtLongDate } from './time';
+import { clear, errorBox, h, who } from './util';
+
+export interface Figures {
+  tracedCases: number;
+  clusters: number;
+  activeClusters: number;
+  largest: number;
+  byStatus: Record<string, number>;
+  curve: Map<string, number>;
+  noOnset: number;
+}
+
+export function figures(clusters: ClusterData[]): Figures {
+  const f: Figures = { tracedCases: 0, clusters: clusters.length, activeClusters: 0, largest: 0, byStatus: {}, curve: new Map(), noOnset: 0 };
+  for (const c of clusters) {
+    f.tracedCases += c.size;
+    if (c.active) f.activeClusters++;
+    f.largest = Math.max(f.largest, c.size);
+    for (const x of c.cases) {
+      f.byStatus[x.status] = (f.byStatus[x.status] ?? 0) + 1;
+      if (x.onsetDate) f.curve.set(x.onsetDate, (f.curve.get(x.onsetDate) ?? 0) + 1);
+      else f.noOnset++;
+    }
+  }
+  return f;
+}
+
+export async function renderDashboard(root: HTMLElement, asOf: AsOf, openCluster: (id: string) => void): Promise<() => void> {
+  clear(root);
+  root.append(h('p', {}, t('loading')));
+  let clusters: ClusterData[];
+  try {
+    clusters = (await gql<{ clusters: ClusterData[] }>(CLUSTERS_QUERY, { asOf: asOf.arg() })).clusters;
+  } catch (err) {
+    clear(root);
+    root.append(errorBox(err));
+    return () => {};
+  }
+  clear(root);
+  const f = figures(clusters);
+  const card = (key: string, label: string, value: number) => h('div', { class: 'card', 'data-figure': key }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
+  root.append(
+    h('h2', {}, `${t('asOf')} ${fmtLongDate(asOf.moment())}`),
+    h(
+      'div',
+      { class: 'cards' },
+      card('tracedCases', t('tracedCases'), f.tracedCases),
+      card('clusters', t('clusterCount'), f.clusters),
+      card('activeClusters', t('activeClusters'), f.activeClusters),
+      card('largestCluster', t('largestCluster'), f.largest),
+      ...['CONFIRMED', 'ASYMPTOMATIC', 'RECOVERED', 'DECEASED'].map((s) => card('status-' + s, tv(s), f.byStatus[s] ?? 0)),
+    ),
+    h('h3', {}, t('epicurve')),
+    curve(f),
+    h('h3', {}, t('clusters')),
+    h(
+      'ul',
+      { class: 'top-clusters' },
+      ...[...clusters]
+        .sort((a, b) => b.size - a.size)
+        .slice(0, 10)
+        .map((c) => {
+          const a = h('a', { href: '#' }, `${who(c.indexCase)} · ${t('size')} ${c.size} · ${c.active ? t('active') : t('inactive')}`);
+          a.addEventListener('click', (ev) => {
+            ev.preventDefault();
+            openCluster(c.indexCase.id);
+          });
+          return h('li', {}, a);
+        }),
+    ),
+    h('p', { class: 'hint', 'data-testid': 'dashboard-note' }, t('dashboardNote')),
+  );
+  return () => {};
+}
+
+/** A bar chart of cases by onset date, as SVG (no chart library needed). */
+function curve(f: Figures): HTMLElement | SVGElement {
+  const dates = [...f.curve.keys()].sort();
+  const wrap = h('div', { class: 'curve', 'data-testid': 'epicurve', 'data-total': [...f.curve.values()].reduce((a, b) => a + b, 0) });
+  if (dates.length === 0) {
+    wrap.append(h('p', { class: 'hint' }, '—'));
+    return wrap;
+  }
+  const days = daysBetween(dates[0], dates[dates.length - 1]) + 1;
+  const max = Math.max(...f.curve.values());
+  const W = 720;
+  const H = 180;
+  const bw = Math.max(2, Math.floor((W - 40) / days));
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${40 + bw * days} ${H + 30}`);
+  svg.setAttribute('width', '100%');
+  svg.setAttribute('height', String(H + 30));
+  for (let i = 0; i < days; i++) {
+    const d = addDays(dates[0], i);
+    const n = f.curve.get(d) ?? 0;
+    const bh = (n / max) * H;
+    const r = document.createElementNS(ns, 'rect');
+    r.setAttribute('x', String(30 + i * bw));
+    r.setAttribute('y', String(H - bh));
+    r.setAttribute('width', String(bw - 1));
+    r.setAttribute('height', String(bh));
+    r.setAttribute('fill', '#d9363e');
+    r.setAttribute('data-date', d);
+    r.setAttribute('data-count', String(n));
+    const title = document.createElementNS(ns, 'title');
+    title.textContent = `${d}: ${n}`;
+    r.append(title);
+    svg.append(r);
+    if (i === 0 || i === days - 1 || (days > 10 && i % Math.ceil(days / 8) === 0)) {
+      const tx = document.createElementNS(ns, 'text');
+      tx.setAttribute('x', String(30 + i * bw));
+      tx.setAttribute('y', String(H + 16));
+      tx.setAttribute('font-size', '10');
+      tx.textContent = d.slice(5);
+      svg.append(tx);
+    }
+  }
+  const top = document.createElementNS(ns, 'text');
+  top.setAttribute('x', '0');
+  top.setAttribute('y', '10');
+  top.setAttribute('font-size', '10');
+  top.textContent = String(max);
+  svg.append(top);
+  wrap.append(svg);
+  if (f.noOnset > 0) wrap.append(h('p', { class: 'hint' }, `+ ${f.noOnset} ${t('noOnset')}`));
+  return wrap;
+}
