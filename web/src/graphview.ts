@@ -53,6 +53,8 @@ const SLOT = 70; // px between neighbouring nodes
 const LEVEL = 130; // px between tree levels
 const LEAF_ROW = 55; // px between rows of a packed leaf block
 const LEAF_COLS = 12;
+/** Above this many drawn nodes edges are drawn the cheap way. */
+const FAST_ABOVE = 1000;
 
 export class CollapsibleTree {
   readonly cy: cytoscape.Core;
@@ -62,6 +64,7 @@ export class CollapsibleTree {
   private root: string;
   private budget: number;
   private page: number;
+  private fast = false;
 
   constructor(
     private container: HTMLElement,
@@ -91,7 +94,6 @@ export class CollapsibleTree {
       layout: { name: 'preset' },
       minZoom: 0.02,
       maxZoom: 3,
-      wheelSensitivity: 0.3,
       textureOnViewport: true,
       hideEdgesOnViewport: true,
       hideLabelsOnViewport: true,
@@ -136,6 +138,10 @@ export class CollapsibleTree {
           },
         },
         { selector: 'edge[extra="1"]', style: { 'line-style': 'dashed' } },
+        // Many elements: the cheapest edges cytoscape draws, no arrows, no edge labels
+        // (measuring and drawing thousands of labels is what makes big graphs crawl).
+        { selector: 'node.fast', style: { label: '' } },
+        { selector: 'edge.fast', style: { 'curve-style': 'haystack', 'target-arrow-shape': 'none', label: '', 'haystack-radius': 0 } },
         { selector: 'edge[kind="group"]', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none' } },
       ],
     });
@@ -289,6 +295,16 @@ export class CollapsibleTree {
       }
     });
     for (const id of pos.keys()) if (id.startsWith('group:')) groups++;
+    const fast = pos.size > FAST_ABOVE;
+    if (fast !== this.fast) {
+      this.fast = fast;
+      cy.batch(() => {
+        if (fast) cy.elements().addClass('fast');
+        else cy.elements().removeClass('fast');
+      });
+    } else if (fast) {
+      cy.elements().not('.fast').addClass('fast');
+    }
     // Everything not drawn, hidden descendants of hidden children included.
     const hidden = this.nodes.size - (pos.size - groups);
     if (fit) cy.fit(undefined, 30);
