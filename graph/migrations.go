@@ -40,6 +40,7 @@ var migrations = []migration{
 	{20, "quarantine status index", "CREATE INDEX quarantine_status IF NOT EXISTS FOR (n:Quarantine) ON (n.status)"},
 	{21, "audit record id unique", "CREATE CONSTRAINT audit_record_id IF NOT EXISTS FOR (n:AuditRecord) REQUIRE n.id IS UNIQUE"},
 	{22, "audit record time index", "CREATE INDEX audit_record_at IF NOT EXISTS FOR (n:AuditRecord) ON (n.at)"},
+	{23, "vehicle plate unique", "CREATE CONSTRAINT vehicle_plate IF NOT EXISTS FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE"},
 }
 
 // LatestMigration is the version Ready expects to find recorded.

@@ -479,6 +479,7 @@ func (t *table) parseRow(pos []int, width int, rec []string, line int, loc *time
 		}
 	}
 	r.value = t.parse(r)
+	r.vals = nil // parsed: keep only the value, the raw row (for a reject) and the refs
 	return r
 }
 

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/tracegraph/tracegraph/graph"
 )
 
@@ -267,4 +269,26 @@ func FuzzParseTime(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestProgressLogsOnANonTerminal(t *testing.T) {
+	var buf strings.Builder
+	log := zerolog.New(&buf)
+	p := newProgress(Options{Progress: &buf, Log: &log, LogEvery: time.Nanosecond})
+	if _, ok := p.(*logProgress); !ok {
+		t.Fatalf("progress on a non-terminal is %T, want log lines", p)
+	}
+	p.begin("people.csv", 10)
+	time.Sleep(time.Millisecond)
+	p.add(4)
+	p.end()
+	out := buf.String()
+	for _, want := range []string{`"file":"people.csv"`, `"rows":4`, `"of":10`, `"rows_per_s"`, `"eta"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("progress line %q lacks %s", out, want)
+		}
+	}
+	if _, ok := newProgress(Options{}).(nopProgress); !ok {
+		t.Error("no log and no terminal should be silent")
+	}
 }

@@ -39,6 +39,7 @@ commands:
   load      import a bundle: load [--strict] [--rejects FILE] DIR
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
+  gen       write a synthetic county bundle: gen --people N --seed S --out DIR (--demo: the demo county)
   version   print the version
 `
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer env.close()
 		fmt.Fprintf(stdout, "migrated to version %d\n", graph.LatestMigration())
 		return nil
+	case "gen":
+		return gen(rest, stdout)
 	case "token":
 		return token(rest, getenv, stdout, stderr)
 	case "version":
