@@ -39,7 +39,12 @@ async function step(name, fn) {
   }
 }
 
-// 1. Load the bundle (exit 0, or 2 when it has rejected rows on purpose).
+// 1. An empty graph, then the bundle (exit 0, or 2 when it has rejected rows on purpose).
+const empty = spawnSync('go', ['run', './web/tests/emptygraph'], { cwd: root, env: { ...process.env, NEO4J_URI: neo4j }, encoding: 'utf8' });
+if (empty.status !== 0) {
+  console.error(empty.stdout, empty.stderr);
+  process.exit(1);
+}
 console.log(`loading ${bundle}`);
 const load = spawnSync(bin, ['load', bundle], { env: { ...process.env, NEO4J_URI: neo4j }, encoding: 'utf8' });
 if (load.status !== 0 && load.status !== 2) {
@@ -238,7 +243,8 @@ let bench = null;
 await step('a 5,000-case cluster with 20,000 contacts stays responsive when drawn collapsed', async () => {
   const cases = Number(process.env.WEB_TEST_BENCH_CASES ?? 5000);
   const contacts = Number(process.env.WEB_TEST_BENCH_CONTACTS ?? 20000);
-  await page.goto(`${base}/app/#/bench?cases=${cases}&contacts=${contacts}&full=1`);
+  const full = process.env.WEB_TEST_BENCH_FULL === "1" ? "&full=1" : "";
+  await page.goto(`${base}/app/#/bench?cases=${cases}&contacts=${contacts}${full}`);
   await page.waitForSelector('[data-testid=bench-result][data-done="1"]', { timeout: 180000 });
   bench = JSON.parse(await page.textContent('[data-testid=bench-result]'));
   console.log('     drawing figures (ms):', JSON.stringify(bench));
