@@ -6,7 +6,7 @@ import { CollapsibleTree, TIER_COLOURS, type ExtraEdge, type TreeNode } from './
 import { t, tv } from './i18n';
 import type { AsOf } from './state';
 import { fmtTime } from './time';
-import { clear, errorBox, h, who } from './util';
+import { clear, errorBox, h, nodeLabel, who } from './util';
 import { showPerson } from './person';
 
 interface PersonRef {
@@ -119,14 +119,14 @@ export async function renderChain(root: HTMLElement, caseId: string, depth: numb
   }
   const at = new Date(data.asOf);
   const byId = new Map(data.contacts.map((c) => [c.person.id, c]));
-  const nodes: TreeNode[] = [{ id: data.source.id, parent: null, label: who(data.source), tier: 'CASE' }];
+  const nodes: TreeNode[] = [{ id: data.source.id, parent: null, label: nodeLabel(data.source), tier: 'CASE' }];
   const extra: ExtraEdge[] = [];
   for (const c of data.contacts) {
     // The tree parent is the first person the contact was reached from; other "via"
     // people get a dashed edge when both are drawn.
     const vias = c.via.map((v) => v.id).filter((v) => v === data.source.id || byId.has(v));
     const parent = vias[0] ?? data.source.id;
-    nodes.push({ id: c.person.id, parent, label: who(c.person), tier: chainTier(c, at, riskDays), edgeLabel: edgeLabel(c, parent) });
+    nodes.push({ id: c.person.id, parent, label: nodeLabel(c.person), tier: chainTier(c, at, riskDays), edgeLabel: edgeLabel(c, parent) });
     for (const v of vias.slice(1)) extra.push({ source: v, target: c.person.id, label: edgeLabel(c, v) });
   }
 

@@ -5,7 +5,7 @@ import { CollapsibleTree, type ExtraEdge, type TreeNode } from './graphview';
 import { t, tv } from './i18n';
 import type { AsOf } from './state';
 import { fmtDate } from './time';
-import { clear, errorBox, h, who } from './util';
+import { clear, errorBox, h, nodeLabel, who } from './util';
 
 export interface ClusterData {
   indexCase: { id: string; name: string };
@@ -48,7 +48,7 @@ export function clusterTree(c: ClusterData): { nodes: TreeNode[]; extra: ExtraEd
     return {
       id: x.person.id,
       parent: p ? p.id : x.person.id === c.indexCase.id ? null : c.indexCase.id,
-      label: `${who(x.person)} · G${x.generation}`,
+      label: `${nodeLabel(x.person)} · G${x.generation}`,
       tier: STATUS_TIER[x.status] ?? 'CASE',
       edgeLabel: p?.label ?? '',
     };

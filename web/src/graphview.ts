@@ -49,10 +49,10 @@ export const TIER_COLOURS: Record<string, string> = {
   GREY: '#666666',
 };
 
-const SLOT = 70; // px between neighbouring nodes
-const LEVEL = 130; // px between tree levels
-const LEAF_ROW = 55; // px between rows of a packed leaf block
-const LEAF_COLS = 12;
+const SLOT = 110; // px between neighbouring nodes
+const LEVEL = 150; // px between tree levels
+const LEAF_ROW = 70; // px between rows of a packed leaf block
+const LEAF_COLS = 10;
 /** Above this many drawn nodes edges are drawn the cheap way. */
 const FAST_ABOVE = 1000;
 
@@ -109,6 +109,8 @@ export class CollapsibleTree {
             'min-zoomed-font-size': 7,
             'text-valign': 'bottom',
             'text-margin-y': 3,
+            'text-wrap': 'wrap',
+            'text-max-width': '105px',
             width: 24,
             height: 24,
           },
@@ -130,7 +132,8 @@ export class CollapsibleTree {
             'arrow-scale': 0.7,
             label: 'data(label)',
             'font-size': 9,
-            'min-zoomed-font-size': 8,
+            // Edge labels only once zoomed in (about 1.3×): fanned-out edges would bury them.
+            'min-zoomed-font-size': 12,
             'text-rotation': 'autorotate',
             'text-background-color': '#fff',
             'text-background-opacity': 0.8,
@@ -307,7 +310,14 @@ export class CollapsibleTree {
     }
     // Everything not drawn, hidden descendants of hidden children included.
     const hidden = this.nodes.size - (pos.size - groups);
-    if (fit) cy.fit(undefined, 30);
+    if (fit) {
+      cy.fit(undefined, 30);
+      // A small tree is not blown up past a readable size.
+      if (cy.zoom() > 1.2) {
+        cy.zoom(1.2);
+        cy.center();
+      }
+    }
     const stats = { people: pos.size - groups, groups, hidden, ms: performance.now() - start };
     this.container.dataset.people = String(stats.people);
     this.container.dataset.groups = String(stats.groups);

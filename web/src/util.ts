@@ -32,3 +32,8 @@ export function who(p: { id: string; name?: string | null } | null | undefined):
   if (!p) return '—';
   return p.name ? `${p.name} (${p.id})` : p.id;
 }
+
+/** Name over id, for graph nodes. */
+export function nodeLabel(p: { id: string; name?: string | null }): string {
+  return p.name ? `${p.name}\n${p.id}` : p.id;
+}
