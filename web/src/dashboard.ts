@@ -34,18 +34,29 @@ export function figures(clusters: ClusterData[]): Figures {
   return f;
 }
 
+/** How often the dashboard asks again while it shows "now" (until subscriptions are served). */
+const REFRESH_MS = 60_000;
+
 export async function renderDashboard(root: HTMLElement, asOf: AsOf, openCluster: (id: string) => void): Promise<() => void> {
   clear(root);
   root.append(h('p', {}, t('loading')));
-  let clusters: ClusterData[];
-  try {
-    clusters = (await gql<{ clusters: ClusterData[] }>(CLUSTERS_QUERY, { asOf: asOf.arg() })).clusters;
-  } catch (err) {
-    clear(root);
-    root.append(errorBox(err));
-    return () => {};
-  }
-  clear(root);
+  const load = async () => {
+    try {
+      const clusters = (await gql<{ clusters: ClusterData[] }>(CLUSTERS_QUERY, { asOf: asOf.arg() })).clusters;
+      clear(root);
+      draw(root, clusters, asOf, openCluster);
+    } catch (err) {
+      clear(root);
+      root.append(errorBox(err));
+    }
+  };
+  await load();
+  if (asOf.value !== null) return () => {};
+  const timer = setInterval(() => void load(), REFRESH_MS);
+  return () => clearInterval(timer);
+}
+
+function draw(root: HTMLElement, clusters: ClusterData[], asOf: AsOf, openCluster: (id: string) => void): void {
   const f = figures(clusters);
   const card = (key: string, label: string, value: number) => h('div', { class: 'card', 'data-figure': key }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
   root.append(
@@ -79,7 +90,6 @@ export async function renderDashboard(root: HTMLElement, asOf: AsOf, openCluster
     ),
     h('p', { class: 'hint', 'data-testid': 'dashboard-note' }, t('dashboardNote')),
   );
-  return () => {};
 }
 
 /** A bar chart of cases by onset date, as SVG (no chart library needed). */

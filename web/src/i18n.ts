@@ -68,8 +68,8 @@ const dict = {
   epicurve: { zh: '流行曲线（按发病日期）', en: 'Epidemic curve (by onset date)' },
   noOnset: { zh: '无发病日期', en: 'no onset date' },
   dashboardNote: {
-    zh: '以上数字来自 clusters 查询（已追踪病例）；summary、epicurve 与订阅接口上线后在此显示全县及各乡镇数字。',
-    en: 'These figures come from the clusters query (traced cases); the summary, epicurve and subscription APIs will fill in the county and town figures once they are served.',
+    zh: '以上数字来自 clusters 查询（已追踪病例），截至“最新”时每分钟刷新；summary、epicurve 与订阅接口上线后在此显示全县及各乡镇数字。',
+    en: 'These figures come from the clusters query (traced cases), refreshed every minute when showing the latest; the summary, epicurve and subscription APIs will fill in the county and town figures once they are served.',
   },
   byStatus: { zh: '按状态', en: 'By status' },
   policy: { zh: '防控策略', en: 'Policy' },
