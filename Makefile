@@ -102,3 +102,9 @@ run: neo4j build
 	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(BIN) load examples/county
 	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_ADDR=$(TRACEGRAPH_ADDR) \
 	  TRACEGRAPH_DEV=$${TRACEGRAPH_DEV:-1} $(BIN) serve
+
+# Benchmarks the tracing queries on the graph in Neo4j (load a generated county first);
+# see docs/benchmarks.md. Reads only.
+.PHONY: bench-trace
+bench-trace: neo4j
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(GO) run ./bench/trace $(BENCH_TRACE_FLAGS)

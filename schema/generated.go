@@ -30,11 +30,13 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Case() CaseResolver
+	ChainStatistics() ChainStatisticsResolver
 	Cluster() ClusterResolver
 	ClusterCase() ClusterCaseResolver
 	ClusterLink() ClusterLinkResolver
 	Contact() ContactResolver
 	ContactChain() ContactChainResolver
+	DataWarning() DataWarningResolver
 	Exposure() ExposureResolver
 	Measure() MeasureResolver
 	Person() PersonResolver
@@ -62,6 +64,21 @@ type ComplexityRoot struct {
 		IsolatedAt  func(childComplexity int) int
 		OnsetDate   func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	ChainStatistics struct {
+		AreaCode              func(childComplexity int) int
+		AsOf                  func(childComplexity int) int
+		Cases                 func(childComplexity int) int
+		ContactsPerCaseMean   func(childComplexity int) int
+		ContactsPerCaseMedian func(childComplexity int) int
+		KnownContactShare     func(childComplexity int) int
+		NewCases              func(childComplexity int) int
+		NewCasesKnownContacts func(childComplexity int) int
+		SerialIntervalMean    func(childComplexity int) int
+		SerialIntervalMedian  func(childComplexity int) int
+		SerialIntervals       func(childComplexity int) int
+		Warnings              func(childComplexity int) int
 	}
 
 	Cluster struct {
@@ -111,6 +128,14 @@ type ComplexityRoot struct {
 		WindowEmpty func(childComplexity int) int
 	}
 
+	DataWarning struct {
+		At      func(childComplexity int) int
+		Case    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Person  func(childComplexity int) int
+	}
+
 	Exposure struct {
 		Class           func(childComplexity int) int
 		ContactAt       func(childComplexity int) int
@@ -139,6 +164,13 @@ type ComplexityRoot struct {
 		Capacity func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
+	}
+
+	FacilityOccupancy struct {
+		Capacity func(childComplexity int) int
+		Facility func(childComplexity int) int
+		Free     func(childComplexity int) int
+		Occupied func(childComplexity int) int
 	}
 
 	Interval struct {
@@ -188,6 +220,12 @@ type ComplexityRoot struct {
 		WindowLeadDays      func(childComplexity int) int
 	}
 
+	QuarantineCounts struct {
+		Centralized      func(childComplexity int) int
+		HealthMonitoring func(childComplexity int) int
+		Home             func(childComplexity int) int
+	}
+
 	QuarantinePolicy struct {
 		CloseContact      func(childComplexity int) int
 		GeneralContact    func(childComplexity int) int
@@ -198,13 +236,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog     func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
-		Cluster      func(childComplexity int, caseID string, asOf *time.Time) int
-		Clusters     func(childComplexity int, asOf *time.Time, minSize *int) int
-		ContactChain func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
-		Person       func(childComplexity int, id string) int
-		Policy       func(childComplexity int) int
-		Risk         func(childComplexity int, personID string, asOf *time.Time) int
+		AuditLog        func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
+		ChainStatistics func(childComplexity int, asOf *time.Time, areaCode *string) int
+		Cluster         func(childComplexity int, caseID string, asOf *time.Time) int
+		Clusters        func(childComplexity int, asOf *time.Time, minSize *int) int
+		ContactChain    func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
+		Person          func(childComplexity int, id string) int
+		Policy          func(childComplexity int) int
+		Risk            func(childComplexity int, personID string, asOf *time.Time) int
+		Summary         func(childComplexity int, asOf *time.Time, areaCode *string) int
 	}
 
 	Risk struct {
@@ -238,6 +278,33 @@ type ComplexityRoot struct {
 		Source func(childComplexity int) int
 		Target func(childComplexity int) int
 	}
+
+	Summary struct {
+		ActiveCases               func(childComplexity int) int
+		AreaCode                  func(childComplexity int) int
+		AreaLevel                 func(childComplexity int) int
+		AreaName                  func(childComplexity int) int
+		AsOf                      func(childComplexity int) int
+		AsymptomaticTotal         func(childComplexity int) int
+		Children                  func(childComplexity int) int
+		ConfirmedTotal            func(childComplexity int) int
+		DaysSinceLastNewConfirmed func(childComplexity int) int
+		Deceased                  func(childComplexity int) int
+		Facilities                func(childComplexity int) int
+		NewConfirmed              func(childComplexity int) int
+		OpenQuarantines           func(childComplexity int) int
+		PendingPlacements         func(childComplexity int) int
+		People                    func(childComplexity int) int
+		PeopleByTier              func(childComplexity int) int
+		Recovered                 func(childComplexity int) int
+		Suspected                 func(childComplexity int) int
+	}
+
+	TierCounts struct {
+		Green  func(childComplexity int) int
+		Red    func(childComplexity int) int
+		Yellow func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -247,6 +314,9 @@ type ComplexityRoot struct {
 type CaseResolver interface {
 	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
 	OnsetDate(ctx context.Context, obj *graph.Case) (*string, error)
+}
+type ChainStatisticsResolver interface {
+	AreaCode(ctx context.Context, obj *graph.ChainStatistics) (*string, error)
 }
 type ClusterResolver interface {
 	IndexCase(ctx context.Context, obj *graph.Cluster) (*graph.Person, error)
@@ -279,6 +349,10 @@ type ContactChainResolver interface {
 	CaseStatus(ctx context.Context, obj *graph.Chain) (CaseStatus, error)
 	Window(ctx context.Context, obj *graph.Chain) (*graph.Interval, error)
 	WindowEmpty(ctx context.Context, obj *graph.Chain) (bool, error)
+}
+type DataWarningResolver interface {
+	Case(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
+	Person(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
 }
 type ExposureResolver interface {
 	Kind(ctx context.Context, obj *graph.Exposure) (ExposureKind, error)
@@ -313,10 +387,12 @@ type QueryResolver interface {
 	Policy(ctx context.Context) (*graph.Policy, error)
 	AuditLog(ctx context.Context, personID *string, actor *string, from *time.Time, to *time.Time, first *int) ([]*graph.AuditRecord, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+	Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error)
 	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
 	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
 	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
+	ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error)
 }
 type RiskResolver interface {
 	Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error)
@@ -423,6 +499,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Status(childComplexity), true
+
+	case "ChainStatistics.areaCode":
+		if e.ComplexityRoot.ChainStatistics.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AreaCode(childComplexity), true
+	case "ChainStatistics.asOf":
+		if e.ComplexityRoot.ChainStatistics.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AsOf(childComplexity), true
+	case "ChainStatistics.cases":
+		if e.ComplexityRoot.ChainStatistics.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Cases(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMean":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMedian":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian(childComplexity), true
+	case "ChainStatistics.knownContactShare":
+		if e.ComplexityRoot.ChainStatistics.KnownContactShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.KnownContactShare(childComplexity), true
+	case "ChainStatistics.newCases":
+		if e.ComplexityRoot.ChainStatistics.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCases(childComplexity), true
+	case "ChainStatistics.newCasesKnownContacts":
+		if e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts(childComplexity), true
+	case "ChainStatistics.serialIntervalMean":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMean(childComplexity), true
+	case "ChainStatistics.serialIntervalMedian":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMedian(childComplexity), true
+	case "ChainStatistics.serialIntervals":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervals(childComplexity), true
+	case "ChainStatistics.warnings":
+		if e.ComplexityRoot.ChainStatistics.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Warnings(childComplexity), true
 
 	case "Cluster.active":
 		if e.ComplexityRoot.Cluster.Active == nil {
@@ -621,6 +770,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactChain.WindowEmpty(childComplexity), true
 
+	case "DataWarning.at":
+		if e.ComplexityRoot.DataWarning.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.At(childComplexity), true
+	case "DataWarning.case":
+		if e.ComplexityRoot.DataWarning.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Case(childComplexity), true
+	case "DataWarning.kind":
+		if e.ComplexityRoot.DataWarning.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Kind(childComplexity), true
+	case "DataWarning.message":
+		if e.ComplexityRoot.DataWarning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Message(childComplexity), true
+	case "DataWarning.person":
+		if e.ComplexityRoot.DataWarning.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Person(childComplexity), true
+
 	case "Exposure.class":
 		if e.ComplexityRoot.Exposure.Class == nil {
 			break
@@ -766,6 +946,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Name(childComplexity), true
+
+	case "FacilityOccupancy.capacity":
+		if e.ComplexityRoot.FacilityOccupancy.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Capacity(childComplexity), true
+	case "FacilityOccupancy.facility":
+		if e.ComplexityRoot.FacilityOccupancy.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Facility(childComplexity), true
+	case "FacilityOccupancy.free":
+		if e.ComplexityRoot.FacilityOccupancy.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Free(childComplexity), true
+	case "FacilityOccupancy.occupied":
+		if e.ComplexityRoot.FacilityOccupancy.Occupied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Occupied(childComplexity), true
 
 	case "Interval.from":
 		if e.ComplexityRoot.Interval.From == nil {
@@ -969,6 +1174,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Policy.WindowLeadDays(childComplexity), true
 
+	case "QuarantineCounts.centralized":
+		if e.ComplexityRoot.QuarantineCounts.Centralized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Centralized(childComplexity), true
+	case "QuarantineCounts.healthMonitoring":
+		if e.ComplexityRoot.QuarantineCounts.HealthMonitoring == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.HealthMonitoring(childComplexity), true
+	case "QuarantineCounts.home":
+		if e.ComplexityRoot.QuarantineCounts.Home == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Home(childComplexity), true
+
 	case "QuarantinePolicy.closeContact":
 		if e.ComplexityRoot.QuarantinePolicy.CloseContact == nil {
 			break
@@ -1017,6 +1241,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["personId"].(*string), args["actor"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int)), true
+	case "Query.chainStatistics":
+		if e.ComplexityRoot.Query.ChainStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chainStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChainStatistics(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.cluster":
 		if e.ComplexityRoot.Query.Cluster == nil {
 			break
@@ -1079,6 +1314,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Risk(childComplexity, args["personId"].(string), args["asOf"].(*time.Time)), true
+	case "Query.summary":
+		if e.ComplexityRoot.Query.Summary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Summary(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 
 	case "Risk.expiresAt":
 		if e.ComplexityRoot.Risk.ExpiresAt == nil {
@@ -1221,6 +1467,134 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SerialInterval.Target(childComplexity), true
 
+	case "Summary.activeCases":
+		if e.ComplexityRoot.Summary.ActiveCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ActiveCases(childComplexity), true
+	case "Summary.areaCode":
+		if e.ComplexityRoot.Summary.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaCode(childComplexity), true
+	case "Summary.areaLevel":
+		if e.ComplexityRoot.Summary.AreaLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaLevel(childComplexity), true
+	case "Summary.areaName":
+		if e.ComplexityRoot.Summary.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaName(childComplexity), true
+	case "Summary.asOf":
+		if e.ComplexityRoot.Summary.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsOf(childComplexity), true
+	case "Summary.asymptomaticTotal":
+		if e.ComplexityRoot.Summary.AsymptomaticTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsymptomaticTotal(childComplexity), true
+	case "Summary.children":
+		if e.ComplexityRoot.Summary.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Children(childComplexity), true
+	case "Summary.confirmedTotal":
+		if e.ComplexityRoot.Summary.ConfirmedTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ConfirmedTotal(childComplexity), true
+	case "Summary.daysSinceLastNewConfirmed":
+		if e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed(childComplexity), true
+	case "Summary.deceased":
+		if e.ComplexityRoot.Summary.Deceased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Deceased(childComplexity), true
+	case "Summary.facilities":
+		if e.ComplexityRoot.Summary.Facilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Facilities(childComplexity), true
+	case "Summary.newConfirmed":
+		if e.ComplexityRoot.Summary.NewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.NewConfirmed(childComplexity), true
+	case "Summary.openQuarantines":
+		if e.ComplexityRoot.Summary.OpenQuarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.OpenQuarantines(childComplexity), true
+	case "Summary.pendingPlacements":
+		if e.ComplexityRoot.Summary.PendingPlacements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PendingPlacements(childComplexity), true
+	case "Summary.people":
+		if e.ComplexityRoot.Summary.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.People(childComplexity), true
+	case "Summary.peopleByTier":
+		if e.ComplexityRoot.Summary.PeopleByTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PeopleByTier(childComplexity), true
+	case "Summary.recovered":
+		if e.ComplexityRoot.Summary.Recovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Recovered(childComplexity), true
+	case "Summary.suspected":
+		if e.ComplexityRoot.Summary.Suspected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Suspected(childComplexity), true
+
+	case "TierCounts.green":
+		if e.ComplexityRoot.TierCounts.Green == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Green(childComplexity), true
+	case "TierCounts.red":
+		if e.ComplexityRoot.TierCounts.Red == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Red(childComplexity), true
+	case "TierCounts.yellow":
+		if e.ComplexityRoot.TierCounts.Yellow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Yellow(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1289,7 +1663,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "people.graphqls" "schema.graphqls" "tracing.graphqls"
+//go:embed "access.graphqls" "people.graphqls" "schema.graphqls" "summary.graphqls" "tracing.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1304,6 +1678,7 @@ var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "summary.graphqls", Input: sourceData("summary.graphqls"), BuiltIn: false},
 	{Name: "tracing.graphqls", Input: sourceData("tracing.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1342,6 +1717,36 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_isolatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+	case "cases":
+		return ec.fieldContext_ChainStatistics_cases(ctx, field)
+	case "contactsPerCaseMean":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+	case "contactsPerCaseMedian":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+	case "newCases":
+		return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+	case "newCasesKnownContacts":
+		return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+	case "knownContactShare":
+		return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+	case "serialIntervals":
+		return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+	case "serialIntervalMean":
+		return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+	case "serialIntervalMedian":
+		return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainStatistics", field.Name)
 }
 
 func (ec *executionContext) childFields_Cluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1438,6 +1843,22 @@ func (ec *executionContext) childFields_ContactChain(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ContactChain", field.Name)
 }
 
+func (ec *executionContext) childFields_DataWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DataWarning_kind(ctx, field)
+	case "case":
+		return ec.fieldContext_DataWarning_case(ctx, field)
+	case "person":
+		return ec.fieldContext_DataWarning_person(ctx, field)
+	case "at":
+		return ec.fieldContext_DataWarning_at(ctx, field)
+	case "message":
+		return ec.fieldContext_DataWarning_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataWarning", field.Name)
+}
+
 func (ec *executionContext) childFields_Exposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -1482,6 +1903,34 @@ func (ec *executionContext) childFields_Exposure(ctx context.Context, field grap
 		return ec.fieldContext_Exposure_protected(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Exposure", field.Name)
+}
+
+func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Facility_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Facility_name(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Facility_areaCode(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Facility_capacity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
+}
+
+func (ec *executionContext) childFields_FacilityOccupancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "facility":
+		return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+	case "capacity":
+		return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+	case "occupied":
+		return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+	case "free":
+		return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityOccupancy", field.Name)
 }
 
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1560,6 +2009,18 @@ func (ec *executionContext) childFields_Policy(ctx context.Context, field graphq
 		return ec.fieldContext_Policy_quarantine(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centralized":
+		return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+	case "home":
+		return ec.fieldContext_QuarantineCounts_home(ctx, field)
+	case "healthMonitoring":
+		return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineCounts", field.Name)
 }
 
 func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1642,6 +2103,60 @@ func (ec *executionContext) childFields_SerialInterval(ctx context.Context, fiel
 		return ec.fieldContext_SerialInterval_days(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SerialInterval", field.Name)
+}
+
+func (ec *executionContext) childFields_Summary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Summary_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Summary_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_Summary_areaName(ctx, field)
+	case "areaLevel":
+		return ec.fieldContext_Summary_areaLevel(ctx, field)
+	case "confirmedTotal":
+		return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+	case "asymptomaticTotal":
+		return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+	case "activeCases":
+		return ec.fieldContext_Summary_activeCases(ctx, field)
+	case "recovered":
+		return ec.fieldContext_Summary_recovered(ctx, field)
+	case "deceased":
+		return ec.fieldContext_Summary_deceased(ctx, field)
+	case "suspected":
+		return ec.fieldContext_Summary_suspected(ctx, field)
+	case "newConfirmed":
+		return ec.fieldContext_Summary_newConfirmed(ctx, field)
+	case "daysSinceLastNewConfirmed":
+		return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+	case "openQuarantines":
+		return ec.fieldContext_Summary_openQuarantines(ctx, field)
+	case "pendingPlacements":
+		return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+	case "facilities":
+		return ec.fieldContext_Summary_facilities(ctx, field)
+	case "people":
+		return ec.fieldContext_Summary_people(ctx, field)
+	case "peopleByTier":
+		return ec.fieldContext_Summary_peopleByTier(ctx, field)
+	case "children":
+		return ec.fieldContext_Summary_children(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Summary", field.Name)
+}
+
+func (ec *executionContext) childFields_TierCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "red":
+		return ec.fieldContext_TierCounts_red(ctx, field)
+	case "yellow":
+		return ec.fieldContext_TierCounts_yellow(ctx, field)
+	case "green":
+		return ec.fieldContext_TierCounts_green(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierCounts", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1834,6 +2349,28 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_chainStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_cluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1941,6 +2478,28 @@ func (ec *executionContext) field_Query_risk_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
 	return args, nil
 }
 
@@ -2246,6 +2805,291 @@ func (ec *executionContext) _Case_isolatedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Case_isolatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChainStatistics_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChainStatistics_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainStatistics().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ChainStatistics_cases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_newCasesKnownContacts(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCasesKnownContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCasesKnownContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_knownContactShare(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownContactShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_knownContactShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervals(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_warnings(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+			return ec.marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataWarning(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Cluster_indexCase(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
@@ -3119,6 +3963,139 @@ func (ec *executionContext) fieldContext_ContactChain_contacts(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _DataWarning_kind(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataWarning_case(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_person(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_at(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DataWarning_message(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
 func (ec *executionContext) _Exposure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3678,6 +4655,107 @@ func (ec *executionContext) _Facility_capacity(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Facility_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Facility", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_facility(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityOccupancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Occupied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_occupied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Interval_from(ctx context.Context, field graphql.CollectedField, obj *graph.Interval) (ret graphql.Marshaler) {
@@ -4464,6 +5542,75 @@ func (ec *executionContext) fieldContext_Policy_quarantine(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _QuarantineCounts_centralized(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centralized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_centralized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_home(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_home(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Home, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_home(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_healthMonitoring(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthMonitoring, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_healthMonitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _QuarantinePolicy_closeContact(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4767,6 +5914,50 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_summary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Summary(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_contactChain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4937,6 +6128,50 @@ func (ec *executionContext) fieldContext_Query_clusters(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_clusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chainStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChainStatistics(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+			return ec.marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chainStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5609,6 +6844,525 @@ func (ec *executionContext) _SerialInterval_days(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SerialInterval_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SerialInterval", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Summary_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Summary_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_areaLevel(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaLevel(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_confirmedTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_confirmedTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_asymptomaticTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsymptomaticTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asymptomaticTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_activeCases(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_activeCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_activeCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_recovered(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_recovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_recovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_deceased(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_deceased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deceased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_deceased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_suspected(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_suspected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suspected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_suspected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_newConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_newConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewConfirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_newConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_daysSinceLastNewConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysSinceLastNewConfirmed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_daysSinceLastNewConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Summary_openQuarantines(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_openQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenQuarantines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+			return ec.marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_openQuarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_pendingPlacements(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingPlacements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_pendingPlacements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_facilities(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_facilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+			return ec.marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityOccupancy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_people(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_peopleByTier(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_peopleByTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeopleByTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+			return ec.marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_peopleByTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_children(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierCounts_red(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_red(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Red, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_red(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_yellow(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_yellow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yellow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_yellow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_green(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_green(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Green, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_green(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6800,6 +8554,95 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var chainStatisticsImplementors = []string{"ChainStatistics"}
+
+func (ec *executionContext) _ChainStatistics(ctx context.Context, sel ast.SelectionSet, obj *graph.ChainStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainStatistics")
+		case "asOf":
+			out.Values[i] = ec._ChainStatistics_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainStatistics_areaCode(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._ChainStatistics_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMean":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMedian":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMedian(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCases":
+			out.Values[i] = ec._ChainStatistics_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCasesKnownContacts":
+			out.Values[i] = ec._ChainStatistics_newCasesKnownContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownContactShare":
+			out.Values[i] = ec._ChainStatistics_knownContactShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervals":
+			out.Values[i] = ec._ChainStatistics_serialIntervals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMean":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMedian":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMedian(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warnings":
+			out.Values[i] = ec._ChainStatistics_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clusterImplementors = []string{"Cluster"}
 
 func (ec *executionContext) _Cluster(ctx context.Context, sel ast.SelectionSet, obj *graph.Cluster) graphql.Marshaler {
@@ -7118,6 +8961,61 @@ func (ec *executionContext) _ContactChain(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var dataWarningImplementors = []string{"DataWarning"}
+
+func (ec *executionContext) _DataWarning(ctx context.Context, sel ast.SelectionSet, obj *graph.DataWarning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataWarning")
+		case "kind":
+			out.Values[i] = ec._DataWarning_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_case(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_person(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._DataWarning_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._DataWarning_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var exposureImplementors = []string{"Exposure"}
 
 func (ec *executionContext) _Exposure(ctx context.Context, sel ast.SelectionSet, obj *graph.Exposure) graphql.Marshaler {
@@ -7290,6 +9188,54 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "capacity":
 			out.Values[i] = ec._Facility_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facilityOccupancyImplementors = []string{"FacilityOccupancy"}
+
+func (ec *executionContext) _FacilityOccupancy(ctx context.Context, sel ast.SelectionSet, obj *graph.FacilityOccupancy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityOccupancyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityOccupancy")
+		case "facility":
+			out.Values[i] = ec._FacilityOccupancy_facility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._FacilityOccupancy_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occupied":
+			out.Values[i] = ec._FacilityOccupancy_occupied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "free":
+			out.Values[i] = ec._FacilityOccupancy_free(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7614,6 +9560,49 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var quarantineCountsImplementors = []string{"QuarantineCounts"}
+
+func (ec *executionContext) _QuarantineCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineCounts")
+		case "centralized":
+			out.Values[i] = ec._QuarantineCounts_centralized(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "home":
+			out.Values[i] = ec._QuarantineCounts_home(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "healthMonitoring":
+			out.Values[i] = ec._QuarantineCounts_healthMonitoring(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantinePolicyImplementors = []string{"QuarantinePolicy"}
 
 func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePolicy) graphql.Marshaler {
@@ -7709,6 +9698,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
 				})
+		case "summary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_summary(ctx, field)
+				})
 		case "contactChain":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -7732,6 +9727,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clusters(ctx, field)
+				})
+		case "chainStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chainStatistics(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -7962,6 +9963,167 @@ func (ec *executionContext) _SerialInterval(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._SerialInterval_days(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var summaryImplementors = []string{"Summary"}
+
+func (ec *executionContext) _Summary(ctx context.Context, sel ast.SelectionSet, obj *graph.AreaSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, summaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Summary")
+		case "asOf":
+			out.Values[i] = ec._Summary_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Summary_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaName":
+			out.Values[i] = ec._Summary_areaName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaLevel":
+			out.Values[i] = ec._Summary_areaLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confirmedTotal":
+			out.Values[i] = ec._Summary_confirmedTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asymptomaticTotal":
+			out.Values[i] = ec._Summary_asymptomaticTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeCases":
+			out.Values[i] = ec._Summary_activeCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recovered":
+			out.Values[i] = ec._Summary_recovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deceased":
+			out.Values[i] = ec._Summary_deceased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspected":
+			out.Values[i] = ec._Summary_suspected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newConfirmed":
+			out.Values[i] = ec._Summary_newConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysSinceLastNewConfirmed":
+			out.Values[i] = ec._Summary_daysSinceLastNewConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "openQuarantines":
+			out.Values[i] = ec._Summary_openQuarantines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingPlacements":
+			out.Values[i] = ec._Summary_pendingPlacements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facilities":
+			out.Values[i] = ec._Summary_facilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._Summary_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peopleByTier":
+			out.Values[i] = ec._Summary_peopleByTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "children":
+			out.Values[i] = ec._Summary_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierCountsImplementors = []string{"TierCounts"}
+
+func (ec *executionContext) _TierCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.TierCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierCounts")
+		case "red":
+			out.Values[i] = ec._TierCounts_red(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yellow":
+			out.Values[i] = ec._TierCounts_yellow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "green":
+			out.Values[i] = ec._TierCounts_green(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8390,6 +10552,14 @@ func (ec *executionContext) marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtrace
 	return v
 }
 
+func (ec *executionContext) marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx context.Context, sel ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChainStatistics!")
+		return graphql.Null
+	}
+	return ec._ChainStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCluster2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Cluster) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -8492,6 +10662,26 @@ func (ec *executionContext) marshalNContactClass2githubᚗcomᚋtracegraphᚋtra
 	return v
 }
 
+func (ec *executionContext) marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx context.Context, sel ast.SelectionSet, v graph.DataWarning) graphql.Marshaler {
+	return ec._DataWarning(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8534,6 +10724,30 @@ func (ec *executionContext) unmarshalNExposureKind2githubᚗcomᚋtracegraphᚋt
 
 func (ec *executionContext) marshalNExposureKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKind(ctx context.Context, sel ast.SelectionSet, v ExposureKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+	return ec._Facility(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx context.Context, sel ast.SelectionSet, v graph.FacilityOccupancy) graphql.Marshaler {
+	return ec._FacilityOccupancy(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -8672,6 +10886,10 @@ func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 	return ec._Policy(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx context.Context, sel ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+	return ec._QuarantineCounts(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (QuarantineKind, error) {
 	var res QuarantineKind
 	err := res.UnmarshalGQL(v)
@@ -8766,6 +10984,38 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v graph.AreaSummary) graphql.Marshaler {
+	return ec._Summary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Summary!")
+		return graphql.Null
+	}
+	return ec._Summary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx context.Context, sel ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+	return ec._TierCounts(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
