@@ -1,9 +1,10 @@
-// Dashboard: the figures the service serves today. Until `summary`, `epicurve`,
-// `dailyReports`, `overdueHealthReports` and the subscriptions are served (other
-// branches), the figures come from the `clusters` query: traced cases by status,
-// clusters, and an epidemic curve by onset date.
+// Dashboard: `summary` for the county and each town (cases, new today, days since the
+// last new case, quarantines by kind, pending placements, facility occupancy, people by
+// tier), and from `clusters` the clusters and an epidemic curve by onset date. Until
+// `epicurve`, `dailyReports`, `overdueHealthReports` and the subscriptions are served
+// (another branch), the curve is computed here and the page refreshes every minute.
 import { gql } from './api';
-import { CLUSTERS_QUERY, type ClusterData } from './clusters';
+import { type ClusterData } from './clusters';
 import { t, tv } from './i18n';
 import type { AsOf } from './state';
 import { addDays, daysBetween, fmtLongDate } from './time';
@@ -42,9 +43,9 @@ export async function renderDashboard(root: HTMLElement, asOf: AsOf, openCluster
   root.append(h('p', {}, t('loading')));
   const load = async () => {
     try {
-      const clusters = (await gql<{ clusters: ClusterData[] }>(CLUSTERS_QUERY, { asOf: asOf.arg() })).clusters;
+      const d = await gql<{ clusters: ClusterData[]; summary: Summary }>(DASHBOARD_QUERY, { asOf: asOf.arg() });
       clear(root);
-      draw(root, clusters, asOf, openCluster);
+      draw(root, d.summary, d.clusters, asOf, openCluster);
     } catch (err) {
       clear(root);
       root.append(errorBox(err));
@@ -56,11 +57,99 @@ export async function renderDashboard(root: HTMLElement, asOf: AsOf, openCluster
   return () => clearInterval(timer);
 }
 
-function draw(root: HTMLElement, clusters: ClusterData[], asOf: AsOf, openCluster: (id: string) => void): void {
+interface Summary {
+  areaCode: string | null;
+  areaName: string | null;
+  confirmedTotal: number;
+  asymptomaticTotal: number;
+  activeCases: number;
+  recovered: number;
+  deceased: number;
+  suspected: number;
+  newConfirmed: number;
+  daysSinceLastNewConfirmed: number | null;
+  openQuarantines: { centralized: number; home: number; healthMonitoring: number };
+  pendingPlacements: number;
+  people: number;
+  peopleByTier: { red: number; yellow: number; green: number };
+  facilities: { facility: { id: string; name: string }; capacity: number; occupied: number; free: number }[];
+  children?: Summary[];
+}
+
+const FIGURES = `areaCode areaName confirmedTotal asymptomaticTotal activeCases recovered deceased suspected
+  newConfirmed daysSinceLastNewConfirmed openQuarantines { centralized home healthMonitoring } pendingPlacements
+  people peopleByTier { red yellow green } facilities { facility { id name } capacity occupied free }`;
+
+const DASHBOARD_QUERY = `query Dashboard($asOf: DateTime) {
+  summary(asOf: $asOf) { ${FIGURES} children { ${FIGURES} } }
+  clusters(asOf: $asOf) {
+    indexCase { id name } size active
+    cases { person { id } status onsetDate }
+  }
+}`;
+
+/** The summary's figures in display order: key, label, value. */
+export function summaryFigures(s: Summary): [string, string, string][] {
+  return [
+    ['confirmedTotal', t('confirmedTotal'), String(s.confirmedTotal)],
+    ['asymptomaticTotal', t('asymptomaticTotal'), String(s.asymptomaticTotal)],
+    ['activeCases', t('activeCases'), String(s.activeCases)],
+    ['newConfirmed', t('newConfirmed'), String(s.newConfirmed)],
+    ['daysSinceLastNewConfirmed', t('daysSince'), s.daysSinceLastNewConfirmed == null ? '—' : String(s.daysSinceLastNewConfirmed)],
+    ['recovered', tv('RECOVERED'), String(s.recovered)],
+    ['deceased', tv('DECEASED'), String(s.deceased)],
+    ['suspected', tv('SUSPECTED'), String(s.suspected)],
+    ['centralized', tv('CENTRALIZED'), String(s.openQuarantines.centralized)],
+    ['home', tv('HOME'), String(s.openQuarantines.home)],
+    ['healthMonitoring', tv('HEALTH_MONITORING'), String(s.openQuarantines.healthMonitoring)],
+    ['pendingPlacements', t('pendingPlacements'), String(s.pendingPlacements)],
+    ['red', tv('RED'), String(s.peopleByTier.red)],
+    ['yellow', tv('YELLOW'), String(s.peopleByTier.yellow)],
+    ['green', tv('GREEN'), String(s.peopleByTier.green)],
+  ];
+}
+
+function draw(root: HTMLElement, summary: Summary, clusters: ClusterData[], asOf: AsOf, openCluster: (id: string) => void): void {
   const f = figures(clusters);
-  const card = (key: string, label: string, value: number) => h('div', { class: 'card', 'data-figure': key }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
+  const card = (key: string, label: string, value: string | number) => h('div', { class: 'card', 'data-figure': key }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
+  const towns = summary.children ?? [];
+  const figs = summaryFigures(summary);
   root.append(
-    h('h2', {}, `${t('asOf')} ${fmtLongDate(asOf.moment())}`),
+    h('h2', {}, `${summary.areaName ?? ''} · ${t('asOf')} ${fmtLongDate(asOf.moment())}`),
+    h('div', { class: 'cards', 'data-testid': 'summary-cards' }, ...figs.map(([k, l, v]) => card(k, l, v))),
+    h('h3', {}, t('towns')),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'grid', 'data-testid': 'town-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, t('area')), ...figs.map(([, l]) => h('th', {}, l)))),
+        h(
+          'tbody',
+          {},
+          ...towns.map((c) => h('tr', { 'data-area': c.areaCode ?? '' }, h('td', {}, c.areaName ?? c.areaCode ?? ''), ...summaryFigures(c).map(([k, , v]) => h('td', { class: 'num', 'data-figure': k }, v)))),
+        ),
+      ),
+    ),
+    h('h3', {}, t('facilities')),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'grid', 'data-testid': 'facility-table' },
+        h('thead', {}, h('tr', {}, ...[t('facility'), t('capacity'), t('occupied'), t('free')].map((x) => h('th', {}, x)))),
+        h(
+          'tbody',
+          {},
+          ...summary.facilities.map((x) =>
+            h('tr', { 'data-facility': x.facility.id }, h('td', {}, `${x.facility.name} (${x.facility.id})`), h('td', { class: 'num' }, String(x.capacity)), h('td', { class: 'num' }, String(x.occupied)), h('td', { class: 'num' }, String(x.free))),
+          ),
+        ),
+      ),
+    ),
+    h('h3', {}, t('clusters')),
     h(
       'div',
       { class: 'cards' },
@@ -68,7 +157,6 @@ function draw(root: HTMLElement, clusters: ClusterData[], asOf: AsOf, openCluste
       card('clusters', t('clusterCount'), f.clusters),
       card('activeClusters', t('activeClusters'), f.activeClusters),
       card('largestCluster', t('largestCluster'), f.largest),
-      ...['CONFIRMED', 'ASYMPTOMATIC', 'RECOVERED', 'DECEASED'].map((s) => card('status-' + s, tv(s), f.byStatus[s] ?? 0)),
     ),
     h('h3', {}, t('epicurve')),
     curve(f),
