@@ -38,14 +38,32 @@ export function figures(clusters: ClusterData[]): Figures {
 /** How often the dashboard asks again while it shows "now" (until subscriptions are served). */
 const REFRESH_MS = 60_000;
 
-export async function renderDashboard(root: HTMLElement, asOf: AsOf, openCluster: (id: string) => void): Promise<() => void> {
+/**
+ * The area the dashboard opens on: the one asked for, else the county. Without an area
+ * the service answers for the deepest area holding all others, which is above the county
+ * when the areas of trips' origins (other provinces) are loaded too; the county is then
+ * found by going down while one child holds every resident, until the county level.
+ */
+async function dashboardData(asOf: AsOf, area: string | null): Promise<{ clusters: ClusterData[]; summary: Summary }> {
+  let d = await gql<{ clusters: ClusterData[]; summary: Summary }>(DASHBOARD_QUERY, { asOf: asOf.arg(), area });
+  for (let i = 0; i < 4 && area === null; i++) {
+    const s = d.summary;
+    if (s.areaLevel === 'county' || !['province', 'city', null].includes(s.areaLevel)) break;
+    const holders = (s.children ?? []).filter((c) => c.people === s.people && c.people > 0);
+    if (holders.length !== 1 || !holders[0].areaCode) break;
+    d = await gql<{ clusters: ClusterData[]; summary: Summary }>(DASHBOARD_QUERY, { asOf: asOf.arg(), area: holders[0].areaCode });
+  }
+  return d;
+}
+
+export async function renderDashboard(root: HTMLElement, asOf: AsOf, area: string | null, openCluster: (id: string) => void, openArea: (code: string | null) => void): Promise<() => void> {
   clear(root);
   root.append(h('p', {}, t('loading')));
   const load = async () => {
     try {
-      const d = await gql<{ clusters: ClusterData[]; summary: Summary }>(DASHBOARD_QUERY, { asOf: asOf.arg() });
+      const d = await dashboardData(asOf, area);
       clear(root);
-      draw(root, d.summary, d.clusters, asOf, openCluster);
+      draw(root, d.summary, d.clusters, asOf, openCluster, openArea);
     } catch (err) {
       clear(root);
       root.append(errorBox(err));
@@ -60,6 +78,7 @@ export async function renderDashboard(root: HTMLElement, asOf: AsOf, openCluster
 interface Summary {
   areaCode: string | null;
   areaName: string | null;
+  areaLevel: string | null;
   confirmedTotal: number;
   asymptomaticTotal: number;
   activeCases: number;
@@ -76,12 +95,12 @@ interface Summary {
   children?: Summary[];
 }
 
-const FIGURES = `areaCode areaName confirmedTotal asymptomaticTotal activeCases recovered deceased suspected
+const FIGURES = `areaCode areaName areaLevel confirmedTotal asymptomaticTotal activeCases recovered deceased suspected
   newConfirmed daysSinceLastNewConfirmed openQuarantines { centralized home healthMonitoring } pendingPlacements
   people peopleByTier { red yellow green } facilities { facility { id name } capacity occupied free }`;
 
-const DASHBOARD_QUERY = `query Dashboard($asOf: DateTime) {
-  summary(asOf: $asOf) { ${FIGURES} children { ${FIGURES} } }
+const DASHBOARD_QUERY = `query Dashboard($asOf: DateTime, $area: ID) {
+  summary(asOf: $asOf, areaCode: $area) { ${FIGURES} children { ${FIGURES} } }
   clusters(asOf: $asOf) {
     indexCase { id name } size active
     cases { person { id } status onsetDate }
@@ -109,15 +128,15 @@ export function summaryFigures(s: Summary): [string, string, string][] {
   ];
 }
 
-function draw(root: HTMLElement, summary: Summary, clusters: ClusterData[], asOf: AsOf, openCluster: (id: string) => void): void {
+function draw(root: HTMLElement, summary: Summary, clusters: ClusterData[], asOf: AsOf, openCluster: (id: string) => void, openArea: (code: string | null) => void): void {
   const f = figures(clusters);
   const card = (key: string, label: string, value: string | number) => h('div', { class: 'card', 'data-figure': key }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
   const towns = summary.children ?? [];
   const figs = summaryFigures(summary);
   root.append(
-    h('h2', {}, `${summary.areaName ?? ''} · ${t('asOf')} ${fmtLongDate(asOf.moment())}`),
+    h('h2', { 'data-testid': 'summary-area', 'data-area': summary.areaCode ?? '' }, `${summary.areaName ?? t('allAreas')} · ${t('asOf')} ${fmtLongDate(asOf.moment())}`),
     h('div', { class: 'cards', 'data-testid': 'summary-cards' }, ...figs.map(([k, l, v]) => card(k, l, v))),
-    h('h3', {}, t('towns')),
+    h('h3', {}, t('towns'), ' ', h('span', { class: 'hint' }, t('drillHint'))),
     h(
       'div',
       { class: 'table-wrap' },
@@ -128,7 +147,11 @@ function draw(root: HTMLElement, summary: Summary, clusters: ClusterData[], asOf
         h(
           'tbody',
           {},
-          ...towns.map((c) => h('tr', { 'data-area': c.areaCode ?? '' }, h('td', {}, c.areaName ?? c.areaCode ?? ''), ...summaryFigures(c).map(([k, , v]) => h('td', { class: 'num', 'data-figure': k }, v)))),
+          ...towns.map((c) => {
+            const tr = h('tr', { 'data-area': c.areaCode ?? '' }, h('td', {}, c.areaName ?? c.areaCode ?? ''), ...summaryFigures(c).map(([k, , v]) => h('td', { class: 'num', 'data-figure': k }, v)));
+            tr.addEventListener('click', () => openArea(c.areaCode));
+            return tr;
+          }),
         ),
       ),
     ),

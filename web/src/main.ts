@@ -145,9 +145,17 @@ async function render(): Promise<void> {
       done = await renderBench(main, r.params);
       break;
     default:
-      done = await renderDashboard(main, asOf, () => {
-        location.hash = routeHash('clusters', '', keep);
-      });
+      done = await renderDashboard(
+        main,
+        asOf,
+        r.params.get('area'),
+        () => {
+          location.hash = routeHash('clusters', '', keep);
+        },
+        (code) => {
+          location.hash = routeHash('dashboard', '', code ? { ...keep, area: code } : keep);
+        },
+      );
   }
   if (mine !== renderSeq) done();
   else cleanup = done;

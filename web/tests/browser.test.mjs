@@ -123,7 +123,10 @@ await step('dashboard: county and town figures match summary, cluster figures ma
   await page.goto(`${base}/app/`);
   await page.waitForSelector('[data-figure="tracedCases"]', { timeout: 60000 });
   asOf = (await page.getAttribute('[data-testid=asof-label]', 'data-asof')) || null;
-  const summary = (await gql(`query($a: DateTime) { summary(asOf: $a) { ${FIG} children { ${FIG} } } }`, { a: asOf })).summary;
+  // The page opens on the county (docs/web.md); the figures are summary's for that area.
+  const area = (await page.getAttribute('[data-testid=summary-area]', 'data-area')) || null;
+  const summary = (await gql(`query($a: DateTime, $c: ID) { summary(asOf: $a, areaCode: $c) { ${FIG} children { ${FIG} } } }`, { a: asOf, c: area })).summary;
+  if (process.env.WEB_TEST_BUNDLE?.includes('examples/county')) assert.equal(area, '411530', 'the demo opens on its county, 淮川县');
   const want = figuresOf(summary);
   for (const [k, v] of Object.entries(want)) {
     assert.equal(await page.textContent(`[data-testid=summary-cards] [data-figure="${k}"] .value`), String(v), `county figure ${k}`);
@@ -147,6 +150,11 @@ await step('dashboard: county and town figures match summary, cluster figures ma
   const withOnset = clusters.flatMap((c) => c.cases).filter((x) => x.onsetDate).length;
   assert.equal(Number(await page.getAttribute('[data-testid=epicurve]', 'data-total')), withOnset);
   await shot('1-dashboard-zh');
+  // A town row opens that town's figures.
+  const town = summary.children.find((c) => c.activeCases > 0) ?? summary.children[0];
+  await page.click(`[data-testid=town-table] tr[data-area="${town.areaCode}"]`);
+  await page.waitForSelector(`[data-testid=summary-area][data-area="${town.areaCode}"]`);
+  assert.equal(await page.textContent('[data-testid=summary-cards] [data-figure="activeCases"] .value'), String(town.activeCases));
 });
 
 let caseId = null;
