@@ -17,6 +17,8 @@ help:
 	@echo "make neo4j      start the local development Neo4j (idempotent); make neo4j-stop, neo4j-status"
 	@echo "make build      build $(BIN)"
 	@echo "make generate   regenerate the GraphQL code (gqlgen)"
+	@echo "make web        build the page (web/dist, embedded in the binary; build, test and run do it first)"
+	@echo "make test-web   browser tests of the page in Debian's chromium (make test runs them)"
 	@echo "make bench-load generate 100,000 people, load them and compare with a bare baseline (empties Neo4j)"
 
 .PHONY: neo4j neo4j-stop neo4j-status
@@ -27,9 +29,18 @@ neo4j-stop:
 neo4j-status:
 	@deploy/neo4j/neo4j.sh status
 
-.PHONY: build generate check-generated
-build:
+.PHONY: build generate check-generated web
+build: web
 	$(GO) build -o $(BIN) ./cmd/tracegraph
+
+# The page (web/): built with npm into web/dist, which the Go binary embeds, so every
+# target that compiles Go builds it first. npm ci runs when the lock file changed.
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json web/package-lock.json -type f 2>/dev/null)
+web: web/dist/index.html
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
 
 generate:
 	$(GO) tool gqlgen generate
@@ -43,17 +54,31 @@ check-generated:
 	    echo "generated GraphQL code was stale: gqlgen has now regenerated it; review and commit" >&2; exit 1; fi
 
 .PHONY: test vet
-vet:
+vet: web
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 
 # With NEO4J_URI set, tests use that Neo4j (and must be allowed to wipe its database);
 # otherwise the local one is started.
-test: check-generated vet fuzz
+test: web check-generated vet fuzz
 	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
 	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_TEST_NEO4J=1 \
 	  $(GO) test $(GOTEST_FLAGS) ./...
+	@$(MAKE) --no-print-directory test-web
+
+# Browser tests: the real server over the real Neo4j with a bundle loaded, driven in
+# Debian's chromium (installed by web/scripts/ensure-chromium.sh; never downloaded by
+# Playwright). Screenshots go to web/test-artifacts/. They load a bundle into the
+# database: like make test, never point them at real data.
+WEB_TEST_PORT ?= 8093
+WEB_TEST_BUNDLE ?= $(if $(wildcard examples/county),examples/county,testdata/conformance/case01/bundle)
+.PHONY: test-web
+test-web: build
+	@web/scripts/ensure-chromium.sh
+	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_BIN=$(BIN) \
+	  WEB_TEST_BUNDLE=$(WEB_TEST_BUNDLE) WEB_TEST_PORT=$(WEB_TEST_PORT) node web/tests/browser.test.mjs
 
 # A short run of each fuzz target (go test -fuzz takes one target at a time).
 FUZZTIME ?= 3s

@@ -21,6 +21,7 @@ import (
 
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/resolvers"
+	"github.com/tracegraph/tracegraph/web"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log zerolog.Logger) error {
@@ -128,6 +129,12 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		ideOpts = append(ideOpts, playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer " + devToken}))
 	}
 	mux.Handle("GET /{$}", playground.Handler("tracegraph", "/graphql", ideOpts...))
+	// The command centre's page: static files that call /graphql with a bearer token like
+	// any client. In development mode its config.json hands it the development token
+	// (already printed and pre-filled in the IDE page above); otherwise the page asks.
+	page := web.Handler("/app", web.Config{TimeZone: loc.String(), DevToken: devToken})
+	mux.Handle("GET /app", page)
+	mux.Handle("GET /app/", page)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintln(w, "ok")

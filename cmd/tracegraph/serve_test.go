@@ -248,3 +248,34 @@ func TestRequestBodyLimit(t *testing.T) {
 		t.Fatalf("small body: %d %s", rec.Code, rec.Body)
 	}
 }
+
+func TestServeAppGivesTheDevTokenOnlyInDevMode(t *testing.T) {
+	for _, tc := range []struct {
+		env       map[string]string
+		wantToken bool
+	}{
+		{map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_DEV": "1"}, true},
+		{map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_JWT_SECRET": testSecret}, false},
+	} {
+		a, err := newApp(context.Background(), getenvFrom(tc.env), zerolog.Nop())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := status(t, a.handler, "/app/"); got != 200 {
+			t.Errorf("/app/ = %d, want 200 (the page loads without a token)", got)
+		}
+		rec := httptest.NewRecorder()
+		a.handler.ServeHTTP(rec, httptest.NewRequest("GET", "/app/config.json", nil))
+		body := rec.Body.String()
+		if has := a.devToken != "" && strings.Contains(body, a.devToken); has != tc.wantToken {
+			t.Errorf("config.json %s: carries the dev token = %v, want %v", body, has, tc.wantToken)
+		}
+		if tc.wantToken == false && strings.Contains(body, "devToken") {
+			t.Errorf("config.json %s names a devToken outside development mode", body)
+		}
+		if !strings.Contains(body, `"timeZone":"Asia/Shanghai"`) {
+			t.Errorf("config.json %s: want the service's zone", body)
+		}
+		a.close()
+	}
+}
