@@ -18,6 +18,7 @@ help:
 	@echo "make build      build $(BIN)"
 	@echo "make generate   regenerate the GraphQL code (gqlgen)"
 	@echo "make bench-load generate 100,000 people, load them and compare with a bare baseline (empties Neo4j)"
+	@echo "make bench-trace contactChain, risk and clusters through GraphQL and the service on the loaded graph (reads only)"
 
 .PHONY: neo4j neo4j-stop neo4j-status
 neo4j:
