@@ -53,6 +53,35 @@ var ownerOf = map[string]func(obj any) (string, bool){
 		}
 		return "", false
 	},
+	// Quarantine objects belong to their person.
+	"Quarantine": func(obj any) (string, bool) {
+		q, ok := obj.(*graph.Quarantine)
+		return personOf(q, ok, func() string { return q.PersonID })
+	},
+	"TestDue": func(obj any) (string, bool) {
+		t, ok := obj.(*graph.TestDue)
+		return personOf(t, ok, func() string { return t.PersonID })
+	},
+	"Referral": func(obj any) (string, bool) {
+		r, ok := obj.(*graph.Referral)
+		return personOf(r, ok, func() string { return r.PersonID })
+	},
+	"QuarantineExportRow": func(obj any) (string, bool) {
+		r, ok := obj.(*graph.ExportRow)
+		return personOf(r, ok, func() string { return r.PersonID })
+	},
+	"MissingOfficer": func(obj any) (string, bool) {
+		m, ok := obj.(*graph.MissingOfficer)
+		return personOf(m, ok, func() string { return m.PersonID })
+	},
+}
+
+// personOf reads a person id from a typed, non-nil pointer.
+func personOf[T any](p *T, ok bool, id func() string) (string, bool) {
+	if !ok || p == nil {
+		return "", false
+	}
+	return id(), true
 }
 
 type requestAccess struct {

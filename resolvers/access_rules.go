@@ -47,6 +47,64 @@ var accessRules = map[string]fieldRule{
 	"Officer.areaCode": {roles: personLevel},
 	"Officer.phone":    {roles: personLevel},
 
+	// Quarantine (SPEC §6). Running the engine changes every assignment in the county:
+	// the command centre's epidemiologists do it. Assignments, tests due, referrals and
+	// missing officers belong to their person (ownerOf), so a tracer sees those of
+	// people in scope; facility occupancy is an aggregate.
+	"Mutation.assignQuarantines": {roles: epiOnly},
+	"Query.quarantines":          {roles: personLevel},
+	"Query.quarantine":           {roles: personLevel},
+	"Query.facilities":           {},
+	"Query.pendingPlacements":    {roles: personLevel},
+	"Query.testsDue":             {roles: personLevel},
+	"Query.officers":             {roles: personLevel},
+	"QuarantineRun.runId":        {}, "QuarantineRun.asOf": {}, "QuarantineRun.dryRun": {},
+	"QuarantineRun.created": {roles: personLevel}, "QuarantineRun.extended": {roles: personLevel},
+	"QuarantineRun.superseded": {roles: personLevel}, "QuarantineRun.completed": {roles: personLevel},
+	"QuarantineRun.escalated": {roles: personLevel}, "QuarantineRun.placed": {roles: personLevel},
+	"QuarantineRun.pending": {roles: personLevel}, "QuarantineRun.referrals": {roles: personLevel},
+	"QuarantineRun.referralReasons": {roles: personLevel}, "QuarantineRun.missingOfficers": {roles: personLevel},
+	"Referral.person": {roles: personLevel}, "Referral.rules": {roles: personLevel},
+	"MissingOfficer.quarantine": {roles: personLevel}, "MissingOfficer.person": {roles: personLevel},
+	"MissingOfficer.role": {roles: personLevel},
+	"Quarantine.id":       {roles: personLevel}, "Quarantine.person": {roles: personLevel},
+	"Quarantine.kind": {roles: personLevel}, "Quarantine.status": {roles: personLevel},
+	"Quarantine.start": {roles: personLevel}, "Quarantine.end": {roles: personLevel},
+	"Quarantine.placedAt": {roles: personLevel}, "Quarantine.facility": {roles: personLevel},
+	"Quarantine.officers": {roles: personLevel}, "Quarantine.reasons": {roles: personLevel},
+	"Quarantine.history":      {roles: personLevel},
+	"QuarantineChange.change": {roles: personLevel}, "QuarantineChange.at": {roles: personLevel},
+	"QuarantineChange.runId": {roles: personLevel}, "QuarantineChange.reason": {roles: personLevel},
+	"QuarantineChange.from": {roles: personLevel}, "QuarantineChange.to": {roles: personLevel},
+	"QuarantineChange.facility":  {roles: personLevel},
+	"QuarantineConnection.nodes": {roles: personLevel}, "QuarantineConnection.endCursor": {roles: personLevel},
+	"QuarantineConnection.hasNextPage": {roles: personLevel}, "QuarantineConnection.totalCount": {roles: personLevel},
+	"TestDue.quarantine": {roles: personLevel}, "TestDue.person": {roles: personLevel},
+	"TestDue.day": {roles: personLevel}, "TestDue.date": {roles: personLevel},
+	"TestDue.facility": {roles: personLevel}, "TestDue.officers": {roles: personLevel},
+	"Facility.occupied": {}, "Facility.free": {},
+	"Officer.openAssignments": {roles: personLevel},
+	"Person.quarantines":      {roles: personLevel},
+	"Person.officers":         {roles: personLevel},
+	// The export carries identity: audited, and masked as Person's fields are.
+	"Query.quarantineExport":           {roles: personLevel},
+	"QuarantineExportRow.assignment":   {roles: personLevel},
+	"QuarantineExportRow.personId":     {roles: personLevel},
+	"QuarantineExportRow.name":         {roles: personLevel, identity: true},
+	"QuarantineExportRow.idNumber":     {roles: personLevel, identity: true, mask: graph.MaskIDNumber},
+	"QuarantineExportRow.phone":        {roles: personLevel, identity: true, mask: graph.MaskPhone},
+	"QuarantineExportRow.address":      {roles: personLevel, identity: true},
+	"QuarantineExportRow.areaCode":     {roles: personLevel},
+	"QuarantineExportRow.kind":         {roles: personLevel},
+	"QuarantineExportRow.status":       {roles: personLevel},
+	"QuarantineExportRow.start":        {roles: personLevel},
+	"QuarantineExportRow.end":          {roles: personLevel},
+	"QuarantineExportRow.placedAt":     {roles: personLevel},
+	"QuarantineExportRow.facilityId":   {roles: personLevel},
+	"QuarantineExportRow.facilityName": {roles: personLevel},
+	"QuarantineExportRow.officers":     {roles: personLevel},
+	"QuarantineExportRow.testsDue":     {roles: personLevel},
+
 	// Tracing (schema/tracing.graphqls): chains, risks and the people in clusters are
 	// person-level (the people inside are scoped through Person); cluster sizes, onsets
 	// and serial intervals are aggregates a dashboard may read.
@@ -155,4 +213,16 @@ var accessRules = map[string]fieldRule{
 	"DataWarning.person":                    {roles: personLevel},
 	"DataWarning.at":                        {roles: personLevel},
 	"DataWarning.message":                   {roles: epiOnly}, // names people outside a tracer's scope
+
+	// The dashboard's aggregates: counts only, open to every role.
+	"Query.summary": {}, "Summary.asOf": {}, "Summary.areaCode": {}, "Summary.areaName": {},
+	"Summary.areaLevel": {}, "Summary.confirmedTotal": {}, "Summary.asymptomaticTotal": {},
+	"Summary.activeCases": {}, "Summary.recovered": {}, "Summary.deceased": {}, "Summary.suspected": {},
+	"Summary.newConfirmed": {}, "Summary.daysSinceLastNewConfirmed": {}, "Summary.openQuarantines": {},
+	"Summary.pendingPlacements": {}, "Summary.facilities": {}, "Summary.people": {},
+	"Summary.peopleByTier": {}, "Summary.children": {},
+	"QuarantineCounts.centralized": {}, "QuarantineCounts.home": {}, "QuarantineCounts.healthMonitoring": {},
+	"TierCounts.red": {}, "TierCounts.yellow": {}, "TierCounts.green": {},
+	"FacilityOccupancy.facility": {}, "FacilityOccupancy.capacity": {}, "FacilityOccupancy.occupied": {},
+	"FacilityOccupancy.free": {},
 }
