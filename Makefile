@@ -20,6 +20,7 @@ help:
 	@echo "make web        build the page (web/dist, embedded in the binary; build, test and run do it first)"
 	@echo "make test-web   browser tests of the page in Debian's chromium (make test runs them)"
 	@echo "make bench-load generate 100,000 people, load them and compare with a bare baseline (empties Neo4j)"
+	@echo "make bench-trace contactChain, risk and clusters through GraphQL and the service on the loaded graph (reads only)"
 
 .PHONY: neo4j neo4j-stop neo4j-status
 neo4j:
