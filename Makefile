@@ -17,6 +17,7 @@ help:
 	@echo "make neo4j      start the local development Neo4j (idempotent); make neo4j-stop, neo4j-status"
 	@echo "make build      build $(BIN)"
 	@echo "make generate   regenerate the GraphQL code (gqlgen)"
+	@echo "make bench-load generate 100,000 people, load them and compare with a bare baseline (empties Neo4j)"
 
 .PHONY: neo4j neo4j-stop neo4j-status
 neo4j:
@@ -60,15 +61,28 @@ FUZZ_TARGETS ?= loader:FuzzParseRows loader:FuzzParseIDNumber loader:FuzzParseTi
 .PHONY: fuzz
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-	  $(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) >/dev/null || \
-	    { echo "fuzz $$t failed: rerun go test ./$${t%%:*} -run '^$$' -fuzz '^$${t#*:}$$'" >&2; exit 1; }; \
+	  out=$$($(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) 2>&1) || \
+	    { echo "$$out" >&2; echo "fuzz $$t failed (the failing input is saved under $${t%%:*}/testdata/fuzz)" >&2; exit 1; }; \
 	done; echo "fuzz: $(FUZZ_TARGETS) ok ($(FUZZTIME) each)"
+
+# Generates 100,000 people, loads them, then loads the same rows through a bare
+# UNWIND … CREATE baseline; prints rows/s and the ratio. It empties the Neo4j it uses.
+BENCH_LOAD_FLAGS ?= --people 100000
+.PHONY: bench-load
+bench-load: neo4j
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(GO) run ./bench/load $(BENCH_LOAD_FLAGS)
 
 .PHONY: run
 run: neo4j build
+	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(BIN) load examples/county
 	@NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_ADDR=$(TRACEGRAPH_ADDR) \
 	  TRACEGRAPH_DEV=$${TRACEGRAPH_DEV:-1} $(BIN) serve
 
+# Benchmarks the tracing queries on the graph in Neo4j (load a generated county first);
+# see docs/benchmarks.md. Reads only.
+.PHONY: bench-trace
+bench-trace: neo4j
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(GO) run ./bench/trace $(BENCH_TRACE_FLAGS)
 # The quarantine engine's share of a run on a county-sized quarantine state (docs/benchmarks.md).
 .PHONY: bench-quarantine
 bench-quarantine:

@@ -115,8 +115,9 @@ func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Clu
 			traced[id] = true
 		}
 	}
-	// Degree 1 of every case's chain, in one batch.
-	chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf)
+	// Degree 1 of every case's chain, in one batch, read towards the traced cases only:
+	// links join cases, and a case's degree-1 entry is exact under that focus.
+	chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf, [][]string{ids})
 	if err != nil {
 		return nil, err
 	}

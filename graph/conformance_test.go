@@ -268,8 +268,12 @@ func checkRisk(t *testing.T, svc *graph.Service, sec vecSection) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	// The batch form must agree with the one-person form: check both.
+	// The batch forms must agree with the one-person form: check them all.
 	batch, err := svc.Risks(context.Background(), ids, sec.AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bulk, err := svc.RisksBulk(context.Background(), ids, sec.AsOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +284,7 @@ func checkRisk(t *testing.T, svc *graph.Service, sec vecSection) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ws, gs, bs []string
+			var ws, gs, bs, us []string
 			for _, r := range want.Reasons {
 				ws = append(ws, reasonKey(r.Rule, r.Since, r.ExpiresAt))
 			}
@@ -292,15 +296,21 @@ func checkRisk(t *testing.T, svc *graph.Service, sec vecSection) {
 					bs = append(bs, reasonKey(r.Rule, r.Since, r.ExpiresAt))
 				}
 			}
+			if b := bulk[id]; b != nil {
+				for _, r := range b.Reasons {
+					us = append(us, reasonKey(r.Rule, r.Since, r.ExpiresAt))
+				}
+			}
 			slices.Sort(ws)
 			slices.Sort(gs)
 			slices.Sort(bs)
+			slices.Sort(us)
 			if got.Tier != want.Tier || fmtTP(got.ExpiresAt) != fmtTP(want.ExpiresAt) || !slices.Equal(ws, gs) {
 				t.Errorf("risk %s: %s expires %s\n got  %s\n want %s expires %s\n      %s", id, got.Tier, fmtTP(got.ExpiresAt),
 					strings.Join(gs, "\n      "), want.Tier, fmtTP(want.ExpiresAt), strings.Join(ws, "\n      "))
 			}
-			if !slices.Equal(gs, bs) {
-				t.Errorf("risk %s: batch reasons differ:\n %v\n %v", id, bs, gs)
+			if !slices.Equal(gs, bs) || !slices.Equal(gs, us) {
+				t.Errorf("risk %s: batch reasons differ:\n %v\n %v\n %v", id, bs, us, gs)
 			}
 		})
 	}

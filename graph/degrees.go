@@ -73,7 +73,7 @@ func (s *Service) ContactChain(ctx context.Context, caseID string, maxDepth int,
 		if !f.isTraced(asOf) {
 			return nil, InvalidArg(op, "caseId", "%s is not a traced case as of %s", caseID, asOf.In(s.Loc).Format(time.RFC3339))
 		}
-		chains, err := s.chainsTx(ctx, tx, []*personFacts{f}, facts, maxDepth, asOf)
+		chains, err := s.chainsTx(ctx, tx, []*personFacts{f}, facts, maxDepth, asOf, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +116,12 @@ type chainState struct {
 // chainsTx builds the chains of several cases at once, degree by degree: at each degree
 // one batch reads the neighbourhoods of every source of every case. facts is a cache of
 // person facts (it is filled as people are met).
-func (s *Service) chainsTx(ctx context.Context, tx Tx, cases []*personFacts, facts map[string]*personFacts, maxDepth int, asOf time.Time) ([]*Chain, error) {
+//
+// focus, when not nil, narrows the chains to what decides some people's roles: at
+// degree k only exposures to focus[k-1] are read (risk reads degree 1 towards the
+// people and everyone linked to them, degree 2 towards the people only). The entries of
+// those people are exact; everyone else may be missing.
+func (s *Service) chainsTx(ctx context.Context, tx Tx, cases []*personFacts, facts map[string]*personFacts, maxDepth int, asOf time.Time, focus [][]string) ([]*Chain, error) {
 	states := make([]*chainState, len(cases))
 	for i, f := range cases {
 		ch := &Chain{SourceID: f.ID, SourceName: f.Name, SourceStatus: f.caseStatusAsOf(asOf), AsOf: asOf, MaxDepth: maxDepth}
@@ -142,7 +147,11 @@ func (s *Service) chainsTx(ctx context.Context, tx Tx, cases []*personFacts, fac
 		if len(hulls) == 0 {
 			break
 		}
-		nbs, err := readNeighbourhoods(ctx, tx, hulls)
+		var targets []string
+		if focus != nil && k-1 < len(focus) {
+			targets = focus[k-1]
+		}
+		nbs, err := readNeighbourhoods(ctx, tx, hulls, targets)
 		if err != nil {
 			return nil, err
 		}
@@ -260,8 +269,9 @@ func distinctSources(es []Exposure) []string {
 // readNeighbourhoods reads, for each source person and the hull of their windows, the
 // facts that can make an exposure: household members, CONTACTED edges overlapping the
 // hull, co-attendances of the same events, and co-travellers on the same conveyance.
-// Four parameterised statements, each one round trip for all sources.
-func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval) (map[string]*neighbourhood, error) {
+// Four parameterised statements, each one round trip for all sources. With targets, only
+// the facts linking the sources to those people are read.
+func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval, targets []string) (map[string]*neighbourhood, error) {
 	rows := make([]map[string]any, 0, len(hulls))
 	out := make(map[string]*neighbourhood, len(hulls))
 	for id, h := range hulls {
@@ -269,10 +279,22 @@ func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval) (
 		out[id] = &neighbourhood{}
 	}
 	params := map[string]any{"rows": rows}
+	// only is a constant fragment (never a value): the target filter, when there is one.
+	// The targets go as a map looked up per row, so that the planner starts from the
+	// source (an IN list would tempt it to seek the targets and join).
+	only := "true"
+	if targets != nil {
+		set := make(map[string]any, len(targets))
+		for _, t := range targets {
+			set[t] = true
+		}
+		params["targets"] = set
+		only = "$targets[p.id] IS NOT NULL"
+	}
 
 	res, err := tx.Run(ctx, `UNWIND $rows AS row
 		MATCH (s:Person {id: row.id})-[:MEMBER_OF]->(h:Household)
-		OPTIONAL MATCH (h)<-[:MEMBER_OF]-(p:Person) WHERE p <> s
+		OPTIONAL MATCH (h)<-[:MEMBER_OF]-(p:Person) WHERE p <> s AND `+only+`
 		RETURN row.id AS id, h.id AS hid, collect(p.id) AS members`, params)
 	if err != nil {
 		return nil, fmt.Errorf("households: %w", err)
@@ -294,7 +316,7 @@ func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval) (
 	// statement only narrows (rounding the duration up).
 	res, err = tx.Run(ctx, `UNWIND $rows AS row
 		MATCH (s:Person {id: row.id})-[r:CONTACTED]-(p:Person)
-		WHERE r.at <= row.to
+		WHERE `+only+` AND r.at <= row.to
 		  AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
 		RETURN row.id AS id, p.id AS other, r.at AS at, r.durationMin AS dur, r.setting AS setting,
 		       coalesce(r.protected, false) AS protected`, params)
@@ -315,7 +337,7 @@ func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval) (
 		MATCH (s:Person {id: row.id})-[a:ATTENDED]->(e:Event)
 		WHERE a.from <= row.to AND a.to >= row.from
 		MATCH (e)<-[b:ATTENDED]-(p:Person)
-		WHERE p <> s AND b.from < a.to AND b.to > a.from
+		WHERE p <> s AND `+only+` AND b.from < a.to AND b.to > a.from
 		RETURN row.id AS id, e.id AS event, coalesce(e.indoor, true) AS indoor,
 		       a.from AS from, a.to AS to, coalesce(a.proximity, 'venue') AS prox,
 		       p.id AS other, b.from AS ofrom, b.to AS oto, coalesce(b.proximity, 'venue') AS oprox`, params)
@@ -338,7 +360,7 @@ func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval) (
 		WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
 		MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
 		WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
-		MATCH (p:Person)-[:TOOK]->(o) WHERE p <> s
+		MATCH (p:Person)-[:TOOK]->(o) WHERE p <> s AND `+only+`
 		RETURN row.id AS id, t.id AS trip, t.mode AS mode, t.number AS number, t.seat AS seat,
 		       t.departAt AS depart, t.arriveAt AS arrive,
 		       p.id AS other, o.id AS otrip, o.seat AS oseat, o.departAt AS odepart, o.arriveAt AS oarrive`, params)

@@ -25,9 +25,12 @@ const (
 	RuleMediumRiskArrival = "MEDIUM_RISK_ARRIVAL"
 	RuleFever             = "FEVER"
 	riskChainDepth        = 2 // SPEC §4: roles come from every case's chain to depth 2
-	areaLevelLow          = "low"
-	areaLevelMedium       = "medium"
-	areaLevelHigh         = "high"
+	// bulkRiskPeople: above this many people, Risks builds every case's whole chain
+	// instead of looking for the cases near each person.
+	bulkRiskPeople  = 200
+	areaLevelLow    = "low"
+	areaLevelMedium = "medium"
+	areaLevelHigh   = "high"
 )
 
 // Arrival is a trip from an area whose effective level at departure was medium or high.
@@ -86,11 +89,20 @@ func (s *Service) Risk(ctx context.Context, personID string, asOf time.Time) (*R
 func (s *Service) Risks(ctx context.Context, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
 	asOf = s.zoned(asOf)
 	return Read(ctx, s.DB, "risk", func(ctx context.Context, tx Tx) (map[string]*Risk, error) {
-		return s.risksTx(ctx, tx, personIDs, asOf)
+		return s.risksTx(ctx, tx, personIDs, asOf, len(personIDs) > bulkRiskPeople)
 	})
 }
 
-func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
+// RisksBulk is Risks computed from every traced case's whole chain, whatever the number
+// of people: the form Risks uses for many people (a quarantine run over a county).
+func (s *Service) RisksBulk(ctx context.Context, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
+	asOf = s.zoned(asOf)
+	return Read(ctx, s.DB, "risk", func(ctx context.Context, tx Tx) (map[string]*Risk, error) {
+		return s.risksTx(ctx, tx, personIDs, asOf, true)
+	})
+}
+
+func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time, bulk bool) (map[string]*Risk, error) {
 	facts, err := readPersonFacts(ctx, tx, personIDs, asOf)
 	if err != nil {
 		return nil, err
@@ -107,13 +119,45 @@ func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf t
 	reasons := map[string][]RiskReason{}
 
 	// Contact roles: the chains (to depth 2) of the traced cases that can reach these
-	// people at all.
-	cases, err := s.candidateCases(ctx, tx, ids, facts, asOf)
-	if err != nil {
-		return nil, err
+	// people at all. For a few people: only the cases near them, read towards them (only
+	// the people linked to them, at any time, can bring them in at degree 2, so degree 1
+	// is read towards the people and those linked to them, degree 2 towards the people;
+	// their roles stay exact). For many people (a quarantine run): every case's whole
+	// chain, which is cheaper than finding the neighbours of everyone.
+	var cases []*personFacts
+	var focus [][]string
+	if bulk {
+		all, err := tracedCaseIDsTx(ctx, tx, asOf)
+		if err != nil {
+			return nil, err
+		}
+		if err := ensureFacts(ctx, tx, facts, all, asOf); err != nil {
+			return nil, err
+		}
+		for _, id := range all {
+			if f := facts[id]; f != nil {
+				cases = append(cases, f)
+			}
+		}
+	} else {
+		cases, err = s.candidateCases(ctx, tx, ids, facts, asOf)
+		if err != nil {
+			return nil, err
+		}
+		if len(cases) > 0 {
+			all := map[string]Interval{}
+			for _, id := range ids {
+				all[id] = Interval{time.Time{}, asOf}
+			}
+			linked, err := neighbourIDs(ctx, tx, all, false, asOf)
+			if err != nil {
+				return nil, err
+			}
+			focus = [][]string{append(append([]string(nil), ids...), linked...), ids}
+		}
 	}
 	if len(cases) > 0 {
-		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf)
+		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, focus)
 		if err != nil {
 			return nil, err
 		}
@@ -388,7 +432,7 @@ func (s *Service) candidateCases(ctx context.Context, tx Tx, ids []string, facts
 	for _, id := range hop1 {
 		second[id] = hop2Hull
 	}
-	caseIDs, err := neighbourIDs(ctx, tx, second, true, asOf)
+	caseIDs, err := tracedCaseNeighbours(ctx, tx, second, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -403,6 +447,61 @@ func (s *Service) candidateCases(ctx context.Context, tx Tx, ids []string, facts
 		}
 	}
 	return out, nil
+}
+
+// tracedCaseNeighbours are the traced cases (as of asOf) with an exposure link to one
+// of the sources inside its hull. Unlike neighbourIDs it collapses shared events and
+// conveyances before looking for cases among their attendees, so that a crowded event
+// attended by many sources is walked once.
+func tracedCaseNeighbours(ctx context.Context, tx Tx, hulls map[string]Interval, asOf time.Time) ([]string, error) {
+	rows := make([]map[string]any, 0, len(hulls))
+	for id, h := range hulls {
+		rows = append(rows, map[string]any{"id": id, "from": h.From, "to": h.To})
+	}
+	const traced = `EXISTS { MATCH (p)-[:HAS_CASE]->(c:Case)
+		  WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
+		    AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf) }`
+	res, err := tx.Run(ctx, `CALL () {
+		  UNWIND $rows AS row
+		  MATCH (s:Person {id: row.id})-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(p:Person)
+		  WHERE `+traced+`
+		  RETURN p
+		  UNION
+		  UNWIND $rows AS row
+		  MATCH (s:Person {id: row.id})-[r:CONTACTED]-(p:Person)
+		  WHERE r.at <= row.to
+		    AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
+		    AND `+traced+`
+		  RETURN p
+		  UNION
+		  UNWIND $rows AS row
+		  MATCH (s:Person {id: row.id})-[a:ATTENDED]->(e:Event)
+		  WHERE a.from <= row.to AND a.to >= row.from
+		  WITH e, collect([a.from, a.to]) AS spans
+		  MATCH (e)<-[b:ATTENDED]-(p:Person)
+		  WHERE any(sp IN spans WHERE b.from < sp[1] AND b.to > sp[0]) AND `+traced+`
+		  RETURN p
+		  UNION
+		  UNWIND $rows AS row
+		  MATCH (s:Person {id: row.id})-[:TOOK]->(t:Trip)
+		  WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
+		  WITH DISTINCT t
+		  MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
+		  WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
+		  MATCH (p:Person)-[:TOOK]->(o)
+		  WHERE `+traced+`
+		  RETURN p
+		}
+		RETURN DISTINCT p.id AS id`, map[string]any{"rows": rows, "asOf": asOf})
+	if err != nil {
+		return nil, fmt.Errorf("case neighbours: %w", err)
+	}
+	var out []string
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		out = append(out, id.(string))
+	}
+	return out, res.Err()
 }
 
 // neighbourIDs are the distinct people with an exposure link to one of the sources

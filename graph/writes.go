@@ -16,6 +16,8 @@ import (
 // household, a trip's areas) replaces the old relationship and its copied property in
 // the same transaction. The writers do not check references: the loader does that
 // first, and a reference to a node that is missing is skipped, not invented.
+// Times must be in the service's IANA zone (the loader converts them): the driver sends
+// a time.Time's zone name as its zone id, and Neo4j refuses abbreviations like "CST".
 
 // KeyKind names the kinds of node that bundle rows refer to by key.
 type KeyKind uint8
@@ -79,6 +81,26 @@ func (db *DB) ExistingKeys(ctx context.Context, kind KeyKind, keys []string) (ma
 	})
 }
 
+// AreaAncestry returns the stored parent code of each of the areas and of all their
+// ancestors (code → parent code, "" for a root), in one round trip.
+func (db *DB) AreaAncestry(ctx context.Context, codes []string) (map[string]string, error) {
+	return Read(ctx, db, "area ancestry", func(ctx context.Context, tx Tx) (map[string]string, error) {
+		// Levels go six deep; the bound keeps a stored cycle from running away.
+		res, err := tx.Run(ctx, `UNWIND $codes AS c MATCH (:Area {code: c})-[:PART_OF*0..32]->(x:Area)
+			RETURN DISTINCT x.code AS code, x.parentCode AS parent`, map[string]any{"codes": codes})
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]string{}
+		for res.Next(ctx) {
+			code, _ := res.Record().Values[0].(string)
+			parent, _ := res.Record().Values[1].(string)
+			out[code] = parent
+		}
+		return out, res.Err()
+	})
+}
+
 // writeRows runs the statements, in order, each over the same $rows, in one write
 // transaction: a batch is written whole or not at all.
 func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, statements ...string) error {
@@ -118,6 +140,20 @@ func relink(label, key, rel, target, targetKey, field string, out bool) []string
 		"UNWIND $rows AS row WITH row WHERE row." + field + " IS NOT NULL " +
 			"MATCH (n:" + label + " {" + key + ": row." + key + "}) MATCH (t:" + target + " {" + targetKey + ": row." + field + "}) " + merge,
 	}
+}
+
+// link is the same as relink, as CALL subqueries to append to a statement that has
+// bound the node as n and its row as row: one round trip and one index seek per row
+// instead of three.
+func link(rel, target, targetKey, field string, out bool) string {
+	pattern := "(n)-[old:" + rel + "]->(t:" + target + ")"
+	merge := "MERGE (n)-[:" + rel + "]->(t)"
+	if !out {
+		pattern = "(t:" + target + ")-[old:" + rel + "]->(n)"
+		merge = "MERGE (t)-[:" + rel + "]->(n)"
+	}
+	return "\nCALL (n, row) { OPTIONAL MATCH " + pattern + " WHERE row." + field + " IS NULL OR t." + targetKey + " <> row." + field + " DELETE old }" +
+		"\nCALL (n, row) { WITH * WHERE row." + field + " IS NOT NULL MATCH (t:" + target + " {" + targetKey + ": row." + field + "}) " + merge + " }"
 }
 
 func cat(parts ...[]string) []string {
@@ -195,10 +231,9 @@ func (db *DB) WriteHouseholds(ctx context.Context, hs []Household) error {
 	for i, h := range hs {
 		rows[i] = map[string]any{"id": h.ID, "address": nz(h.Address), "areaCode": nz(h.AreaCode)}
 	}
-	return writeRows(ctx, db, "write households", rows, cat(
-		[]string{"UNWIND $rows AS row MERGE (n:Household {id: row.id}) SET n.address = row.address, n.areaCode = row.areaCode"},
-		relink("Household", "id", "IN", "Area", "code", "areaCode", true),
-	)...)
+	return writeRows(ctx, db, "write households", rows,
+		"UNWIND $rows AS row MERGE (n:Household {id: row.id}) SET n.address = row.address, n.areaCode = row.areaCode WITH n, row"+
+			link("IN", "Area", "code", "areaCode", true))
 }
 
 func (db *DB) WritePeople(ctx context.Context, people []Person) error {
@@ -207,12 +242,11 @@ func (db *DB) WritePeople(ctx context.Context, people []Person) error {
 		rows[i] = map[string]any{"id": p.ID, "name": p.Name, "idNumber": nz(p.IDNumber), "phone": nz(p.Phone),
 			"sex": nz(p.Sex), "birthDate": optDate(p.BirthDate), "householdId": nz(p.HouseholdID)}
 	}
-	return writeRows(ctx, db, "write people", rows, cat(
-		[]string{`UNWIND $rows AS row MERGE (n:Person {id: row.id})
-			SET n.name = row.name, n.idNumber = row.idNumber, n.phone = row.phone, n.sex = row.sex,
-			    n.birthDate = row.birthDate, n.householdId = row.householdId`},
-		relink("Person", "id", "MEMBER_OF", "Household", "id", "householdId", true),
-	)...)
+	return writeRows(ctx, db, "write people", rows,
+		`UNWIND $rows AS row MERGE (n:Person {id: row.id})
+		SET n.name = row.name, n.idNumber = row.idNumber, n.phone = row.phone, n.sex = row.sex,
+		    n.birthDate = row.birthDate, n.householdId = row.householdId
+		WITH n, row`+link("MEMBER_OF", "Household", "id", "householdId", true))
 }
 
 func (db *DB) WriteCases(ctx context.Context, cases []Case) error {
@@ -234,15 +268,15 @@ func (db *DB) WriteTrips(ctx context.Context, trips []Trip) error {
 			"numberKey": nz(TripNumberKey(t.Number)), "seat": nz(t.Seat), "fromArea": nz(t.FromArea), "toArea": nz(t.ToArea),
 			"departAt": t.DepartAt, "arriveAt": t.ArriveAt}
 	}
-	return writeRows(ctx, db, "write trips", rows, cat(
-		[]string{`UNWIND $rows AS row MERGE (n:Trip {id: row.id})
-			SET n.personId = row.personId, n.mode = row.mode, n.number = row.number, n.numberKey = row.numberKey,
-			    n.seat = row.seat, n.fromArea = row.fromArea, n.toArea = row.toArea,
-			    n.departAt = row.departAt, n.arriveAt = row.arriveAt`},
-		relink("Trip", "id", "TOOK", "Person", "id", "personId", false),
-		relink("Trip", "id", "FROM", "Area", "code", "fromArea", true),
-		relink("Trip", "id", "TO", "Area", "code", "toArea", true),
-	)...)
+	return writeRows(ctx, db, "write trips", rows,
+		`UNWIND $rows AS row MERGE (n:Trip {id: row.id})
+		SET n.personId = row.personId, n.mode = row.mode, n.number = row.number, n.numberKey = row.numberKey,
+		    n.seat = row.seat, n.fromArea = row.fromArea, n.toArea = row.toArea,
+		    n.departAt = row.departAt, n.arriveAt = row.arriveAt
+		WITH n, row`+
+			link("TOOK", "Person", "id", "personId", false)+
+			link("FROM", "Area", "code", "fromArea", true)+
+			link("TO", "Area", "code", "toArea", true))
 }
 
 func (db *DB) WriteEvents(ctx context.Context, events []Event) error {
@@ -251,12 +285,11 @@ func (db *DB) WriteEvents(ctx context.Context, events []Event) error {
 		rows[i] = map[string]any{"id": e.ID, "kind": e.Kind, "place": nz(e.Place), "areaCode": nz(e.AreaCode),
 			"start": e.Start, "end": e.End, "indoor": e.Indoor}
 	}
-	return writeRows(ctx, db, "write events", rows, cat(
-		[]string{`UNWIND $rows AS row MERGE (n:Event {id: row.id})
-			SET n.kind = row.kind, n.place = row.place, n.areaCode = row.areaCode,
-			    n.start = row.start, n.end = row.end, n.indoor = row.indoor`},
-		relink("Event", "id", "AT", "Area", "code", "areaCode", true),
-	)...)
+	return writeRows(ctx, db, "write events", rows,
+		`UNWIND $rows AS row MERGE (n:Event {id: row.id})
+		SET n.kind = row.kind, n.place = row.place, n.areaCode = row.areaCode,
+		    n.start = row.start, n.end = row.end, n.indoor = row.indoor
+		WITH n, row`+link("AT", "Area", "code", "areaCode", true))
 }
 
 func (db *DB) WriteAttendance(ctx context.Context, as []Attendance) error {
@@ -292,11 +325,10 @@ func (db *DB) WriteTests(ctx context.Context, ts []Test) error {
 	for i, t := range ts {
 		rows[i] = map[string]any{"id": t.ID, "personId": t.PersonID, "kind": t.Kind, "sampledAt": t.SampledAt, "result": t.Result}
 	}
-	return writeRows(ctx, db, "write tests", rows, cat(
-		[]string{`UNWIND $rows AS row MERGE (n:Test {id: row.id})
-			SET n.personId = row.personId, n.kind = row.kind, n.sampledAt = row.sampledAt, n.result = row.result`},
-		relink("Test", "id", "TESTED", "Person", "id", "personId", false),
-	)...)
+	return writeRows(ctx, db, "write tests", rows,
+		`UNWIND $rows AS row MERGE (n:Test {id: row.id})
+		SET n.personId = row.personId, n.kind = row.kind, n.sampledAt = row.sampledAt, n.result = row.result
+		WITH n, row`+link("TESTED", "Person", "id", "personId", false))
 }
 
 func (db *DB) WriteCheckpoints(ctx context.Context, cs []Checkpoint) error {
@@ -304,10 +336,9 @@ func (db *DB) WriteCheckpoints(ctx context.Context, cs []Checkpoint) error {
 	for i, c := range cs {
 		rows[i] = map[string]any{"id": c.ID, "name": c.Name, "areaCode": c.AreaCode}
 	}
-	return writeRows(ctx, db, "write checkpoints", rows, cat(
-		[]string{"UNWIND $rows AS row MERGE (n:Checkpoint {id: row.id}) SET n.name = row.name, n.areaCode = row.areaCode"},
-		relink("Checkpoint", "id", "IN", "Area", "code", "areaCode", true),
-	)...)
+	return writeRows(ctx, db, "write checkpoints", rows,
+		"UNWIND $rows AS row MERGE (n:Checkpoint {id: row.id}) SET n.name = row.name, n.areaCode = row.areaCode WITH n, row"+
+			link("IN", "Area", "code", "areaCode", true))
 }
 
 // WritePassages stores a passage from its Person when the row names one, else from a
@@ -341,10 +372,9 @@ func (db *DB) WriteFacilities(ctx context.Context, fs []Facility) error {
 	for i, f := range fs {
 		rows[i] = map[string]any{"id": f.ID, "name": f.Name, "areaCode": f.AreaCode, "capacity": int64(f.Capacity)}
 	}
-	return writeRows(ctx, db, "write facilities", rows, cat(
-		[]string{"UNWIND $rows AS row MERGE (n:Facility {id: row.id}) SET n.name = row.name, n.areaCode = row.areaCode, n.capacity = row.capacity"},
-		relink("Facility", "id", "IN", "Area", "code", "areaCode", true),
-	)...)
+	return writeRows(ctx, db, "write facilities", rows,
+		"UNWIND $rows AS row MERGE (n:Facility {id: row.id}) SET n.name = row.name, n.areaCode = row.areaCode, n.capacity = row.capacity WITH n, row"+
+			link("IN", "Area", "code", "areaCode", true))
 }
 
 func (db *DB) WriteOfficers(ctx context.Context, os []Officer) error {
@@ -352,10 +382,9 @@ func (db *DB) WriteOfficers(ctx context.Context, os []Officer) error {
 	for i, o := range os {
 		rows[i] = map[string]any{"id": o.ID, "name": o.Name, "role": o.Role, "areaCode": o.AreaCode, "phone": nz(o.Phone)}
 	}
-	return writeRows(ctx, db, "write officers", rows, cat(
-		[]string{"UNWIND $rows AS row MERGE (n:Officer {id: row.id}) SET n.name = row.name, n.role = row.role, n.areaCode = row.areaCode, n.phone = row.phone"},
-		relink("Officer", "id", "SERVES", "Area", "code", "areaCode", true),
-	)...)
+	return writeRows(ctx, db, "write officers", rows,
+		"UNWIND $rows AS row MERGE (n:Officer {id: row.id}) SET n.name = row.name, n.role = row.role, n.areaCode = row.areaCode, n.phone = row.phone WITH n, row"+
+			link("SERVES", "Area", "code", "areaCode", true))
 }
 
 func (db *DB) WriteResponsibilities(ctx context.Context, rs []Responsibility) error {

@@ -171,6 +171,7 @@ func newRun(db *graph.DB, opts Options) *run {
 		refused: map[graph.KeyKind]string{}, prog: newProgress(opts)}
 	if db != nil {
 		l.lookup = db.ExistingKeys
+		l.parents = db.AreaAncestry
 	}
 	return l
 }
@@ -205,7 +206,9 @@ type run struct {
 	inDB     map[graph.KeyKind]map[string]bool // key → exists, for keys looked up
 	refused  map[graph.KeyKind]string          // kind → the refused file that defines it
 	lookup   func(ctx context.Context, kind graph.KeyKind, keys []string) (map[string]bool, error)
-	prog     progress
+	// parents gives the stored parent codes of areas and of all their ancestors.
+	parents func(ctx context.Context, codes []string) (map[string]string, error)
+	prog    progress
 }
 
 func (l *run) logFile(fr FileReport) {
@@ -238,6 +241,11 @@ func (l *run) check(ctx context.Context, t *table, rows []*row, refusal *Reject)
 	fr.Read = len(rows)
 	if err := l.lookupRefs(ctx, t, rows); err != nil {
 		return nil, nil, nil, err
+	}
+	if t.provides == graph.KeyArea {
+		if err := l.rejectParentCycles(ctx, t, rows); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 
 	// Rows that fail a reference are dropped; for an area whose parent is in the same
@@ -318,6 +326,51 @@ func (l *run) check(ctx context.Context, t *table, rows []*row, refusal *Reject)
 		values = parentsFirst(values)
 	}
 	return values, fr, rejects, ctx.Err()
+}
+
+// rejectParentCycles rejects the areas whose new parent would make them their own
+// ancestor, following the bundle's parents and, above them, the stored ones: the rules
+// walk PART_OF upwards and need it to end.
+func (l *run) rejectParentCycles(ctx context.Context, t *table, rows []*row) error {
+	parent := map[string]string{} // the bundle's last syntactically good row per area
+	for _, r := range rows {
+		if r.failCol < 0 {
+			a := r.value.(graph.Area)
+			parent[a.Code] = a.ParentCode
+		}
+	}
+	var outside []string // parents the bundle does not define: ask the database
+	for _, p := range parent {
+		if _, ok := parent[p]; p != "" && !ok {
+			outside = append(outside, p)
+		}
+	}
+	if len(outside) > 0 && l.parents != nil {
+		sort.Strings(outside)
+		stored, err := l.parents(ctx, outside)
+		if err != nil {
+			return fmt.Errorf("%s: checking parents: %w", t.file, err)
+		}
+		for c, p := range stored {
+			if _, ok := parent[c]; !ok {
+				parent[c] = p
+			}
+		}
+	}
+	col := t.index("parent_code")
+	for _, r := range rows {
+		if r.failCol >= 0 {
+			continue
+		}
+		a := r.value.(graph.Area)
+		for c, steps := a.ParentCode, 0; c != "" && steps <= len(parent); c, steps = parent[c], steps+1 {
+			if c == a.Code {
+				r.fail(col, fmt.Sprintf("a parent cycle: area %q would be its own ancestor", a.Code))
+				break
+			}
+		}
+	}
+	return nil
 }
 
 func selfRefs(t *table) bool { return t.provides == graph.KeyArea }
@@ -505,6 +558,9 @@ func parentsFirst(values []any) []any {
 
 // write sends a file's values to Neo4j in batches, one transaction each.
 func (l *run) write(ctx context.Context, t *table, values []any) error {
+	if len(values) == 0 {
+		return nil
+	}
 	l.prog.begin(t.file, len(values))
 	defer l.prog.end()
 	for i := 0; i < len(values); i += l.opts.BatchSize {

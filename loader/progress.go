@@ -54,6 +54,7 @@ func (p *barProgress) begin(file string, total int) {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetRenderBlankState(true), // starts its clock now, not at the first batch
 		progressbar.OptionOnCompletion(func() { _, _ = io.WriteString(p.w, "\n") }),
 	)
 }

@@ -326,6 +326,9 @@ func TestAreaParents(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("got %q, want %q", got, want)
 	}
+	if !strings.Contains(rejects[2].Reason, "parent cycle") || !strings.Contains(rejects[0].Reason, "rejected") {
+		t.Errorf("reasons: %q, %q", rejects[0].Reason, rejects[2].Reason)
+	}
 	var order []string
 	for _, v := range values["areas.csv"] {
 		order = append(order, v.(graph.Area).Code)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/tracegraph/tracegraph/graph"
 )
 
@@ -115,11 +117,11 @@ func TestParseBool(t *testing.T) {
 }
 
 func TestParseEnum(t *testing.T) {
-	if v, err := ParseEnum("high", riskLevels); err != nil || v != "high" {
+	if v, err := ParseEnum("high", graph.RiskLevels); err != nil || v != "high" {
 		t.Errorf("ParseEnum(high) = %q, %v", v, err)
 	}
 	for _, s := range []string{"High", "HIGH", "higher", "h", "red"} {
-		if _, err := ParseEnum(s, riskLevels); err == nil || !strings.Contains(err.Error(), "unknown value") {
+		if _, err := ParseEnum(s, graph.RiskLevels); err == nil || !strings.Contains(err.Error(), "unknown value") {
 			t.Errorf("ParseEnum(%q) error = %v", s, err)
 		}
 	}
@@ -173,11 +175,7 @@ func TestParseCount(t *testing.T) {
 
 // idNumber builds a valid GB 11643 number from its first 17 digits.
 func idNumber(first17 string) string {
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(first17[i]-'0') * idWeights[i]
-	}
-	return first17 + string(idCheckChars[sum%11])
+	return first17 + string(graph.IDCheckChar(first17))
 }
 
 func TestParseIDNumber(t *testing.T) {
@@ -267,4 +265,26 @@ func FuzzParseTime(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestProgressLogsOnANonTerminal(t *testing.T) {
+	var buf strings.Builder
+	log := zerolog.New(&buf)
+	p := newProgress(Options{Progress: &buf, Log: &log, LogEvery: time.Nanosecond})
+	if _, ok := p.(*logProgress); !ok {
+		t.Fatalf("progress on a non-terminal is %T, want log lines", p)
+	}
+	p.begin("people.csv", 10)
+	time.Sleep(time.Millisecond)
+	p.add(4)
+	p.end()
+	out := buf.String()
+	for _, want := range []string{`"file":"people.csv"`, `"rows":4`, `"of":10`, `"rows_per_s"`, `"eta"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("progress line %q lacks %s", out, want)
+		}
+	}
+	if _, ok := newProgress(Options{}).(nopProgress); !ok {
+		t.Error("no log and no terminal should be silent")
+	}
 }

@@ -82,13 +82,6 @@ func (r *Resolver) officersByID(ctx context.Context) (map[string]graph.Officer, 
 	return m, nil
 }
 
-func optString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func (r *Resolver) quarantine(ctx context.Context, id string) (*graph.Quarantine, error) {
 	m, err := r.Svc.QuarantinesByID(ctx, []string{id})
 	if err != nil {

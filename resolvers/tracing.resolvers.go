@@ -21,6 +21,10 @@ func (r *caseResolver) OnsetDate(ctx context.Context, obj *graph.Case) (*string,
 	return dateStr(obj.OnsetDate), nil
 }
 
+func (r *chainStatisticsResolver) AreaCode(ctx context.Context, obj *graph.ChainStatistics) (*string, error) {
+	return optStr(obj.AreaCode), nil
+}
+
 func (r *clusterResolver) IndexCase(ctx context.Context, obj *graph.Cluster) (*graph.Person, error) {
 	return r.personOf(ctx, obj.IndexCaseID)
 }
@@ -100,6 +104,17 @@ func (r *contactChainResolver) WindowEmpty(ctx context.Context, obj *graph.Chain
 	return obj.Empty, nil
 }
 
+func (r *dataWarningResolver) Case(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error) {
+	return r.personOf(ctx, obj.CaseID)
+}
+
+func (r *dataWarningResolver) Person(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error) {
+	if obj.PersonID == "" {
+		return nil, nil
+	}
+	return r.personOf(ctx, obj.PersonID)
+}
+
 func (r *exposureResolver) Kind(ctx context.Context, obj *graph.Exposure) (schema.ExposureKind, error) {
 	return schema.ExposureKind(obj.Kind), nil
 }
@@ -171,11 +186,11 @@ func (r *exposureResolver) Protected(ctx context.Context, obj *graph.Exposure) (
 }
 
 func (r *personResolver) Risk(ctx context.Context, obj *graph.Person, asOf *time.Time) (*graph.Risk, error) {
-	return r.Svc.Risk(ctx, obj.ID, r.Svc.AsOf(asOf))
+	return r.riskOf(ctx, obj.ID, asOf) // batched (resolvers/loaders.go)
 }
 
 func (r *personResolver) Case(ctx context.Context, obj *graph.Person) (*graph.Case, error) {
-	return r.Svc.CaseOf(ctx, obj.ID)
+	return load(ctx, loadersFrom(ctx).cases, obj.ID) // batched (resolvers/loaders.go)
 }
 
 func (r *queryResolver) ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error) {
@@ -220,6 +235,25 @@ func (r *queryResolver) Clusters(ctx context.Context, asOf *time.Time, minSize *
 		ids = append(ids, clusterPeople(c)...)
 	}
 	return cs, r.prime(ctx, ids)
+}
+
+func (r *queryResolver) ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error) {
+	area := ""
+	if areaCode != nil {
+		area = *areaCode
+	}
+	st, err := r.Svc.ChainStatistics(ctx, r.Svc.AsOf(asOf), area)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, w := range st.Warnings {
+		ids = append(ids, w.CaseID)
+		if w.PersonID != "" {
+			ids = append(ids, w.PersonID)
+		}
+	}
+	return st, r.prime(ctx, ids)
 }
 
 func (r *riskResolver) Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error) {
@@ -295,6 +329,10 @@ func (r *serialIntervalResolver) Target(ctx context.Context, obj *graph.SerialIn
 
 func (r *Resolver) Case() schema.CaseResolver { return &caseResolver{r} }
 
+func (r *Resolver) ChainStatistics() schema.ChainStatisticsResolver {
+	return &chainStatisticsResolver{r}
+}
+
 func (r *Resolver) Cluster() schema.ClusterResolver { return &clusterResolver{r} }
 
 func (r *Resolver) ClusterCase() schema.ClusterCaseResolver { return &clusterCaseResolver{r} }
@@ -305,6 +343,8 @@ func (r *Resolver) Contact() schema.ContactResolver { return &contactResolver{r}
 
 func (r *Resolver) ContactChain() schema.ContactChainResolver { return &contactChainResolver{r} }
 
+func (r *Resolver) DataWarning() schema.DataWarningResolver { return &dataWarningResolver{r} }
+
 func (r *Resolver) Exposure() schema.ExposureResolver { return &exposureResolver{r} }
 
 func (r *Resolver) Risk() schema.RiskResolver { return &riskResolver{r} }
@@ -314,14 +354,16 @@ func (r *Resolver) RiskReason() schema.RiskReasonResolver { return &riskReasonRe
 func (r *Resolver) SerialInterval() schema.SerialIntervalResolver { return &serialIntervalResolver{r} }
 
 type (
-	caseResolver           struct{ *Resolver }
-	clusterResolver        struct{ *Resolver }
-	clusterCaseResolver    struct{ *Resolver }
-	clusterLinkResolver    struct{ *Resolver }
-	contactResolver        struct{ *Resolver }
-	contactChainResolver   struct{ *Resolver }
-	exposureResolver       struct{ *Resolver }
-	riskResolver           struct{ *Resolver }
-	riskReasonResolver     struct{ *Resolver }
-	serialIntervalResolver struct{ *Resolver }
+	caseResolver            struct{ *Resolver }
+	chainStatisticsResolver struct{ *Resolver }
+	clusterResolver         struct{ *Resolver }
+	clusterCaseResolver     struct{ *Resolver }
+	clusterLinkResolver     struct{ *Resolver }
+	contactResolver         struct{ *Resolver }
+	contactChainResolver    struct{ *Resolver }
+	dataWarningResolver     struct{ *Resolver }
+	exposureResolver        struct{ *Resolver }
+	riskResolver            struct{ *Resolver }
+	riskReasonResolver      struct{ *Resolver }
+	serialIntervalResolver  struct{ *Resolver }
 )

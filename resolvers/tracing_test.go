@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/graphtest"
 )
 
@@ -173,5 +174,33 @@ func TestRiskAndClusterThroughGraphQL(t *testing.T) {
 	c.MustPost(`{ cluster(caseId: "A", asOf: "2020-01-26T12:00:00+08:00") { size } }`, &none)
 	if none.Cluster != nil {
 		t.Fatalf("cluster of a non-case = %+v, want null", none.Cluster)
+	}
+}
+
+func TestChainStatisticsThroughGraphQL(t *testing.T) {
+	svc := graphtest.MustService(t)
+	graphtest.Run(t, svc.DB, tracingFixture, nil)
+	var resp struct {
+		ChainStatistics struct {
+			Cases               int
+			ContactsPerCaseMean float64
+			NewCases            int
+			Warnings            []struct{ Kind string }
+		}
+	}
+	newClient(t, svc).MustPost(`{ chainStatistics(asOf: "2020-01-26T12:00:00+08:00") { cases contactsPerCaseMean newCases warnings { kind } } }`, &resp)
+	st := resp.ChainStatistics
+	if st.Cases != 1 || st.ContactsPerCaseMean != 4 || st.NewCases != 1 || len(st.Warnings) != 0 {
+		t.Fatalf("statistics = %+v", st)
+	}
+	// A dashboard reads the figures, not the warnings (they name people).
+	dash := newClientAs(t, svc, &graph.Principal{Subject: "screen", Role: graph.RoleDashboard})
+	dash.MustPost(`{ chainStatistics(asOf: "2020-01-26T12:00:00+08:00") { cases } }`, &resp)
+	var none map[string]any
+	if err := dash.Post(`{ chainStatistics { warnings { case { name } } } }`, &none); err == nil || !strings.Contains(err.Error(), "FORBIDDEN") {
+		t.Fatalf("dashboard reading warnings: %v", err)
+	}
+	if err := dash.Post(`{ contactChain(caseId: "C") { contacts { degree } } }`, &none); err == nil || !strings.Contains(err.Error(), "FORBIDDEN") {
+		t.Fatalf("dashboard reading a chain: %v", err)
 	}
 }

@@ -29,19 +29,34 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Area() AreaResolver
+	Attendance() AttendanceResolver
 	Case() CaseResolver
+	CasePage() CasePageResolver
+	ChainStatistics() ChainStatisticsResolver
 	Cluster() ClusterResolver
 	ClusterCase() ClusterCaseResolver
 	ClusterLink() ClusterLinkResolver
 	Contact() ContactResolver
 	ContactChain() ContactChainResolver
+	ContactRecord() ContactRecordResolver
+	DailyReport() DailyReportResolver
+	DataWarning() DataWarningResolver
+	EffectiveLevel() EffectiveLevelResolver
+	EpicurvePoint() EpicurvePointResolver
+	Event() EventResolver
 	Exposure() ExposureResolver
 	Facility() FacilityResolver
+	HealthReport() HealthReportResolver
+	Household() HouseholdResolver
 	Measure() MeasureResolver
 	MissingOfficer() MissingOfficerResolver
 	Mutation() MutationResolver
 	Officer() OfficerResolver
+	OverdueHealthReport() OverdueHealthReportResolver
+	Passage() PassageResolver
 	Person() PersonResolver
+	PersonPage() PersonPageResolver
 	Quarantine() QuarantineResolver
 	QuarantineChange() QuarantineChangeResolver
 	QuarantineConnection() QuarantineConnectionResolver
@@ -50,15 +65,35 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Referral() ReferralResolver
 	Risk() RiskResolver
+	RiskChange() RiskChangeResolver
 	RiskReason() RiskReasonResolver
 	SerialInterval() SerialIntervalResolver
+	Subscription() SubscriptionResolver
 	TestDue() TestDueResolver
+	Trip() TripResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Area struct {
+		Children       func(childComplexity int) int
+		Code           func(childComplexity int) int
+		Designations   func(childComplexity int) int
+		EffectiveLevel func(childComplexity int, at *time.Time) int
+		Level          func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Parent         func(childComplexity int) int
+	}
+
+	Attendance struct {
+		Event     func(childComplexity int) int
+		From      func(childComplexity int) int
+		Proximity func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
 	AuditRecord struct {
 		Actor     func(childComplexity int) int
 		At        func(childComplexity int) int
@@ -72,7 +107,46 @@ type ComplexityRoot struct {
 		ConfirmedAt func(childComplexity int) int
 		IsolatedAt  func(childComplexity int) int
 		OnsetDate   func(childComplexity int) int
+		Person      func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	CasePage struct {
+		Cases     func(childComplexity int) int
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
+	}
+
+	ChainStatistics struct {
+		AreaCode              func(childComplexity int) int
+		AsOf                  func(childComplexity int) int
+		Cases                 func(childComplexity int) int
+		ContactsPerCaseMean   func(childComplexity int) int
+		ContactsPerCaseMedian func(childComplexity int) int
+		KnownContactShare     func(childComplexity int) int
+		NewCases              func(childComplexity int) int
+		NewCasesKnownContacts func(childComplexity int) int
+		SerialIntervalMean    func(childComplexity int) int
+		SerialIntervalMedian  func(childComplexity int) int
+		SerialIntervals       func(childComplexity int) int
+		Warnings              func(childComplexity int) int
+	}
+
+	Checkpoint struct {
+		AreaCode func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	CheckpointStats struct {
+		ByCheckpoint    func(childComplexity int) int
+		Checkpoint      func(childComplexity int) int
+		Fevers          func(childComplexity int) int
+		OutsideVehicles func(childComplexity int) int
+		Passages        func(childComplexity int) int
+		People          func(childComplexity int) int
+		TurnedBack      func(childComplexity int) int
+		Vehicles        func(childComplexity int) int
 	}
 
 	Cluster struct {
@@ -122,6 +196,56 @@ type ComplexityRoot struct {
 		WindowEmpty func(childComplexity int) int
 	}
 
+	ContactRecord struct {
+		At          func(childComplexity int) int
+		DurationMin func(childComplexity int) int
+		Other       func(childComplexity int) int
+		Protected   func(childComplexity int) int
+		Setting     func(childComplexity int) int
+	}
+
+	DailyReport struct {
+		AreaCode       func(childComplexity int) int
+		AreaName       func(childComplexity int) int
+		Date           func(childComplexity int) int
+		NewCases       func(childComplexity int) int
+		NewFevers      func(childComplexity int) int
+		NewQuarantines func(childComplexity int) int
+		NewReturnees   func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Submitted      func(childComplexity int) int
+		SubmittedAt    func(childComplexity int) int
+	}
+
+	DataWarning struct {
+		At      func(childComplexity int) int
+		Case    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Person  func(childComplexity int) int
+	}
+
+	EffectiveLevel struct {
+		DesignatedArea func(childComplexity int) int
+		Level          func(childComplexity int) int
+		Since          func(childComplexity int) int
+	}
+
+	EpicurvePoint struct {
+		Cases func(childComplexity int) int
+		Date  func(childComplexity int) int
+	}
+
+	Event struct {
+		AreaCode func(childComplexity int) int
+		End      func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Indoor   func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Place    func(childComplexity int) int
+		Start    func(childComplexity int) int
+	}
+
 	Exposure struct {
 		Class           func(childComplexity int) int
 		ContactAt       func(childComplexity int) int
@@ -154,6 +278,27 @@ type ComplexityRoot struct {
 		Occupied func(childComplexity int) int
 	}
 
+	FacilityOccupancy struct {
+		Capacity func(childComplexity int) int
+		Facility func(childComplexity int) int
+		Free     func(childComplexity int) int
+		Occupied func(childComplexity int) int
+	}
+
+	HealthReport struct {
+		Date        func(childComplexity int) int
+		Symptoms    func(childComplexity int) int
+		Temperature func(childComplexity int) int
+	}
+
+	Household struct {
+		Address  func(childComplexity int) int
+		Area     func(childComplexity int) int
+		AreaCode func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Members  func(childComplexity int) int
+	}
+
 	Interval struct {
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
@@ -173,7 +318,21 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AssignQuarantines func(childComplexity int, asOf *time.Time, dryRun *bool) int
+		AssignQuarantines  func(childComplexity int, asOf *time.Time, dryRun *bool) int
+		DesignateRisk      func(childComplexity int, input RiskDesignationInput) int
+		RecordAttendance   func(childComplexity int, input AttendanceInput) int
+		RecordContact      func(childComplexity int, input ContactInput) int
+		RecordEvent        func(childComplexity int, input EventInput) int
+		RecordPassage      func(childComplexity int, input PassageInput) int
+		RecordTest         func(childComplexity int, input TestInput) int
+		RecordTrip         func(childComplexity int, input TripInput) int
+		SetCaseStatus      func(childComplexity int, input CaseStatusInput) int
+		SubmitDailyReport  func(childComplexity int, areaCode string, date string, note *string) int
+		SubmitHealthReport func(childComplexity int, input HealthReportInput) int
+		UpsertFacility     func(childComplexity int, input FacilityInput) int
+		UpsertHousehold    func(childComplexity int, input HouseholdInput) int
+		UpsertOfficer      func(childComplexity int, input OfficerInput) int
+		UpsertPerson       func(childComplexity int, input PersonInput) int
 	}
 
 	Officer struct {
@@ -185,18 +344,45 @@ type ComplexityRoot struct {
 		Role            func(childComplexity int) int
 	}
 
+	OverdueHealthReport struct {
+		Kind     func(childComplexity int) int
+		Officers func(childComplexity int) int
+		Person   func(childComplexity int) int
+	}
+
+	Passage struct {
+		At          func(childComplexity int) int
+		Checkpoint  func(childComplexity int) int
+		Plate       func(childComplexity int) int
+		Temperature func(childComplexity int) int
+		TurnedBack  func(childComplexity int) int
+	}
+
 	Person struct {
-		BirthDate   func(childComplexity int) int
-		Case        func(childComplexity int) int
-		HouseholdID func(childComplexity int) int
-		ID          func(childComplexity int) int
-		IDNumber    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Officers    func(childComplexity int) int
-		Phone       func(childComplexity int) int
-		Quarantines func(childComplexity int) int
-		Risk        func(childComplexity int, asOf *time.Time) int
-		Sex         func(childComplexity int) int
+		Attendances   func(childComplexity int) int
+		BirthDate     func(childComplexity int) int
+		Case          func(childComplexity int) int
+		Contacts      func(childComplexity int) int
+		HealthReports func(childComplexity int) int
+		Household     func(childComplexity int) int
+		HouseholdID   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		IDNumber      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Officers      func(childComplexity int) int
+		Passages      func(childComplexity int) int
+		Phone         func(childComplexity int) int
+		Quarantines   func(childComplexity int) int
+		Risk          func(childComplexity int, asOf *time.Time) int
+		Sex           func(childComplexity int) int
+		Tests         func(childComplexity int) int
+		Trips         func(childComplexity int) int
+	}
+
+	PersonPage struct {
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
+		People    func(childComplexity int) int
 	}
 
 	Policy struct {
@@ -245,6 +431,12 @@ type ComplexityRoot struct {
 		TotalCount  func(childComplexity int) int
 	}
 
+	QuarantineCounts struct {
+		Centralized      func(childComplexity int) int
+		HealthMonitoring func(childComplexity int) int
+		Home             func(childComplexity int) int
+	}
+
 	QuarantineExportRow struct {
 		Address      func(childComplexity int) int
 		AreaCode     func(childComplexity int) int
@@ -289,21 +481,37 @@ type ComplexityRoot struct {
 		Superseded      func(childComplexity int) int
 	}
 
+	QuarantineUpdate struct {
+		At        func(childComplexity int) int
+		Cause     func(childComplexity int) int
+		PersonIDs func(childComplexity int) int
+	}
+
 	Query struct {
-		AuditLog          func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
-		Cluster           func(childComplexity int, caseID string, asOf *time.Time) int
-		Clusters          func(childComplexity int, asOf *time.Time, minSize *int) int
-		ContactChain      func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
-		Facilities        func(childComplexity int) int
-		Officers          func(childComplexity int) int
-		PendingPlacements func(childComplexity int) int
-		Person            func(childComplexity int, id string) int
-		Policy            func(childComplexity int) int
-		Quarantine        func(childComplexity int, id string) int
-		QuarantineExport  func(childComplexity int, asOf *time.Time, areaCode *string) int
-		Quarantines       func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
-		Risk              func(childComplexity int, personID string, asOf *time.Time) int
-		TestsDue          func(childComplexity int, date string) int
+		Area                 func(childComplexity int, code string) int
+		AuditLog             func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
+		Cases                func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
+		ChainStatistics      func(childComplexity int, asOf *time.Time, areaCode *string) int
+		CheckpointStats      func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
+		Cluster              func(childComplexity int, caseID string, asOf *time.Time) int
+		Clusters             func(childComplexity int, asOf *time.Time, minSize *int) int
+		ContactChain         func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
+		DailyReports         func(childComplexity int, date string) int
+		Epicurve             func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
+		Facilities           func(childComplexity int) int
+		Household            func(childComplexity int, id string) int
+		Officers             func(childComplexity int) int
+		OverdueHealthReports func(childComplexity int, date string) int
+		PendingPlacements    func(childComplexity int) int
+		People               func(childComplexity int, filter *PeopleFilter, first *int, after *string, asOf *time.Time) int
+		Person               func(childComplexity int, id string) int
+		Policy               func(childComplexity int) int
+		Quarantine           func(childComplexity int, id string) int
+		QuarantineExport     func(childComplexity int, asOf *time.Time, areaCode *string) int
+		Quarantines          func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
+		Risk                 func(childComplexity int, personID string, asOf *time.Time) int
+		Summary              func(childComplexity int, asOf *time.Time, areaCode *string) int
+		TestsDue             func(childComplexity int, date string) int
 	}
 
 	Referral struct {
@@ -316,6 +524,19 @@ type ComplexityRoot struct {
 		Person    func(childComplexity int) int
 		Reasons   func(childComplexity int) int
 		Tier      func(childComplexity int) int
+	}
+
+	RiskChange struct {
+		At        func(childComplexity int) int
+		Cause     func(childComplexity int) int
+		People    func(childComplexity int) int
+		PersonIDs func(childComplexity int) int
+	}
+
+	RiskDesignation struct {
+		AreaCode func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Since    func(childComplexity int) int
 	}
 
 	RiskReason struct {
@@ -343,6 +564,40 @@ type ComplexityRoot struct {
 		Target func(childComplexity int) int
 	}
 
+	Subscription struct {
+		CaseConfirmed     func(childComplexity int) int
+		QuarantineChanged func(childComplexity int) int
+		RiskChanged       func(childComplexity int, areaCode *string) int
+	}
+
+	Summary struct {
+		ActiveCases               func(childComplexity int) int
+		AreaCode                  func(childComplexity int) int
+		AreaLevel                 func(childComplexity int) int
+		AreaName                  func(childComplexity int) int
+		AsOf                      func(childComplexity int) int
+		AsymptomaticTotal         func(childComplexity int) int
+		Children                  func(childComplexity int) int
+		ConfirmedTotal            func(childComplexity int) int
+		DaysSinceLastNewConfirmed func(childComplexity int) int
+		Deceased                  func(childComplexity int) int
+		Facilities                func(childComplexity int) int
+		NewConfirmed              func(childComplexity int) int
+		OpenQuarantines           func(childComplexity int) int
+		PendingPlacements         func(childComplexity int) int
+		People                    func(childComplexity int) int
+		PeopleByTier              func(childComplexity int) int
+		Recovered                 func(childComplexity int) int
+		Suspected                 func(childComplexity int) int
+	}
+
+	Test struct {
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Result    func(childComplexity int) int
+		SampledAt func(childComplexity int) int
+	}
+
 	TestDue struct {
 		Date       func(childComplexity int) int
 		Day        func(childComplexity int) int
@@ -351,15 +606,49 @@ type ComplexityRoot struct {
 		Person     func(childComplexity int) int
 		Quarantine func(childComplexity int) int
 	}
+
+	TierCounts struct {
+		Green  func(childComplexity int) int
+		Red    func(childComplexity int) int
+		Yellow func(childComplexity int) int
+	}
+
+	Trip struct {
+		ArriveAt func(childComplexity int) int
+		DepartAt func(childComplexity int) int
+		FromArea func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Mode     func(childComplexity int) int
+		Number   func(childComplexity int) int
+		Seat     func(childComplexity int) int
+		ToArea   func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type AreaResolver interface {
+	Parent(ctx context.Context, obj *graph.Area) (*graph.Area, error)
+	Children(ctx context.Context, obj *graph.Area) ([]*graph.Area, error)
+	Designations(ctx context.Context, obj *graph.Area) ([]*graph.RiskDesignation, error)
+	EffectiveLevel(ctx context.Context, obj *graph.Area, at *time.Time) (*graph.EffectiveLevel, error)
+}
+type AttendanceResolver interface {
+	Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error)
+}
 type CaseResolver interface {
 	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
 	OnsetDate(ctx context.Context, obj *graph.Case) (*string, error)
+
+	Person(ctx context.Context, obj *graph.Case) (*graph.Person, error)
+}
+type CasePageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error)
+}
+type ChainStatisticsResolver interface {
+	AreaCode(ctx context.Context, obj *graph.ChainStatistics) (*string, error)
 }
 type ClusterResolver interface {
 	IndexCase(ctx context.Context, obj *graph.Cluster) (*graph.Person, error)
@@ -393,6 +682,33 @@ type ContactChainResolver interface {
 	Window(ctx context.Context, obj *graph.Chain) (*graph.Interval, error)
 	WindowEmpty(ctx context.Context, obj *graph.Chain) (bool, error)
 }
+type ContactRecordResolver interface {
+	Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error)
+
+	Setting(ctx context.Context, obj *graph.ContactRecord) (*string, error)
+}
+type DailyReportResolver interface {
+	Date(ctx context.Context, obj *graph.DailyReport) (string, error)
+
+	Submitted(ctx context.Context, obj *graph.DailyReport) (bool, error)
+
+	Note(ctx context.Context, obj *graph.DailyReport) (*string, error)
+}
+type DataWarningResolver interface {
+	Case(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
+	Person(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
+}
+type EffectiveLevelResolver interface {
+	DesignatedArea(ctx context.Context, obj *graph.EffectiveLevel) (*string, error)
+	Since(ctx context.Context, obj *graph.EffectiveLevel) (*time.Time, error)
+}
+type EpicurvePointResolver interface {
+	Date(ctx context.Context, obj *graph.EpicurvePoint) (string, error)
+}
+type EventResolver interface {
+	Place(ctx context.Context, obj *graph.Event) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.Event) (*string, error)
+}
 type ExposureResolver interface {
 	Kind(ctx context.Context, obj *graph.Exposure) (ExposureKind, error)
 	Class(ctx context.Context, obj *graph.Exposure) (ContactClass, error)
@@ -417,6 +733,17 @@ type FacilityResolver interface {
 	Occupied(ctx context.Context, obj *graph.Facility) (int, error)
 	Free(ctx context.Context, obj *graph.Facility) (int, error)
 }
+type HealthReportResolver interface {
+	Date(ctx context.Context, obj *graph.HealthReport) (string, error)
+
+	Symptoms(ctx context.Context, obj *graph.HealthReport) (*string, error)
+}
+type HouseholdResolver interface {
+	Address(ctx context.Context, obj *graph.Household) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.Household) (*string, error)
+	Area(ctx context.Context, obj *graph.Household) (*graph.Area, error)
+	Members(ctx context.Context, obj *graph.Household) ([]*graph.Person, error)
+}
 type MeasureResolver interface {
 	Kind(ctx context.Context, obj *graph.Measure) (QuarantineKind, error)
 }
@@ -426,17 +753,50 @@ type MissingOfficerResolver interface {
 }
 type MutationResolver interface {
 	AssignQuarantines(ctx context.Context, asOf *time.Time, dryRun *bool) (*graph.QuarantineRun, error)
+	UpsertPerson(ctx context.Context, input PersonInput) (*graph.Person, error)
+	UpsertHousehold(ctx context.Context, input HouseholdInput) (*graph.Household, error)
+	RecordTrip(ctx context.Context, input TripInput) (*graph.Trip, error)
+	RecordEvent(ctx context.Context, input EventInput) (*graph.Event, error)
+	RecordAttendance(ctx context.Context, input AttendanceInput) (*graph.Attendance, error)
+	RecordContact(ctx context.Context, input ContactInput) (*graph.ContactRecord, error)
+	RecordTest(ctx context.Context, input TestInput) (*graph.Test, error)
+	SetCaseStatus(ctx context.Context, input CaseStatusInput) (*graph.Case, error)
+	DesignateRisk(ctx context.Context, input RiskDesignationInput) (*graph.RiskDesignation, error)
+	RecordPassage(ctx context.Context, input PassageInput) (*graph.Passage, error)
+	SubmitHealthReport(ctx context.Context, input HealthReportInput) (*graph.HealthReport, error)
+	SubmitDailyReport(ctx context.Context, areaCode string, date string, note *string) (*graph.DailyReport, error)
+	UpsertFacility(ctx context.Context, input FacilityInput) (*graph.Facility, error)
+	UpsertOfficer(ctx context.Context, input OfficerInput) (*graph.Officer, error)
 }
 type OfficerResolver interface {
 	OpenAssignments(ctx context.Context, obj *graph.Officer) ([]*graph.Quarantine, error)
 }
+type OverdueHealthReportResolver interface {
+	Kind(ctx context.Context, obj *graph.OverdueHealthReport) (QuarantineKind, error)
+	Officers(ctx context.Context, obj *graph.OverdueHealthReport) ([]*graph.Officer, error)
+}
+type PassageResolver interface {
+	Checkpoint(ctx context.Context, obj *graph.Passage) (*graph.Checkpoint, error)
+
+	Plate(ctx context.Context, obj *graph.Passage) (*string, error)
+}
 type PersonResolver interface {
 	BirthDate(ctx context.Context, obj *graph.Person) (*string, error)
 
+	Household(ctx context.Context, obj *graph.Person) (*graph.Household, error)
+	Trips(ctx context.Context, obj *graph.Person) ([]*graph.Trip, error)
+	Attendances(ctx context.Context, obj *graph.Person) ([]*graph.Attendance, error)
+	Contacts(ctx context.Context, obj *graph.Person) ([]*graph.ContactRecord, error)
+	Tests(ctx context.Context, obj *graph.Person) ([]*graph.Test, error)
+	Passages(ctx context.Context, obj *graph.Person) ([]*graph.Passage, error)
+	HealthReports(ctx context.Context, obj *graph.Person) ([]*graph.HealthReport, error)
 	Quarantines(ctx context.Context, obj *graph.Person) ([]*graph.Quarantine, error)
 	Officers(ctx context.Context, obj *graph.Person) ([]*graph.Officer, error)
 	Risk(ctx context.Context, obj *graph.Person, asOf *time.Time) (*graph.Risk, error)
 	Case(ctx context.Context, obj *graph.Person) (*graph.Case, error)
+}
+type PersonPageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.PersonPage) (*string, error)
 }
 type QuarantineResolver interface {
 	Person(ctx context.Context, obj *graph.Quarantine) (*graph.Person, error)
@@ -480,6 +840,14 @@ type QuarantineRunResolver interface {
 type QueryResolver interface {
 	Policy(ctx context.Context) (*graph.Policy, error)
 	AuditLog(ctx context.Context, personID *string, actor *string, from *time.Time, to *time.Time, first *int) ([]*graph.AuditRecord, error)
+	People(ctx context.Context, filter *PeopleFilter, first *int, after *string, asOf *time.Time) (*graph.PersonPage, error)
+	Household(ctx context.Context, id string) (*graph.Household, error)
+	Area(ctx context.Context, code string) (*graph.Area, error)
+	Cases(ctx context.Context, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) (*graph.CasePage, error)
+	CheckpointStats(ctx context.Context, date string, areaCode string, localPlatePrefix *string) (*graph.CheckpointStats, error)
+	OverdueHealthReports(ctx context.Context, date string) ([]*graph.OverdueHealthReport, error)
+	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
+	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
 	Quarantines(ctx context.Context, filter *QuarantineFilter, first *int, after *string) (*graph.QuarantinePage, error)
 	Quarantine(ctx context.Context, id string) (*graph.Quarantine, error)
@@ -488,10 +856,12 @@ type QueryResolver interface {
 	TestsDue(ctx context.Context, date string) ([]*graph.TestDue, error)
 	Officers(ctx context.Context) ([]*graph.Officer, error)
 	QuarantineExport(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.ExportRow, error)
+	Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error)
 	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
 	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
 	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
+	ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error)
 }
 type ReferralResolver interface {
 	Person(ctx context.Context, obj *graph.Referral) (*graph.Person, error)
@@ -499,6 +869,9 @@ type ReferralResolver interface {
 type RiskResolver interface {
 	Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error)
 	Tier(ctx context.Context, obj *graph.Risk) (RiskTier, error)
+}
+type RiskChangeResolver interface {
+	People(ctx context.Context, obj *graph.RiskChange) ([]*graph.Person, error)
 }
 type RiskReasonResolver interface {
 	Rule(ctx context.Context, obj *graph.RiskReason) (RiskRule, error)
@@ -521,6 +894,11 @@ type SerialIntervalResolver interface {
 	Source(ctx context.Context, obj *graph.SerialInterval) (*graph.Person, error)
 	Target(ctx context.Context, obj *graph.SerialInterval) (*graph.Person, error)
 }
+type SubscriptionResolver interface {
+	CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error)
+	RiskChanged(ctx context.Context, areaCode *string) (<-chan *graph.RiskChange, error)
+	QuarantineChanged(ctx context.Context) (<-chan *graph.QuarantineChange, error)
+}
 type TestDueResolver interface {
 	Quarantine(ctx context.Context, obj *graph.TestDue) (*graph.Quarantine, error)
 	Person(ctx context.Context, obj *graph.TestDue) (*graph.Person, error)
@@ -528,6 +906,12 @@ type TestDueResolver interface {
 	Date(ctx context.Context, obj *graph.TestDue) (string, error)
 	Facility(ctx context.Context, obj *graph.TestDue) (*graph.Facility, error)
 	Officers(ctx context.Context, obj *graph.TestDue) ([]*graph.Officer, error)
+}
+type TripResolver interface {
+	Number(ctx context.Context, obj *graph.Trip) (*string, error)
+	Seat(ctx context.Context, obj *graph.Trip) (*string, error)
+	FromArea(ctx context.Context, obj *graph.Trip) (*string, error)
+	ToArea(ctx context.Context, obj *graph.Trip) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -547,6 +931,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Area.children":
+		if e.ComplexityRoot.Area.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Children(childComplexity), true
+	case "Area.code":
+		if e.ComplexityRoot.Area.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Code(childComplexity), true
+	case "Area.designations":
+		if e.ComplexityRoot.Area.Designations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Designations(childComplexity), true
+	case "Area.effectiveLevel":
+		if e.ComplexityRoot.Area.EffectiveLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Area_effectiveLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Area.EffectiveLevel(childComplexity, args["at"].(*time.Time)), true
+	case "Area.level":
+		if e.ComplexityRoot.Area.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Level(childComplexity), true
+	case "Area.name":
+		if e.ComplexityRoot.Area.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Name(childComplexity), true
+	case "Area.parent":
+		if e.ComplexityRoot.Area.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Parent(childComplexity), true
+
+	case "Attendance.event":
+		if e.ComplexityRoot.Attendance.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Event(childComplexity), true
+	case "Attendance.from":
+		if e.ComplexityRoot.Attendance.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.From(childComplexity), true
+	case "Attendance.proximity":
+		if e.ComplexityRoot.Attendance.Proximity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Proximity(childComplexity), true
+	case "Attendance.to":
+		if e.ComplexityRoot.Attendance.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.To(childComplexity), true
 
 	case "AuditRecord.actor":
 		if e.ComplexityRoot.AuditRecord.Actor == nil {
@@ -603,12 +1060,178 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.OnsetDate(childComplexity), true
+	case "Case.person":
+		if e.ComplexityRoot.Case.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Person(childComplexity), true
 	case "Case.status":
 		if e.ComplexityRoot.Case.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Case.Status(childComplexity), true
+
+	case "CasePage.nodes":
+		if e.ComplexityRoot.CasePage.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.Cases(childComplexity), true
+	case "CasePage.endCursor":
+		if e.ComplexityRoot.CasePage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.EndCursor(childComplexity), true
+	case "CasePage.hasNextPage":
+		if e.ComplexityRoot.CasePage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.HasNext(childComplexity), true
+
+	case "ChainStatistics.areaCode":
+		if e.ComplexityRoot.ChainStatistics.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AreaCode(childComplexity), true
+	case "ChainStatistics.asOf":
+		if e.ComplexityRoot.ChainStatistics.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.AsOf(childComplexity), true
+	case "ChainStatistics.cases":
+		if e.ComplexityRoot.ChainStatistics.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Cases(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMean":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMean(childComplexity), true
+	case "ChainStatistics.contactsPerCaseMedian":
+		if e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.ContactsPerCaseMedian(childComplexity), true
+	case "ChainStatistics.knownContactShare":
+		if e.ComplexityRoot.ChainStatistics.KnownContactShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.KnownContactShare(childComplexity), true
+	case "ChainStatistics.newCases":
+		if e.ComplexityRoot.ChainStatistics.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCases(childComplexity), true
+	case "ChainStatistics.newCasesKnownContacts":
+		if e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.NewCasesKnownContacts(childComplexity), true
+	case "ChainStatistics.serialIntervalMean":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMean(childComplexity), true
+	case "ChainStatistics.serialIntervalMedian":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervalMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervalMedian(childComplexity), true
+	case "ChainStatistics.serialIntervals":
+		if e.ComplexityRoot.ChainStatistics.SerialIntervals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.SerialIntervals(childComplexity), true
+	case "ChainStatistics.warnings":
+		if e.ComplexityRoot.ChainStatistics.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStatistics.Warnings(childComplexity), true
+
+	case "Checkpoint.areaCode":
+		if e.ComplexityRoot.Checkpoint.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.AreaCode(childComplexity), true
+	case "Checkpoint.id":
+		if e.ComplexityRoot.Checkpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.ID(childComplexity), true
+	case "Checkpoint.name":
+		if e.ComplexityRoot.Checkpoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.Name(childComplexity), true
+
+	case "CheckpointStats.byCheckpoint":
+		if e.ComplexityRoot.CheckpointStats.ByCheckpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.ByCheckpoint(childComplexity), true
+	case "CheckpointStats.checkpoint":
+		if e.ComplexityRoot.CheckpointStats.Checkpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Checkpoint(childComplexity), true
+	case "CheckpointStats.fevers":
+		if e.ComplexityRoot.CheckpointStats.Fevers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Fevers(childComplexity), true
+	case "CheckpointStats.outsideVehicles":
+		if e.ComplexityRoot.CheckpointStats.OutsideVehicles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.OutsideVehicles(childComplexity), true
+	case "CheckpointStats.passages":
+		if e.ComplexityRoot.CheckpointStats.Passages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Passages(childComplexity), true
+	case "CheckpointStats.people":
+		if e.ComplexityRoot.CheckpointStats.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.People(childComplexity), true
+	case "CheckpointStats.turnedBack":
+		if e.ComplexityRoot.CheckpointStats.TurnedBack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.TurnedBack(childComplexity), true
+	case "CheckpointStats.vehicles":
+		if e.ComplexityRoot.CheckpointStats.Vehicles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Vehicles(childComplexity), true
 
 	case "Cluster.active":
 		if e.ComplexityRoot.Cluster.Active == nil {
@@ -807,6 +1430,204 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactChain.WindowEmpty(childComplexity), true
 
+	case "ContactRecord.at":
+		if e.ComplexityRoot.ContactRecord.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.At(childComplexity), true
+	case "ContactRecord.durationMin":
+		if e.ComplexityRoot.ContactRecord.DurationMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.DurationMin(childComplexity), true
+	case "ContactRecord.other":
+		if e.ComplexityRoot.ContactRecord.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Other(childComplexity), true
+	case "ContactRecord.protected":
+		if e.ComplexityRoot.ContactRecord.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Protected(childComplexity), true
+	case "ContactRecord.setting":
+		if e.ComplexityRoot.ContactRecord.Setting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Setting(childComplexity), true
+
+	case "DailyReport.areaCode":
+		if e.ComplexityRoot.DailyReport.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.AreaCode(childComplexity), true
+	case "DailyReport.areaName":
+		if e.ComplexityRoot.DailyReport.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.AreaName(childComplexity), true
+	case "DailyReport.date":
+		if e.ComplexityRoot.DailyReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Date(childComplexity), true
+	case "DailyReport.newCases":
+		if e.ComplexityRoot.DailyReport.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewCases(childComplexity), true
+	case "DailyReport.newFevers":
+		if e.ComplexityRoot.DailyReport.NewFevers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewFevers(childComplexity), true
+	case "DailyReport.newQuarantines":
+		if e.ComplexityRoot.DailyReport.NewQuarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewQuarantines(childComplexity), true
+	case "DailyReport.newReturnees":
+		if e.ComplexityRoot.DailyReport.NewReturnees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewReturnees(childComplexity), true
+	case "DailyReport.note":
+		if e.ComplexityRoot.DailyReport.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Note(childComplexity), true
+	case "DailyReport.submitted":
+		if e.ComplexityRoot.DailyReport.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Submitted(childComplexity), true
+	case "DailyReport.submittedAt":
+		if e.ComplexityRoot.DailyReport.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.SubmittedAt(childComplexity), true
+
+	case "DataWarning.at":
+		if e.ComplexityRoot.DataWarning.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.At(childComplexity), true
+	case "DataWarning.case":
+		if e.ComplexityRoot.DataWarning.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Case(childComplexity), true
+	case "DataWarning.kind":
+		if e.ComplexityRoot.DataWarning.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Kind(childComplexity), true
+	case "DataWarning.message":
+		if e.ComplexityRoot.DataWarning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Message(childComplexity), true
+	case "DataWarning.person":
+		if e.ComplexityRoot.DataWarning.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataWarning.Person(childComplexity), true
+
+	case "EffectiveLevel.designatedArea":
+		if e.ComplexityRoot.EffectiveLevel.DesignatedArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.DesignatedArea(childComplexity), true
+	case "EffectiveLevel.level":
+		if e.ComplexityRoot.EffectiveLevel.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.Level(childComplexity), true
+	case "EffectiveLevel.since":
+		if e.ComplexityRoot.EffectiveLevel.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.Since(childComplexity), true
+
+	case "EpicurvePoint.cases":
+		if e.ComplexityRoot.EpicurvePoint.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EpicurvePoint.Cases(childComplexity), true
+	case "EpicurvePoint.date":
+		if e.ComplexityRoot.EpicurvePoint.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EpicurvePoint.Date(childComplexity), true
+
+	case "Event.areaCode":
+		if e.ComplexityRoot.Event.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.AreaCode(childComplexity), true
+	case "Event.end":
+		if e.ComplexityRoot.Event.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.End(childComplexity), true
+	case "Event.id":
+		if e.ComplexityRoot.Event.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.indoor":
+		if e.ComplexityRoot.Event.Indoor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Indoor(childComplexity), true
+	case "Event.kind":
+		if e.ComplexityRoot.Event.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.place":
+		if e.ComplexityRoot.Event.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Place(childComplexity), true
+	case "Event.start":
+		if e.ComplexityRoot.Event.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Start(childComplexity), true
+
 	case "Exposure.class":
 		if e.ComplexityRoot.Exposure.Class == nil {
 			break
@@ -965,6 +1786,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Facility.Occupied(childComplexity), true
 
+	case "FacilityOccupancy.capacity":
+		if e.ComplexityRoot.FacilityOccupancy.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Capacity(childComplexity), true
+	case "FacilityOccupancy.facility":
+		if e.ComplexityRoot.FacilityOccupancy.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Facility(childComplexity), true
+	case "FacilityOccupancy.free":
+		if e.ComplexityRoot.FacilityOccupancy.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Free(childComplexity), true
+	case "FacilityOccupancy.occupied":
+		if e.ComplexityRoot.FacilityOccupancy.Occupied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityOccupancy.Occupied(childComplexity), true
+
+	case "HealthReport.date":
+		if e.ComplexityRoot.HealthReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Date(childComplexity), true
+	case "HealthReport.symptoms":
+		if e.ComplexityRoot.HealthReport.Symptoms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Symptoms(childComplexity), true
+	case "HealthReport.temperature":
+		if e.ComplexityRoot.HealthReport.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Temperature(childComplexity), true
+
+	case "Household.address":
+		if e.ComplexityRoot.Household.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Address(childComplexity), true
+	case "Household.area":
+		if e.ComplexityRoot.Household.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Area(childComplexity), true
+	case "Household.areaCode":
+		if e.ComplexityRoot.Household.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.AreaCode(childComplexity), true
+	case "Household.id":
+		if e.ComplexityRoot.Household.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.ID(childComplexity), true
+	case "Household.members":
+		if e.ComplexityRoot.Household.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Members(childComplexity), true
+
 	case "Interval.from":
 		if e.ComplexityRoot.Interval.From == nil {
 			break
@@ -1033,6 +1929,160 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignQuarantines(childComplexity, args["asOf"].(*time.Time), args["dryRun"].(*bool)), true
+	case "Mutation.designateRisk":
+		if e.ComplexityRoot.Mutation.DesignateRisk == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_designateRisk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DesignateRisk(childComplexity, args["input"].(RiskDesignationInput)), true
+	case "Mutation.recordAttendance":
+		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(AttendanceInput)), true
+	case "Mutation.recordContact":
+		if e.ComplexityRoot.Mutation.RecordContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordContact(childComplexity, args["input"].(ContactInput)), true
+	case "Mutation.recordEvent":
+		if e.ComplexityRoot.Mutation.RecordEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordEvent(childComplexity, args["input"].(EventInput)), true
+	case "Mutation.recordPassage":
+		if e.ComplexityRoot.Mutation.RecordPassage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPassage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPassage(childComplexity, args["input"].(PassageInput)), true
+	case "Mutation.recordTest":
+		if e.ComplexityRoot.Mutation.RecordTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTest(childComplexity, args["input"].(TestInput)), true
+	case "Mutation.recordTrip":
+		if e.ComplexityRoot.Mutation.RecordTrip == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTrip_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTrip(childComplexity, args["input"].(TripInput)), true
+	case "Mutation.setCaseStatus":
+		if e.ComplexityRoot.Mutation.SetCaseStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCaseStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCaseStatus(childComplexity, args["input"].(CaseStatusInput)), true
+	case "Mutation.submitDailyReport":
+		if e.ComplexityRoot.Mutation.SubmitDailyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitDailyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitDailyReport(childComplexity, args["areaCode"].(string), args["date"].(string), args["note"].(*string)), true
+	case "Mutation.submitHealthReport":
+		if e.ComplexityRoot.Mutation.SubmitHealthReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitHealthReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitHealthReport(childComplexity, args["input"].(HealthReportInput)), true
+	case "Mutation.upsertFacility":
+		if e.ComplexityRoot.Mutation.UpsertFacility == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertFacility_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertFacility(childComplexity, args["input"].(FacilityInput)), true
+	case "Mutation.upsertHousehold":
+		if e.ComplexityRoot.Mutation.UpsertHousehold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertHousehold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertHousehold(childComplexity, args["input"].(HouseholdInput)), true
+	case "Mutation.upsertOfficer":
+		if e.ComplexityRoot.Mutation.UpsertOfficer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertOfficer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertOfficer(childComplexity, args["input"].(OfficerInput)), true
+	case "Mutation.upsertPerson":
+		if e.ComplexityRoot.Mutation.UpsertPerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPerson(childComplexity, args["input"].(PersonInput)), true
 
 	case "Officer.areaCode":
 		if e.ComplexityRoot.Officer.AreaCode == nil {
@@ -1071,6 +2121,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Officer.Role(childComplexity), true
 
+	case "OverdueHealthReport.kind":
+		if e.ComplexityRoot.OverdueHealthReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Kind(childComplexity), true
+	case "OverdueHealthReport.officers":
+		if e.ComplexityRoot.OverdueHealthReport.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Officers(childComplexity), true
+	case "OverdueHealthReport.person":
+		if e.ComplexityRoot.OverdueHealthReport.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Person(childComplexity), true
+
+	case "Passage.at":
+		if e.ComplexityRoot.Passage.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.At(childComplexity), true
+	case "Passage.checkpoint":
+		if e.ComplexityRoot.Passage.Checkpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Checkpoint(childComplexity), true
+	case "Passage.plate":
+		if e.ComplexityRoot.Passage.Plate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Plate(childComplexity), true
+	case "Passage.temperature":
+		if e.ComplexityRoot.Passage.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Temperature(childComplexity), true
+	case "Passage.turnedBack":
+		if e.ComplexityRoot.Passage.TurnedBack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.TurnedBack(childComplexity), true
+
+	case "Person.attendances":
+		if e.ComplexityRoot.Person.Attendances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Attendances(childComplexity), true
 	case "Person.birthDate":
 		if e.ComplexityRoot.Person.BirthDate == nil {
 			break
@@ -1083,6 +2189,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Case(childComplexity), true
+	case "Person.contacts":
+		if e.ComplexityRoot.Person.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Contacts(childComplexity), true
+	case "Person.healthReports":
+		if e.ComplexityRoot.Person.HealthReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.HealthReports(childComplexity), true
+	case "Person.household":
+		if e.ComplexityRoot.Person.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Household(childComplexity), true
 	case "Person.householdId":
 		if e.ComplexityRoot.Person.HouseholdID == nil {
 			break
@@ -1113,6 +2237,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Officers(childComplexity), true
+	case "Person.passages":
+		if e.ComplexityRoot.Person.Passages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Passages(childComplexity), true
 	case "Person.phone":
 		if e.ComplexityRoot.Person.Phone == nil {
 			break
@@ -1142,6 +2272,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Sex(childComplexity), true
+	case "Person.tests":
+		if e.ComplexityRoot.Person.Tests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Tests(childComplexity), true
+	case "Person.trips":
+		if e.ComplexityRoot.Person.Trips == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Trips(childComplexity), true
+
+	case "PersonPage.endCursor":
+		if e.ComplexityRoot.PersonPage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.EndCursor(childComplexity), true
+	case "PersonPage.hasNextPage":
+		if e.ComplexityRoot.PersonPage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.HasNext(childComplexity), true
+	case "PersonPage.nodes":
+		if e.ComplexityRoot.PersonPage.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.People(childComplexity), true
 
 	case "Policy.arrivalRiskDays":
 		if e.ComplexityRoot.Policy.ArrivalRiskDays == nil {
@@ -1350,6 +2511,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuarantineConnection.TotalCount(childComplexity), true
+
+	case "QuarantineCounts.centralized":
+		if e.ComplexityRoot.QuarantineCounts.Centralized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Centralized(childComplexity), true
+	case "QuarantineCounts.healthMonitoring":
+		if e.ComplexityRoot.QuarantineCounts.HealthMonitoring == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.HealthMonitoring(childComplexity), true
+	case "QuarantineCounts.home":
+		if e.ComplexityRoot.QuarantineCounts.Home == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineCounts.Home(childComplexity), true
 
 	case "QuarantineExportRow.address":
 		if e.ComplexityRoot.QuarantineExportRow.Address == nil {
@@ -1564,6 +2744,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuarantineRun.Superseded(childComplexity), true
 
+	case "QuarantineUpdate.at":
+		if e.ComplexityRoot.QuarantineUpdate.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.At(childComplexity), true
+	case "QuarantineUpdate.cause":
+		if e.ComplexityRoot.QuarantineUpdate.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.Cause(childComplexity), true
+	case "QuarantineUpdate.personIds":
+		if e.ComplexityRoot.QuarantineUpdate.PersonIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.PersonIDs(childComplexity), true
+
+	case "Query.area":
+		if e.ComplexityRoot.Query.Area == nil {
+			break
+		}
+
+		args, err := ec.field_Query_area_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Area(childComplexity, args["code"].(string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1575,6 +2785,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["personId"].(*string), args["actor"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int)), true
+	case "Query.cases":
+		if e.ComplexityRoot.Query.Cases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*CaseFilter), args["sort"].(*CaseDate), args["first"].(*int), args["after"].(*string), args["asOf"].(*time.Time)), true
+	case "Query.chainStatistics":
+		if e.ComplexityRoot.Query.ChainStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chainStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChainStatistics(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.checkpointStats":
+		if e.ComplexityRoot.Query.CheckpointStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkpointStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckpointStats(childComplexity, args["date"].(string), args["areaCode"].(string), args["localPlatePrefix"].(*string)), true
 	case "Query.cluster":
 		if e.ComplexityRoot.Query.Cluster == nil {
 			break
@@ -1608,12 +2851,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ContactChain(childComplexity, args["caseId"].(string), args["maxDepth"].(*int), args["asOf"].(*time.Time)), true
+	case "Query.dailyReports":
+		if e.ComplexityRoot.Query.DailyReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dailyReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DailyReports(childComplexity, args["date"].(string)), true
+	case "Query.epicurve":
+		if e.ComplexityRoot.Query.Epicurve == nil {
+			break
+		}
+
+		args, err := ec.field_Query_epicurve_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Epicurve(childComplexity, args["from"].(string), args["to"].(string), args["areaCode"].(*string), args["by"].(*CaseDate)), true
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Facilities(childComplexity), true
+	case "Query.household":
+		if e.ComplexityRoot.Query.Household == nil {
+			break
+		}
+
+		args, err := ec.field_Query_household_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Household(childComplexity, args["id"].(string)), true
 
 	case "Query.officers":
 		if e.ComplexityRoot.Query.Officers == nil {
@@ -1621,12 +2897,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Officers(childComplexity), true
+	case "Query.overdueHealthReports":
+		if e.ComplexityRoot.Query.OverdueHealthReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overdueHealthReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverdueHealthReports(childComplexity, args["date"].(string)), true
 	case "Query.pendingPlacements":
 		if e.ComplexityRoot.Query.PendingPlacements == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.PendingPlacements(childComplexity), true
+	case "Query.people":
+		if e.ComplexityRoot.Query.People == nil {
+			break
+		}
+
+		args, err := ec.field_Query_people_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*PeopleFilter), args["first"].(*int), args["after"].(*string), args["asOf"].(*time.Time)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1688,6 +2986,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Risk(childComplexity, args["personId"].(string), args["asOf"].(*time.Time)), true
+	case "Query.summary":
+		if e.ComplexityRoot.Query.Summary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Summary(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.testsDue":
 		if e.ComplexityRoot.Query.TestsDue == nil {
 			break
@@ -1737,6 +3046,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Risk.Tier(childComplexity), true
+
+	case "RiskChange.at":
+		if e.ComplexityRoot.RiskChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.At(childComplexity), true
+	case "RiskChange.cause":
+		if e.ComplexityRoot.RiskChange.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.Cause(childComplexity), true
+	case "RiskChange.people":
+		if e.ComplexityRoot.RiskChange.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.People(childComplexity), true
+	case "RiskChange.personIds":
+		if e.ComplexityRoot.RiskChange.PersonIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.PersonIDs(childComplexity), true
+
+	case "RiskDesignation.areaCode":
+		if e.ComplexityRoot.RiskDesignation.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.AreaCode(childComplexity), true
+	case "RiskDesignation.level":
+		if e.ComplexityRoot.RiskDesignation.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.Level(childComplexity), true
+	case "RiskDesignation.since":
+		if e.ComplexityRoot.RiskDesignation.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.Since(childComplexity), true
 
 	case "RiskReason.areaCode":
 		if e.ComplexityRoot.RiskReason.AreaCode == nil {
@@ -1854,6 +3207,164 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SerialInterval.Target(childComplexity), true
 
+	case "Subscription.caseConfirmed":
+		if e.ComplexityRoot.Subscription.CaseConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.CaseConfirmed(childComplexity), true
+	case "Subscription.quarantineChanged":
+		if e.ComplexityRoot.Subscription.QuarantineChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.QuarantineChanged(childComplexity), true
+	case "Subscription.riskChanged":
+		if e.ComplexityRoot.Subscription.RiskChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_riskChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.RiskChanged(childComplexity, args["areaCode"].(*string)), true
+
+	case "Summary.activeCases":
+		if e.ComplexityRoot.Summary.ActiveCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ActiveCases(childComplexity), true
+	case "Summary.areaCode":
+		if e.ComplexityRoot.Summary.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaCode(childComplexity), true
+	case "Summary.areaLevel":
+		if e.ComplexityRoot.Summary.AreaLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaLevel(childComplexity), true
+	case "Summary.areaName":
+		if e.ComplexityRoot.Summary.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AreaName(childComplexity), true
+	case "Summary.asOf":
+		if e.ComplexityRoot.Summary.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsOf(childComplexity), true
+	case "Summary.asymptomaticTotal":
+		if e.ComplexityRoot.Summary.AsymptomaticTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.AsymptomaticTotal(childComplexity), true
+	case "Summary.children":
+		if e.ComplexityRoot.Summary.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Children(childComplexity), true
+	case "Summary.confirmedTotal":
+		if e.ComplexityRoot.Summary.ConfirmedTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.ConfirmedTotal(childComplexity), true
+	case "Summary.daysSinceLastNewConfirmed":
+		if e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.DaysSinceLastNewConfirmed(childComplexity), true
+	case "Summary.deceased":
+		if e.ComplexityRoot.Summary.Deceased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Deceased(childComplexity), true
+	case "Summary.facilities":
+		if e.ComplexityRoot.Summary.Facilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Facilities(childComplexity), true
+	case "Summary.newConfirmed":
+		if e.ComplexityRoot.Summary.NewConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.NewConfirmed(childComplexity), true
+	case "Summary.openQuarantines":
+		if e.ComplexityRoot.Summary.OpenQuarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.OpenQuarantines(childComplexity), true
+	case "Summary.pendingPlacements":
+		if e.ComplexityRoot.Summary.PendingPlacements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PendingPlacements(childComplexity), true
+	case "Summary.people":
+		if e.ComplexityRoot.Summary.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.People(childComplexity), true
+	case "Summary.peopleByTier":
+		if e.ComplexityRoot.Summary.PeopleByTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.PeopleByTier(childComplexity), true
+	case "Summary.recovered":
+		if e.ComplexityRoot.Summary.Recovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Recovered(childComplexity), true
+	case "Summary.suspected":
+		if e.ComplexityRoot.Summary.Suspected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Suspected(childComplexity), true
+
+	case "Test.id":
+		if e.ComplexityRoot.Test.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.ID(childComplexity), true
+	case "Test.kind":
+		if e.ComplexityRoot.Test.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.Kind(childComplexity), true
+	case "Test.result":
+		if e.ComplexityRoot.Test.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.Result(childComplexity), true
+	case "Test.sampledAt":
+		if e.ComplexityRoot.Test.SampledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.SampledAt(childComplexity), true
+
 	case "TestDue.date":
 		if e.ComplexityRoot.TestDue.Date == nil {
 			break
@@ -1891,6 +3402,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TestDue.Quarantine(childComplexity), true
 
+	case "TierCounts.green":
+		if e.ComplexityRoot.TierCounts.Green == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Green(childComplexity), true
+	case "TierCounts.red":
+		if e.ComplexityRoot.TierCounts.Red == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Red(childComplexity), true
+	case "TierCounts.yellow":
+		if e.ComplexityRoot.TierCounts.Yellow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierCounts.Yellow(childComplexity), true
+
+	case "Trip.arriveAt":
+		if e.ComplexityRoot.Trip.ArriveAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ArriveAt(childComplexity), true
+	case "Trip.departAt":
+		if e.ComplexityRoot.Trip.DepartAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.DepartAt(childComplexity), true
+	case "Trip.fromArea":
+		if e.ComplexityRoot.Trip.FromArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.FromArea(childComplexity), true
+	case "Trip.id":
+		if e.ComplexityRoot.Trip.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ID(childComplexity), true
+	case "Trip.mode":
+		if e.ComplexityRoot.Trip.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Mode(childComplexity), true
+	case "Trip.number":
+		if e.ComplexityRoot.Trip.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Number(childComplexity), true
+	case "Trip.seat":
+		if e.ComplexityRoot.Trip.Seat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Seat(childComplexity), true
+	case "Trip.toArea":
+		if e.ComplexityRoot.Trip.ToArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ToArea(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1900,7 +3479,22 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AttendanceInput", ec.unmarshalInputAttendanceInput),
+			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
+			graphql.NewInputUnmarshaler("CaseStatusInput", ec.unmarshalInputCaseStatusInput),
+			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("FacilityInput", ec.unmarshalInputFacilityInput),
+			graphql.NewInputUnmarshaler("HealthReportInput", ec.unmarshalInputHealthReportInput),
+			graphql.NewInputUnmarshaler("HouseholdInput", ec.unmarshalInputHouseholdInput),
+			graphql.NewInputUnmarshaler("OfficerInput", ec.unmarshalInputOfficerInput),
+			graphql.NewInputUnmarshaler("PassageInput", ec.unmarshalInputPassageInput),
+			graphql.NewInputUnmarshaler("PeopleFilter", ec.unmarshalInputPeopleFilter),
+			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
 			graphql.NewInputUnmarshaler("QuarantineFilter", ec.unmarshalInputQuarantineFilter),
+			graphql.NewInputUnmarshaler("RiskDesignationInput", ec.unmarshalInputRiskDesignationInput),
+			graphql.NewInputUnmarshaler("TestInput", ec.unmarshalInputTestInput),
+			graphql.NewInputUnmarshaler("TripInput", ec.unmarshalInputTripInput),
 		)
 	}
 	first := true
@@ -1951,6 +3545,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1976,7 +3587,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "people.graphqls" "quarantine.graphqls" "schema.graphqls" "tracing.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1989,16 +3600,54 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
+	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "quarantine.graphqls", Input: sourceData("quarantine.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "subscriptions.graphqls", Input: sourceData("subscriptions.graphqls"), BuiltIn: false},
+	{Name: "summary.graphqls", Input: sourceData("summary.graphqls"), BuiltIn: false},
 	{Name: "tracing.graphqls", Input: sourceData("tracing.graphqls"), BuiltIn: false},
+	{Name: "writes.graphqls", Input: sourceData("writes.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Area(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Area_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Area_name(ctx, field)
+	case "level":
+		return ec.fieldContext_Area_level(ctx, field)
+	case "parent":
+		return ec.fieldContext_Area_parent(ctx, field)
+	case "children":
+		return ec.fieldContext_Area_children(ctx, field)
+	case "designations":
+		return ec.fieldContext_Area_designations(ctx, field)
+	case "effectiveLevel":
+		return ec.fieldContext_Area_effectiveLevel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Area", field.Name)
+}
+
+func (ec *executionContext) childFields_Attendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_Attendance_event(ctx, field)
+	case "from":
+		return ec.fieldContext_Attendance_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Attendance_to(ctx, field)
+	case "proximity":
+		return ec.fieldContext_Attendance_proximity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attendance", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2028,8 +3677,86 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_confirmedAt(ctx, field)
 	case "isolatedAt":
 		return ec.fieldContext_Case_isolatedAt(ctx, field)
+	case "person":
+		return ec.fieldContext_Case_person(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
+func (ec *executionContext) childFields_CasePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_CasePage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_CasePage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_CasePage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CasePage", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+	case "cases":
+		return ec.fieldContext_ChainStatistics_cases(ctx, field)
+	case "contactsPerCaseMean":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+	case "contactsPerCaseMedian":
+		return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+	case "newCases":
+		return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+	case "newCasesKnownContacts":
+		return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+	case "knownContactShare":
+		return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+	case "serialIntervals":
+		return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+	case "serialIntervalMean":
+		return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+	case "serialIntervalMedian":
+		return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainStatistics", field.Name)
+}
+
+func (ec *executionContext) childFields_Checkpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Checkpoint_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Checkpoint_name(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Checkpoint_areaCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Checkpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckpointStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkpoint":
+		return ec.fieldContext_CheckpointStats_checkpoint(ctx, field)
+	case "passages":
+		return ec.fieldContext_CheckpointStats_passages(ctx, field)
+	case "people":
+		return ec.fieldContext_CheckpointStats_people(ctx, field)
+	case "vehicles":
+		return ec.fieldContext_CheckpointStats_vehicles(ctx, field)
+	case "fevers":
+		return ec.fieldContext_CheckpointStats_fevers(ctx, field)
+	case "turnedBack":
+		return ec.fieldContext_CheckpointStats_turnedBack(ctx, field)
+	case "outsideVehicles":
+		return ec.fieldContext_CheckpointStats_outsideVehicles(ctx, field)
+	case "byCheckpoint":
+		return ec.fieldContext_CheckpointStats_byCheckpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckpointStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Cluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2126,6 +3853,106 @@ func (ec *executionContext) childFields_ContactChain(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ContactChain", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "other":
+		return ec.fieldContext_ContactRecord_other(ctx, field)
+	case "at":
+		return ec.fieldContext_ContactRecord_at(ctx, field)
+	case "durationMin":
+		return ec.fieldContext_ContactRecord_durationMin(ctx, field)
+	case "setting":
+		return ec.fieldContext_ContactRecord_setting(ctx, field)
+	case "protected":
+		return ec.fieldContext_ContactRecord_protected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_DailyReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_DailyReport_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_DailyReport_areaName(ctx, field)
+	case "date":
+		return ec.fieldContext_DailyReport_date(ctx, field)
+	case "newReturnees":
+		return ec.fieldContext_DailyReport_newReturnees(ctx, field)
+	case "newFevers":
+		return ec.fieldContext_DailyReport_newFevers(ctx, field)
+	case "newQuarantines":
+		return ec.fieldContext_DailyReport_newQuarantines(ctx, field)
+	case "newCases":
+		return ec.fieldContext_DailyReport_newCases(ctx, field)
+	case "submitted":
+		return ec.fieldContext_DailyReport_submitted(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_DailyReport_submittedAt(ctx, field)
+	case "note":
+		return ec.fieldContext_DailyReport_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DailyReport", field.Name)
+}
+
+func (ec *executionContext) childFields_DataWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DataWarning_kind(ctx, field)
+	case "case":
+		return ec.fieldContext_DataWarning_case(ctx, field)
+	case "person":
+		return ec.fieldContext_DataWarning_person(ctx, field)
+	case "at":
+		return ec.fieldContext_DataWarning_at(ctx, field)
+	case "message":
+		return ec.fieldContext_DataWarning_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataWarning", field.Name)
+}
+
+func (ec *executionContext) childFields_EffectiveLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_EffectiveLevel_level(ctx, field)
+	case "designatedArea":
+		return ec.fieldContext_EffectiveLevel_designatedArea(ctx, field)
+	case "since":
+		return ec.fieldContext_EffectiveLevel_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EffectiveLevel", field.Name)
+}
+
+func (ec *executionContext) childFields_EpicurvePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_EpicurvePoint_date(ctx, field)
+	case "cases":
+		return ec.fieldContext_EpicurvePoint_cases(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EpicurvePoint", field.Name)
+}
+
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Event_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Event_kind(ctx, field)
+	case "place":
+		return ec.fieldContext_Event_place(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Event_areaCode(ctx, field)
+	case "start":
+		return ec.fieldContext_Event_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Event_end(ctx, field)
+	case "indoor":
+		return ec.fieldContext_Event_indoor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
 func (ec *executionContext) childFields_Exposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -2190,6 +4017,48 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
 }
 
+func (ec *executionContext) childFields_FacilityOccupancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "facility":
+		return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+	case "capacity":
+		return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+	case "occupied":
+		return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+	case "free":
+		return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityOccupancy", field.Name)
+}
+
+func (ec *executionContext) childFields_HealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_HealthReport_date(ctx, field)
+	case "temperature":
+		return ec.fieldContext_HealthReport_temperature(ctx, field)
+	case "symptoms":
+		return ec.fieldContext_HealthReport_symptoms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HealthReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Household(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Household_id(ctx, field)
+	case "address":
+		return ec.fieldContext_Household_address(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Household_areaCode(ctx, field)
+	case "area":
+		return ec.fieldContext_Household_area(ctx, field)
+	case "members":
+		return ec.fieldContext_Household_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -2244,6 +4113,34 @@ func (ec *executionContext) childFields_Officer(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Officer", field.Name)
 }
 
+func (ec *executionContext) childFields_OverdueHealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_OverdueHealthReport_person(ctx, field)
+	case "kind":
+		return ec.fieldContext_OverdueHealthReport_kind(ctx, field)
+	case "officers":
+		return ec.fieldContext_OverdueHealthReport_officers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OverdueHealthReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Passage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkpoint":
+		return ec.fieldContext_Passage_checkpoint(ctx, field)
+	case "at":
+		return ec.fieldContext_Passage_at(ctx, field)
+	case "plate":
+		return ec.fieldContext_Passage_plate(ctx, field)
+	case "temperature":
+		return ec.fieldContext_Passage_temperature(ctx, field)
+	case "turnedBack":
+		return ec.fieldContext_Passage_turnedBack(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Passage", field.Name)
+}
+
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2260,6 +4157,20 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_birthDate(ctx, field)
 	case "householdId":
 		return ec.fieldContext_Person_householdId(ctx, field)
+	case "household":
+		return ec.fieldContext_Person_household(ctx, field)
+	case "trips":
+		return ec.fieldContext_Person_trips(ctx, field)
+	case "attendances":
+		return ec.fieldContext_Person_attendances(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Person_contacts(ctx, field)
+	case "tests":
+		return ec.fieldContext_Person_tests(ctx, field)
+	case "passages":
+		return ec.fieldContext_Person_passages(ctx, field)
+	case "healthReports":
+		return ec.fieldContext_Person_healthReports(ctx, field)
 	case "quarantines":
 		return ec.fieldContext_Person_quarantines(ctx, field)
 	case "officers":
@@ -2270,6 +4181,18 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_case(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_PersonPage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PersonPage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_PersonPage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonPage", field.Name)
 }
 
 func (ec *executionContext) childFields_Policy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2364,6 +4287,18 @@ func (ec *executionContext) childFields_QuarantineConnection(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type QuarantineConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centralized":
+		return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+	case "home":
+		return ec.fieldContext_QuarantineCounts_home(ctx, field)
+	case "healthMonitoring":
+		return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_QuarantineExportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "assignment":
@@ -2452,6 +4387,18 @@ func (ec *executionContext) childFields_QuarantineRun(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type QuarantineRun", field.Name)
 }
 
+func (ec *executionContext) childFields_QuarantineUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personIds":
+		return ec.fieldContext_QuarantineUpdate_personIds(ctx, field)
+	case "cause":
+		return ec.fieldContext_QuarantineUpdate_cause(ctx, field)
+	case "at":
+		return ec.fieldContext_QuarantineUpdate_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineUpdate", field.Name)
+}
+
 func (ec *executionContext) childFields_Referral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "person":
@@ -2474,6 +4421,32 @@ func (ec *executionContext) childFields_Risk(ctx context.Context, field graphql.
 		return ec.fieldContext_Risk_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Risk", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personIds":
+		return ec.fieldContext_RiskChange_personIds(ctx, field)
+	case "people":
+		return ec.fieldContext_RiskChange_people(ctx, field)
+	case "cause":
+		return ec.fieldContext_RiskChange_cause(ctx, field)
+	case "at":
+		return ec.fieldContext_RiskChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskChange", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskDesignation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_RiskDesignation_areaCode(ctx, field)
+	case "level":
+		return ec.fieldContext_RiskDesignation_level(ctx, field)
+	case "since":
+		return ec.fieldContext_RiskDesignation_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskDesignation", field.Name)
 }
 
 func (ec *executionContext) childFields_RiskReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2526,6 +4499,62 @@ func (ec *executionContext) childFields_SerialInterval(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type SerialInterval", field.Name)
 }
 
+func (ec *executionContext) childFields_Summary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Summary_asOf(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Summary_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_Summary_areaName(ctx, field)
+	case "areaLevel":
+		return ec.fieldContext_Summary_areaLevel(ctx, field)
+	case "confirmedTotal":
+		return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+	case "asymptomaticTotal":
+		return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+	case "activeCases":
+		return ec.fieldContext_Summary_activeCases(ctx, field)
+	case "recovered":
+		return ec.fieldContext_Summary_recovered(ctx, field)
+	case "deceased":
+		return ec.fieldContext_Summary_deceased(ctx, field)
+	case "suspected":
+		return ec.fieldContext_Summary_suspected(ctx, field)
+	case "newConfirmed":
+		return ec.fieldContext_Summary_newConfirmed(ctx, field)
+	case "daysSinceLastNewConfirmed":
+		return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+	case "openQuarantines":
+		return ec.fieldContext_Summary_openQuarantines(ctx, field)
+	case "pendingPlacements":
+		return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+	case "facilities":
+		return ec.fieldContext_Summary_facilities(ctx, field)
+	case "people":
+		return ec.fieldContext_Summary_people(ctx, field)
+	case "peopleByTier":
+		return ec.fieldContext_Summary_peopleByTier(ctx, field)
+	case "children":
+		return ec.fieldContext_Summary_children(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Summary", field.Name)
+}
+
+func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Test_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Test_kind(ctx, field)
+	case "sampledAt":
+		return ec.fieldContext_Test_sampledAt(ctx, field)
+	case "result":
+		return ec.fieldContext_Test_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Test", field.Name)
+}
+
 func (ec *executionContext) childFields_TestDue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "quarantine":
@@ -2542,6 +4571,40 @@ func (ec *executionContext) childFields_TestDue(ctx context.Context, field graph
 		return ec.fieldContext_TestDue_officers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TestDue", field.Name)
+}
+
+func (ec *executionContext) childFields_TierCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "red":
+		return ec.fieldContext_TierCounts_red(ctx, field)
+	case "yellow":
+		return ec.fieldContext_TierCounts_yellow(ctx, field)
+	case "green":
+		return ec.fieldContext_TierCounts_green(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_Trip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Trip_id(ctx, field)
+	case "mode":
+		return ec.fieldContext_Trip_mode(ctx, field)
+	case "number":
+		return ec.fieldContext_Trip_number(ctx, field)
+	case "seat":
+		return ec.fieldContext_Trip_seat(ctx, field)
+	case "fromArea":
+		return ec.fieldContext_Trip_fromArea(ctx, field)
+	case "toArea":
+		return ec.fieldContext_Trip_toArea(ctx, field)
+	case "departAt":
+		return ec.fieldContext_Trip_departAt(ctx, field)
+	case "arriveAt":
+		return ec.fieldContext_Trip_arriveAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Trip", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2660,6 +4723,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Area_effectiveLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignQuarantines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2679,6 +4756,218 @@ func (ec *executionContext) field_Mutation_assignQuarantines_args(ctx context.Co
 		return nil, err
 	}
 	args["dryRun"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_designateRisk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RiskDesignationInput, error) {
+			return ec.unmarshalNRiskDesignationInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskDesignationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AttendanceInput, error) {
+			return ec.unmarshalNAttendanceInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAttendanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ContactInput, error) {
+			return ec.unmarshalNContactInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EventInput, error) {
+			return ec.unmarshalNEventInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordPassage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (PassageInput, error) {
+			return ec.unmarshalNPassageInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPassageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (TestInput, error) {
+			return ec.unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTrip_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (TripInput, error) {
+			return ec.unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setCaseStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CaseStatusInput, error) {
+			return ec.unmarshalNCaseStatusInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitDailyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitHealthReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (HealthReportInput, error) {
+			return ec.unmarshalNHealthReportInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHealthReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertFacility_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (FacilityInput, error) {
+			return ec.unmarshalNFacilityInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐFacilityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (HouseholdInput, error) {
+			return ec.unmarshalNHouseholdInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHouseholdInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertOfficer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (OfficerInput, error) {
+			return ec.unmarshalNOfficerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐOfficerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (PersonInput, error) {
+			return ec.unmarshalNPersonInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPersonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2707,6 +4996,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_area_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
 	return args, nil
 }
 
@@ -2753,6 +5056,104 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*CaseFilter, error) {
+			return ec.unmarshalOCaseFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*CaseDate, error) {
+			return ec.unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_chainStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkpointStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "localPlatePrefix",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["localPlatePrefix"] = arg2
 	return args, nil
 }
 
@@ -2827,6 +5228,124 @@ func (ec *executionContext) field_Query_contactChain_args(ctx context.Context, r
 		return nil, err
 	}
 	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_dailyReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_epicurve_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (*CaseDate, error) {
+			return ec.unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_household_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overdueHealthReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*PeopleFilter, error) {
+			return ec.unmarshalOPeopleFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPeopleFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
 	return args, nil
 }
 
@@ -2932,6 +5451,28 @@ func (ec *executionContext) field_Query_risk_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_testsDue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2943,6 +5484,20 @@ func (ec *executionContext) field_Query_testsDue_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_riskChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg0
 	return args, nil
 }
 
@@ -3019,6 +5574,316 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Area_code(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Area_name(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "String")
+}
+
+func (ec *executionContext) _Area_level(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "String")
+}
+
+func (ec *executionContext) _Area_parent(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Area_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_children(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Area) graphql.Marshaler {
+			return ec.marshalNArea2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_designations(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_designations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Designations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.RiskDesignation) graphql.Marshaler {
+			return ec.marshalNRiskDesignation2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_designations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskDesignation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_effectiveLevel(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_effectiveLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Area().EffectiveLevel(ctx, obj, fc.Args["at"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EffectiveLevel) graphql.Marshaler {
+			return ec.marshalNEffectiveLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEffectiveLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_effectiveLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EffectiveLevel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Area_effectiveLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_event(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Attendance().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_from(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Attendance_to(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Attendance_proximity(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_proximity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proximity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_proximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "String")
+}
 
 func (ec *executionContext) _AuditRecord_id(ctx context.Context, field graphql.CollectedField, obj *graph.AuditRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3248,6 +6113,672 @@ func (ec *executionContext) _Case_isolatedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Case_isolatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Case_person(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CasePage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CasePage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CasePage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CasePage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CasePage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChainStatistics_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChainStatistics_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainStatistics().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ChainStatistics_cases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_contactsPerCaseMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_contactsPerCaseMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCaseMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_contactsPerCaseMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_newCasesKnownContacts(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_newCasesKnownContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCasesKnownContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_newCasesKnownContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_knownContactShare(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_knownContactShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownContactShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_knownContactShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervals(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMean(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_serialIntervalMedian(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_serialIntervalMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_serialIntervalMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChainStatistics_warnings(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainStatistics_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+			return ec.marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainStatistics_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Checkpoint_id(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Checkpoint_name(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _Checkpoint_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CheckpointStats_checkpoint(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_checkpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checkpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+			return ec.marshalOCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Checkpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckpointStats_passages(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_passages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_passages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_people(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_vehicles(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_vehicles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vehicles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_vehicles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_fevers(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_fevers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fevers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_fevers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_turnedBack(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_turnedBack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TurnedBack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_turnedBack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_outsideVehicles(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_outsideVehicles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutsideVehicles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_outsideVehicles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_byCheckpoint(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_byCheckpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCheckpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.CheckpointStats) graphql.Marshaler {
+			return ec.marshalNCheckpointStats2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_byCheckpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckpointStats(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Cluster_indexCase(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
@@ -4121,6 +7652,769 @@ func (ec *executionContext) fieldContext_ContactChain_contacts(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ContactRecord_other(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactRecord().Other(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactRecord_at(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ContactRecord_durationMin(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_durationMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_durationMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ContactRecord_setting(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_setting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactRecord().Setting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_setting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _ContactRecord_protected(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DailyReport_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DailyReport_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _DailyReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _DailyReport_newReturnees(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newReturnees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewReturnees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newReturnees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newFevers(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newFevers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewFevers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newFevers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newQuarantines(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewQuarantines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newQuarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_submitted(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_submitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Submitted(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_submitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _DailyReport_submittedAt(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DailyReport_note(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _DataWarning_kind(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataWarning_case(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_person(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataWarning().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataWarning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataWarning_at(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DataWarning_message(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataWarning_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataWarning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _EffectiveLevel_level(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _EffectiveLevel_designatedArea(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_designatedArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EffectiveLevel().DesignatedArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_designatedArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, true, true, "ID")
+}
+
+func (ec *executionContext) _EffectiveLevel_since(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EffectiveLevel().Since(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _EpicurvePoint_date(ctx context.Context, field graphql.CollectedField, obj *graph.EpicurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EpicurvePoint_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EpicurvePoint().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EpicurvePoint_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EpicurvePoint", field, true, true, "String")
+}
+
+func (ec *executionContext) _EpicurvePoint_cases(ctx context.Context, field graphql.CollectedField, obj *graph.EpicurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EpicurvePoint_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EpicurvePoint_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EpicurvePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Place(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, "String")
+}
+
+func (ec *executionContext) _Event_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Event_start(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Event_end(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Event_indoor(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_indoor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indoor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_indoor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Exposure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4728,6 +9022,309 @@ func (ec *executionContext) fieldContext_Facility_free(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Facility", field, true, true, "Int")
 }
 
+func (ec *executionContext) _FacilityOccupancy_facility(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityOccupancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_occupied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Occupied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_occupied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityOccupancy_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityOccupancy_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HealthReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HealthReport().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _HealthReport_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HealthReport_symptoms(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_symptoms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HealthReport().Symptoms(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_symptoms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _Household_id(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Household_address(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, true, "String")
+}
+
+func (ec *executionContext) _Household_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Household_area(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Area(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Household_members(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Interval_from(ctx context.Context, field graphql.CollectedField, obj *graph.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5006,6 +9603,622 @@ func (ec *executionContext) fieldContext_Mutation_assignQuarantines(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPerson(ctx, fc.Args["input"].(PersonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertHousehold(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertHousehold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertHousehold(ctx, fc.Args["input"].(HouseholdInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalNHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertHousehold(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordTrip(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTrip(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTrip(ctx, fc.Args["input"].(TripInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Trip) graphql.Marshaler {
+			return ec.marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTrip(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trip(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTrip_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordEvent(ctx, fc.Args["input"].(EventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordAttendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordAttendance(ctx, fc.Args["input"].(AttendanceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordAttendance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordContact(ctx, fc.Args["input"].(ContactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ContactRecord) graphql.Marshaler {
+			return ec.marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTest(ctx, fc.Args["input"].(TestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Test) graphql.Marshaler {
+			return ec.marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Test(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCaseStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCaseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCaseStatus(ctx, fc.Args["input"].(CaseStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCaseStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCaseStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_designateRisk(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_designateRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DesignateRisk(ctx, fc.Args["input"].(RiskDesignationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.RiskDesignation) graphql.Marshaler {
+			return ec.marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_designateRisk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskDesignation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_designateRisk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPassage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPassage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPassage(ctx, fc.Args["input"].(PassageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Passage) graphql.Marshaler {
+			return ec.marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPassage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPassage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitHealthReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitHealthReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitHealthReport(ctx, fc.Args["input"].(HealthReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.HealthReport) graphql.Marshaler {
+			return ec.marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitHealthReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HealthReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitHealthReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitDailyReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitDailyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitDailyReport(ctx, fc.Args["areaCode"].(string), fc.Args["date"].(string), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.DailyReport) graphql.Marshaler {
+			return ec.marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitDailyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitDailyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertFacility(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertFacility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertFacility(ctx, fc.Args["input"].(FacilityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertFacility(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertFacility_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertOfficer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertOfficer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertOfficer(ctx, fc.Args["input"].(OfficerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertOfficer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertOfficer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Officer_id(ctx context.Context, field graphql.CollectedField, obj *graph.Officer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5151,6 +10364,217 @@ func (ec *executionContext) fieldContext_Officer_openAssignments(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OverdueHealthReport_person(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverdueHealthReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverdueHealthReport_kind(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverdueHealthReport().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverdueHealthReport", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _OverdueHealthReport_officers(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverdueHealthReport().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverdueHealthReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Passage_checkpoint(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_checkpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Passage().Checkpoint(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+			return ec.marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Passage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Checkpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Passage_at(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Passage_plate(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_plate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Passage().Plate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_plate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, true, true, "String")
+}
+
+func (ec *executionContext) _Passage_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Passage_turnedBack(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_turnedBack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TurnedBack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_turnedBack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
@@ -5314,6 +10738,230 @@ func (ec *executionContext) fieldContext_Person_householdId(_ context.Context, f
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Person_household(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Household(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_trips(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_trips(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Trips(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
+			return ec.marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_trips(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trip(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_attendances(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_attendances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Attendances(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_attendances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_contacts(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Contacts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ContactRecord) graphql.Marshaler {
+			return ec.marshalNContactRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_tests(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_tests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Tests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
+			return ec.marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_tests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Test(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_passages(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_passages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Passages(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Passage) graphql.Marshaler {
+			return ec.marshalNPassage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_passages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_healthReports(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_healthReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().HealthReports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.HealthReport) graphql.Marshaler {
+			return ec.marshalNHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_healthReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HealthReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_quarantines(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5452,6 +11100,84 @@ func (ec *executionContext) fieldContext_Person_case(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PersonPage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonPage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonPage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonPage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PersonPage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonPage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Policy_name(ctx context.Context, field graphql.CollectedField, obj *graph.Policy) (ret graphql.Marshaler) {
@@ -6297,6 +12023,75 @@ func (ec *executionContext) _QuarantineConnection_totalCount(ctx context.Context
 }
 func (ec *executionContext) fieldContext_QuarantineConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuarantineConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_centralized(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_centralized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centralized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_centralized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_home(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_home(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Home, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_home(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineCounts_healthMonitoring(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthMonitoring, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineCounts_healthMonitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _QuarantineExportRow_assignment(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
@@ -7248,6 +13043,75 @@ func (ec *executionContext) fieldContext_QuarantineRun_missingOfficers(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _QuarantineUpdate_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_personIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineUpdate_cause(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineUpdate_at(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Query_policy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7318,6 +13182,358 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_people(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*PeopleFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.PersonPage) graphql.Marshaler {
+			return ec.marshalNPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_household(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Household(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_household(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_household_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_area(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Area(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_area(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_area_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*CaseFilter), fc.Args["sort"].(*CaseDate), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
+			return ec.marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CasePage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkpointStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkpointStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckpointStats(ctx, fc.Args["date"].(string), fc.Args["areaCode"].(string), fc.Args["localPlatePrefix"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.CheckpointStats) graphql.Marshaler {
+			return ec.marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkpointStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckpointStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkpointStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overdueHealthReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overdueHealthReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverdueHealthReports(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.OverdueHealthReport) graphql.Marshaler {
+			return ec.marshalNOverdueHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overdueHealthReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverdueHealthReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overdueHealthReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dailyReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dailyReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DailyReports(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.DailyReport) graphql.Marshaler {
+			return ec.marshalNDailyReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dailyReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dailyReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_epicurve(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_epicurve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Epicurve(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["areaCode"].(*string), fc.Args["by"].(*CaseDate))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.EpicurvePoint) graphql.Marshaler {
+			return ec.marshalNEpicurvePoint2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_epicurve(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EpicurvePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_epicurve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7640,6 +13856,50 @@ func (ec *executionContext) fieldContext_Query_quarantineExport(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_summary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Summary(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_contactChain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7810,6 +14070,50 @@ func (ec *executionContext) fieldContext_Query_clusters(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_clusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chainStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChainStatistics(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+			return ec.marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chainStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8055,6 +14359,176 @@ func (ec *executionContext) _Risk_expiresAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Risk_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Risk", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RiskChange_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_personIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskChange_people(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskChange().People(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskChange_cause(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskChange_at(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RiskDesignation_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskDesignation_level(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskDesignation_since(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RiskReason_rule(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
@@ -8539,6 +15013,656 @@ func (ec *executionContext) fieldContext_SerialInterval_days(_ context.Context, 
 	return graphql.NewScalarFieldContext("SerialInterval", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Subscription_caseConfirmed(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_caseConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().CaseConfirmed(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_caseConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_riskChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_riskChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().RiskChanged(ctx, fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
+			return ec.marshalNRiskChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_riskChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_riskChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_quarantineChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_quarantineChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().QuarantineChanged(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+			return ec.marshalNQuarantineUpdate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_quarantineChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Summary_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Summary_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_areaLevel(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_areaLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaLevel(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_areaLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "String")
+}
+
+func (ec *executionContext) _Summary_confirmedTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_confirmedTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_confirmedTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_asymptomaticTotal(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_asymptomaticTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsymptomaticTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_asymptomaticTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_activeCases(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_activeCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_activeCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_recovered(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_recovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_recovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_deceased(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_deceased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deceased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_deceased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_suspected(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_suspected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suspected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_suspected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_newConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_newConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewConfirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_newConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_daysSinceLastNewConfirmed(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_daysSinceLastNewConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysSinceLastNewConfirmed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_daysSinceLastNewConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Summary_openQuarantines(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_openQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenQuarantines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+			return ec.marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_openQuarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_pendingPlacements(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_pendingPlacements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingPlacements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_pendingPlacements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_facilities(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_facilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+			return ec.marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityOccupancy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_people(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Summary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Summary_peopleByTier(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_peopleByTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeopleByTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+			return ec.marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_peopleByTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Summary_children(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+			return ec.marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Summary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Test_id(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Test_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
+func (ec *executionContext) _Test_sampledAt(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_sampledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SampledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_sampledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Test_result(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
 func (ec *executionContext) _TestDue_quarantine(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8711,6 +15835,259 @@ func (ec *executionContext) fieldContext_TestDue_officers(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TierCounts_red(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_red(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Red, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_red(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_yellow(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_yellow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yellow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_yellow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierCounts_green(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierCounts_green(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Green, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierCounts_green(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Trip_id(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Trip_mode(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Trip_number(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().Number(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "String")
+}
+
+func (ec *executionContext) _Trip_seat(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_seat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().Seat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_seat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "String")
+}
+
+func (ec *executionContext) _Trip_fromArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_fromArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().FromArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_fromArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Trip_toArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_toArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().ToArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_toArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Trip_departAt(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_departAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_departAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Trip_arriveAt(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_arriveAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArriveAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_arriveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9786,6 +17163,846 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAttendanceInput(ctx context.Context, obj any) (AttendanceInput, error) {
+	var it AttendanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "eventId", "from", "to", "proximity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "eventId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "proximity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proximity"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Proximity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendanceInput unmarshals raw into the AttendanceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendanceInput(ctx context.Context, raw any) (AttendanceInput, error) {
+	var out AttendanceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendanceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj any) (CaseFilter, error) {
+	var it CaseFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "areaCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseFilter unmarshals raw into the CaseFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseFilter(ctx context.Context, raw any) (CaseFilter, error) {
+	var out CaseFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaseStatusInput(ctx context.Context, obj any) (CaseStatusInput, error) {
+	var it CaseStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "status", "onsetDate", "confirmedAt", "isolatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "onsetDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onsetDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnsetDate = data
+		case "confirmedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAt = data
+		case "isolatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isolatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsolatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseStatusInput unmarshals raw into the CaseStatusInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseStatusInput(ctx context.Context, raw any) (CaseStatusInput, error) {
+	var out CaseStatusInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseStatusInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (ContactInput, error) {
+	var it ContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personA", "personB", "at", "durationMin", "setting", "protected"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personA":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personA"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonA = data
+		case "personB":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personB"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonB = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "durationMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMin"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMin = data
+		case "setting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Setting = data
+		case "protected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("protected"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Protected = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactInput unmarshals raw into the ContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactInput(ctx context.Context, raw any) (ContactInput, error) {
+	var out ContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (EventInput, error) {
+	var it EventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "kind", "place", "areaCode", "start", "end", "indoor"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "indoor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("indoor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Indoor = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventInput unmarshals raw into the EventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventInput(ctx context.Context, raw any) (EventInput, error) {
+	var out EventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityInput(ctx context.Context, obj any) (FacilityInput, error) {
+	var it FacilityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "areaCode", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityInput unmarshals raw into the FacilityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityInput(ctx context.Context, raw any) (FacilityInput, error) {
+	var out FacilityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHealthReportInput(ctx context.Context, obj any) (HealthReportInput, error) {
+	var it HealthReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "date", "temperature", "symptoms"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "temperature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("temperature"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Temperature = data
+		case "symptoms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("symptoms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Symptoms = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHealthReportInput unmarshals raw into the HealthReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHealthReportInput(ctx context.Context, raw any) (HealthReportInput, error) {
+	var out HealthReportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HealthReportInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHouseholdInput(ctx context.Context, obj any) (HouseholdInput, error) {
+	var it HouseholdInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "address", "areaCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHouseholdInput unmarshals raw into the HouseholdInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHouseholdInput(ctx context.Context, raw any) (HouseholdInput, error) {
+	var out HouseholdInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOfficerInput(ctx context.Context, obj any) (OfficerInput, error) {
+	var it OfficerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "role", "areaCode", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOfficerInput unmarshals raw into the OfficerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOfficerInput(ctx context.Context, raw any) (OfficerInput, error) {
+	var out OfficerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfficerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPassageInput(ctx context.Context, obj any) (PassageInput, error) {
+	var it PassageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkpointId", "at", "personId", "plate", "temperature", "turnedBack"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkpointId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkpointId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckpointID = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "plate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Plate = data
+		case "temperature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("temperature"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Temperature = data
+		case "turnedBack":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("turnedBack"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TurnedBack = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPassageInput unmarshals raw into the PassageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPassageInput(ctx context.Context, raw any) (PassageInput, error) {
+	var out PassageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PassageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPeopleFilter(ctx context.Context, obj any) (PeopleFilter, error) {
+	var it PeopleFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"namePrefix", "idNumber", "phone", "areaCode", "caseStatus", "inQuarantine"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "namePrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namePrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamePrefix = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "caseStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseStatus"))
+			data, err := ec.unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseStatus = data
+		case "inQuarantine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inQuarantine"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InQuarantine = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPeopleFilter unmarshals raw into the PeopleFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPeopleFilter(ctx context.Context, raw any) (PeopleFilter, error) {
+	var out PeopleFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PeopleFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (PersonInput, error) {
+	var it PersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "idNumber", "phone", "sex", "birthDate", "householdId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "sex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sex"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sex = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "householdId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonInput unmarshals raw into the PersonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonInput(ctx context.Context, raw any) (PersonInput, error) {
+	var out PersonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputQuarantineFilter(ctx context.Context, obj any) (QuarantineFilter, error) {
 	var it QuarantineFilter
 	if obj == nil {
@@ -9849,6 +18066,230 @@ func UnmarshalQuarantineFilter(ctx context.Context, raw any) (QuarantineFilter, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRiskDesignationInput(ctx context.Context, obj any) (RiskDesignationInput, error) {
+	var it RiskDesignationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"areaCode", "level", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRiskDesignationInput unmarshals raw into the RiskDesignationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRiskDesignationInput(ctx context.Context, raw any) (RiskDesignationInput, error) {
+	var out RiskDesignationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RiskDesignationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTestInput(ctx context.Context, obj any) (TestInput, error) {
+	var it TestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "personId", "kind", "sampledAt", "result"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sampledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sampledAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SampledAt = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTestInput unmarshals raw into the TestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTestInput(ctx context.Context, raw any) (TestInput, error) {
+	var out TestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTripInput(ctx context.Context, obj any) (TripInput, error) {
+	var it TripInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "personId", "mode", "number", "seat", "fromArea", "toArea", "departAt", "arriveAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "seat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seat"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seat = data
+		case "fromArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromArea = data
+		case "toArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToArea = data
+		case "departAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartAt = data
+		case "arriveAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arriveAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArriveAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTripInput unmarshals raw into the TripInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTripInput(ctx context.Context, raw any) (TripInput, error) {
+	var out TripInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TripInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -9856,6 +18297,122 @@ func UnmarshalQuarantineFilter(ctx context.Context, raw any) (QuarantineFilter, 
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var areaImplementors = []string{"Area"}
+
+func (ec *executionContext) _Area(ctx context.Context, sel ast.SelectionSet, obj *graph.Area) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, areaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Area")
+		case "code":
+			out.Values[i] = ec._Area_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Area_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._Area_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_parent(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_children(ctx, field, obj)
+				})
+		case "designations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_designations(ctx, field, obj)
+				})
+		case "effectiveLevel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_effectiveLevel(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceImplementors = []string{"Attendance"}
+
+func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSet, obj *graph.Attendance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attendance")
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attendance_event(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._Attendance_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Attendance_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "proximity":
+			out.Values[i] = ec._Attendance_proximity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var auditRecordImplementors = []string{"AuditRecord"}
 
@@ -9947,6 +18504,256 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Case_isolatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_person(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var casePageImplementors = []string{"CasePage"}
+
+func (ec *executionContext) _CasePage(ctx context.Context, sel ast.SelectionSet, obj *graph.CasePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, casePageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CasePage")
+		case "nodes":
+			out.Values[i] = ec._CasePage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CasePage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._CasePage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainStatisticsImplementors = []string{"ChainStatistics"}
+
+func (ec *executionContext) _ChainStatistics(ctx context.Context, sel ast.SelectionSet, obj *graph.ChainStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainStatistics")
+		case "asOf":
+			out.Values[i] = ec._ChainStatistics_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainStatistics_areaCode(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._ChainStatistics_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMean":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactsPerCaseMedian":
+			out.Values[i] = ec._ChainStatistics_contactsPerCaseMedian(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCases":
+			out.Values[i] = ec._ChainStatistics_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCasesKnownContacts":
+			out.Values[i] = ec._ChainStatistics_newCasesKnownContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownContactShare":
+			out.Values[i] = ec._ChainStatistics_knownContactShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervals":
+			out.Values[i] = ec._ChainStatistics_serialIntervals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMean":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialIntervalMedian":
+			out.Values[i] = ec._ChainStatistics_serialIntervalMedian(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warnings":
+			out.Values[i] = ec._ChainStatistics_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkpointImplementors = []string{"Checkpoint"}
+
+func (ec *executionContext) _Checkpoint(ctx context.Context, sel ast.SelectionSet, obj *graph.Checkpoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Checkpoint")
+		case "id":
+			out.Values[i] = ec._Checkpoint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Checkpoint_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Checkpoint_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkpointStatsImplementors = []string{"CheckpointStats"}
+
+func (ec *executionContext) _CheckpointStats(ctx context.Context, sel ast.SelectionSet, obj *graph.CheckpointStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkpointStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckpointStats")
+		case "checkpoint":
+			out.Values[i] = ec._CheckpointStats_checkpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "passages":
+			out.Values[i] = ec._CheckpointStats_passages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._CheckpointStats_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vehicles":
+			out.Values[i] = ec._CheckpointStats_vehicles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fevers":
+			out.Values[i] = ec._CheckpointStats_fevers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "turnedBack":
+			out.Values[i] = ec._CheckpointStats_turnedBack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outsideVehicles":
+			out.Values[i] = ec._CheckpointStats_outsideVehicles(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byCheckpoint":
+			out.Values[i] = ec._CheckpointStats_byCheckpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10283,6 +19090,346 @@ func (ec *executionContext) _ContactChain(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var contactRecordImplementors = []string{"ContactRecord"}
+
+func (ec *executionContext) _ContactRecord(ctx context.Context, sel ast.SelectionSet, obj *graph.ContactRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactRecord")
+		case "other":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactRecord_other(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._ContactRecord_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationMin":
+			out.Values[i] = ec._ContactRecord_durationMin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "setting":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactRecord_setting(ctx, field, obj)
+				})
+		case "protected":
+			out.Values[i] = ec._ContactRecord_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dailyReportImplementors = []string{"DailyReport"}
+
+func (ec *executionContext) _DailyReport(ctx context.Context, sel ast.SelectionSet, obj *graph.DailyReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dailyReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DailyReport")
+		case "areaCode":
+			out.Values[i] = ec._DailyReport_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaName":
+			out.Values[i] = ec._DailyReport_areaName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_date(ctx, field, obj)
+				})
+		case "newReturnees":
+			out.Values[i] = ec._DailyReport_newReturnees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newFevers":
+			out.Values[i] = ec._DailyReport_newFevers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newQuarantines":
+			out.Values[i] = ec._DailyReport_newQuarantines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCases":
+			out.Values[i] = ec._DailyReport_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitted":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_submitted(ctx, field, obj)
+				})
+		case "submittedAt":
+			out.Values[i] = ec._DailyReport_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_note(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dataWarningImplementors = []string{"DataWarning"}
+
+func (ec *executionContext) _DataWarning(ctx context.Context, sel ast.SelectionSet, obj *graph.DataWarning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataWarning")
+		case "kind":
+			out.Values[i] = ec._DataWarning_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_case(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataWarning_person(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._DataWarning_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._DataWarning_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var effectiveLevelImplementors = []string{"EffectiveLevel"}
+
+func (ec *executionContext) _EffectiveLevel(ctx context.Context, sel ast.SelectionSet, obj *graph.EffectiveLevel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, effectiveLevelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EffectiveLevel")
+		case "level":
+			out.Values[i] = ec._EffectiveLevel_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "designatedArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EffectiveLevel_designatedArea(ctx, field, obj)
+				})
+		case "since":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EffectiveLevel_since(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var epicurvePointImplementors = []string{"EpicurvePoint"}
+
+func (ec *executionContext) _EpicurvePoint(ctx context.Context, sel ast.SelectionSet, obj *graph.EpicurvePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, epicurvePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EpicurvePoint")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EpicurvePoint_date(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._EpicurvePoint_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventImplementors = []string{"Event"}
+
+func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *graph.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Event")
+		case "id":
+			out.Values[i] = ec._Event_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Event_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "place":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_place(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_areaCode(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._Event_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Event_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "indoor":
+			out.Values[i] = ec._Event_indoor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var exposureImplementors = []string{"Exposure"}
 
 func (ec *executionContext) _Exposure(ctx context.Context, sel ast.SelectionSet, obj *graph.Exposure) graphql.Marshaler {
@@ -10487,6 +19634,156 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var facilityOccupancyImplementors = []string{"FacilityOccupancy"}
+
+func (ec *executionContext) _FacilityOccupancy(ctx context.Context, sel ast.SelectionSet, obj *graph.FacilityOccupancy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityOccupancyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityOccupancy")
+		case "facility":
+			out.Values[i] = ec._FacilityOccupancy_facility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._FacilityOccupancy_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occupied":
+			out.Values[i] = ec._FacilityOccupancy_occupied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "free":
+			out.Values[i] = ec._FacilityOccupancy_free(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var healthReportImplementors = []string{"HealthReport"}
+
+func (ec *executionContext) _HealthReport(ctx context.Context, sel ast.SelectionSet, obj *graph.HealthReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, healthReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HealthReport")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HealthReport_date(ctx, field, obj)
+				})
+		case "temperature":
+			out.Values[i] = ec._HealthReport_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "symptoms":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HealthReport_symptoms(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdImplementors = []string{"Household"}
+
+func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet, obj *graph.Household) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Household")
+		case "id":
+			out.Values[i] = ec._Household_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_address(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_areaCode(ctx, field, obj)
+				})
+		case "area":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_area(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_members(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var intervalImplementors = []string{"Interval"}
 
 func (ec *executionContext) _Interval(ctx context.Context, sel ast.SelectionSet, obj *graph.Interval) graphql.Marshaler {
@@ -10645,6 +19942,104 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "upsertPerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertHousehold":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertHousehold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordTrip":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTrip(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordAttendance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordAttendance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCaseStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCaseStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "designateRisk":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_designateRisk(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPassage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPassage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitHealthReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitHealthReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitDailyReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitDailyReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertFacility":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertFacility(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertOfficer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertOfficer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10721,6 +20116,106 @@ func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var overdueHealthReportImplementors = []string{"OverdueHealthReport"}
+
+func (ec *executionContext) _OverdueHealthReport(ctx context.Context, sel ast.SelectionSet, obj *graph.OverdueHealthReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overdueHealthReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OverdueHealthReport")
+		case "person":
+			out.Values[i] = ec._OverdueHealthReport_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverdueHealthReport_kind(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverdueHealthReport_officers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passageImplementors = []string{"Passage"}
+
+func (ec *executionContext) _Passage(ctx context.Context, sel ast.SelectionSet, obj *graph.Passage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Passage")
+		case "checkpoint":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Passage_checkpoint(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._Passage_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Passage_plate(ctx, field, obj)
+				})
+		case "temperature":
+			out.Values[i] = ec._Passage_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "turnedBack":
+			out.Values[i] = ec._Passage_turnedBack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var personImplementors = []string{"Person"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *graph.Person) graphql.Marshaler {
@@ -10768,6 +20263,48 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_household(ctx, field, obj)
+				})
+		case "trips":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_trips(ctx, field, obj)
+				})
+		case "attendances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_attendances(ctx, field, obj)
+				})
+		case "contacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_contacts(ctx, field, obj)
+				})
+		case "tests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_tests(ctx, field, obj)
+				})
+		case "passages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_passages(ctx, field, obj)
+				})
+		case "healthReports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_healthReports(ctx, field, obj)
+				})
 		case "quarantines":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -10792,6 +20329,50 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_case(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personPageImplementors = []string{"PersonPage"}
+
+func (ec *executionContext) _PersonPage(ctx context.Context, sel ast.SelectionSet, obj *graph.PersonPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonPage")
+		case "nodes":
+			out.Values[i] = ec._PersonPage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonPage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._PersonPage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11103,6 +20684,49 @@ func (ec *executionContext) _QuarantineConnection(ctx context.Context, sel ast.S
 	return out
 }
 
+var quarantineCountsImplementors = []string{"QuarantineCounts"}
+
+func (ec *executionContext) _QuarantineCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineCounts")
+		case "centralized":
+			out.Values[i] = ec._QuarantineCounts_centralized(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "home":
+			out.Values[i] = ec._QuarantineCounts_home(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "healthMonitoring":
+			out.Values[i] = ec._QuarantineCounts_healthMonitoring(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantineExportRowImplementors = []string{"QuarantineExportRow"}
 
 func (ec *executionContext) _QuarantineExportRow(ctx context.Context, sel ast.SelectionSet, obj *graph.ExportRow) graphql.Marshaler {
@@ -11375,6 +20999,49 @@ func (ec *executionContext) _QuarantineRun(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var quarantineUpdateImplementors = []string{"QuarantineUpdate"}
+
+func (ec *executionContext) _QuarantineUpdate(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineUpdate")
+		case "personIds":
+			out.Values[i] = ec._QuarantineUpdate_personIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cause":
+			out.Values[i] = ec._QuarantineUpdate_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._QuarantineUpdate_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -11405,6 +21072,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
+				})
+		case "people":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_people(ctx, field)
+				})
+		case "household":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_household(ctx, field)
+				})
+		case "area":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_area(ctx, field)
+				})
+		case "cases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cases(ctx, field)
+				})
+		case "checkpointStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkpointStats(ctx, field)
+				})
+		case "overdueHealthReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overdueHealthReports(ctx, field)
+				})
+		case "dailyReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dailyReports(ctx, field)
+				})
+		case "epicurve":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_epicurve(ctx, field)
 				})
 		case "person":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -11454,6 +21169,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_quarantineExport(ctx, field)
 				})
+		case "summary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_summary(ctx, field)
+				})
 		case "contactChain":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -11477,6 +21198,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clusters(ctx, field)
+				})
+		case "chainStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chainStatistics(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -11580,6 +21307,98 @@ func (ec *executionContext) _Risk(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Risk_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskChangeImplementors = []string{"RiskChange"}
+
+func (ec *executionContext) _RiskChange(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskChange")
+		case "personIds":
+			out.Values[i] = ec._RiskChange_personIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "people":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskChange_people(ctx, field, obj)
+				})
+		case "cause":
+			out.Values[i] = ec._RiskChange_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._RiskChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskDesignationImplementors = []string{"RiskDesignation"}
+
+func (ec *executionContext) _RiskDesignation(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskDesignation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskDesignationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskDesignation")
+		case "areaCode":
+			out.Values[i] = ec._RiskDesignation_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._RiskDesignation_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._RiskDesignation_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11764,6 +21583,196 @@ func (ec *executionContext) _SerialInterval(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "caseConfirmed":
+		return ec._Subscription_caseConfirmed(ctx, fields[0])
+	case "riskChanged":
+		return ec._Subscription_riskChanged(ctx, fields[0])
+	case "quarantineChanged":
+		return ec._Subscription_quarantineChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
+var summaryImplementors = []string{"Summary"}
+
+func (ec *executionContext) _Summary(ctx context.Context, sel ast.SelectionSet, obj *graph.AreaSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, summaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Summary")
+		case "asOf":
+			out.Values[i] = ec._Summary_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Summary_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaName":
+			out.Values[i] = ec._Summary_areaName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "areaLevel":
+			out.Values[i] = ec._Summary_areaLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confirmedTotal":
+			out.Values[i] = ec._Summary_confirmedTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asymptomaticTotal":
+			out.Values[i] = ec._Summary_asymptomaticTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeCases":
+			out.Values[i] = ec._Summary_activeCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recovered":
+			out.Values[i] = ec._Summary_recovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deceased":
+			out.Values[i] = ec._Summary_deceased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspected":
+			out.Values[i] = ec._Summary_suspected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newConfirmed":
+			out.Values[i] = ec._Summary_newConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysSinceLastNewConfirmed":
+			out.Values[i] = ec._Summary_daysSinceLastNewConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "openQuarantines":
+			out.Values[i] = ec._Summary_openQuarantines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingPlacements":
+			out.Values[i] = ec._Summary_pendingPlacements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facilities":
+			out.Values[i] = ec._Summary_facilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._Summary_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peopleByTier":
+			out.Values[i] = ec._Summary_peopleByTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "children":
+			out.Values[i] = ec._Summary_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var testImplementors = []string{"Test"}
+
+func (ec *executionContext) _Test(ctx context.Context, sel ast.SelectionSet, obj *graph.Test) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, testImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Test")
+		case "id":
+			out.Values[i] = ec._Test_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Test_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sampledAt":
+			out.Values[i] = ec._Test_sampledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._Test_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var testDueImplementors = []string{"TestDue"}
 
 func (ec *executionContext) _TestDue(ctx context.Context, sel ast.SelectionSet, obj *graph.TestDue) graphql.Marshaler {
@@ -11810,6 +21819,121 @@ func (ec *executionContext) _TestDue(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TestDue_officers(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierCountsImplementors = []string{"TierCounts"}
+
+func (ec *executionContext) _TierCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.TierCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierCounts")
+		case "red":
+			out.Values[i] = ec._TierCounts_red(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yellow":
+			out.Values[i] = ec._TierCounts_yellow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "green":
+			out.Values[i] = ec._TierCounts_green(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tripImplementors = []string{"Trip"}
+
+func (ec *executionContext) _Trip(ctx context.Context, sel ast.SelectionSet, obj *graph.Trip) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tripImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Trip")
+		case "id":
+			out.Values[i] = ec._Trip_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._Trip_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_number(ctx, field, obj)
+				})
+		case "seat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_seat(ctx, field, obj)
+				})
+		case "fromArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_fromArea(ctx, field, obj)
+				})
+		case "toArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_toArea(ctx, field, obj)
+				})
+		case "departAt":
+			out.Values[i] = ec._Trip_departAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "arriveAt":
+			out.Values[i] = ec._Trip_arriveAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12189,6 +22313,59 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNArea2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Area) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx context.Context, sel ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Area!")
+		return graphql.Null
+	}
+	return ec._Area(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Attendance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx context.Context, sel ast.SelectionSet, v *graph.Attendance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Attendance!")
+		return graphql.Null
+	}
+	return ec._Attendance(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttendanceInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAttendanceInput(ctx context.Context, v any) (AttendanceInput, error) {
+	res, err := ec.unmarshalInputAttendanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuditRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAuditRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AuditRecord) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12227,6 +22404,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCase2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx context.Context, sel ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Case!")
+		return graphql.Null
+	}
+	return ec._Case(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx context.Context, sel ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CasePage!")
+		return graphql.Null
+	}
+	return ec._CasePage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, v any) (CaseStatus, error) {
 	var res CaseStatus
 	err := res.UnmarshalGQL(v)
@@ -12235,6 +22444,51 @@ func (ec *executionContext) unmarshalNCaseStatus2githubᚗcomᚋtracegraphᚋtra
 
 func (ec *executionContext) marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, sel ast.SelectionSet, v CaseStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCaseStatusInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatusInput(ctx context.Context, v any) (CaseStatusInput, error) {
+	res, err := ec.unmarshalInputCaseStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx context.Context, sel ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChainStatistics!")
+		return graphql.Null
+	}
+	return ec._ChainStatistics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Checkpoint!")
+		return graphql.Null
+	}
+	return ec._Checkpoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckpointStats2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.CheckpointStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx context.Context, sel ast.SelectionSet, v *graph.CheckpointStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckpointStats!")
+		return graphql.Null
+	}
+	return ec._CheckpointStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCluster2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Cluster) graphql.Marshaler {
@@ -12339,6 +22593,79 @@ func (ec *executionContext) marshalNContactClass2githubᚗcomᚋtracegraphᚋtra
 	return v
 }
 
+func (ec *executionContext) unmarshalNContactInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactInput(ctx context.Context, v any) (ContactInput, error) {
+	res, err := ec.unmarshalInputContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ContactRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx context.Context, sel ast.SelectionSet, v *graph.ContactRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactRecord!")
+		return graphql.Null
+	}
+	return ec._ContactRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDailyReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.DailyReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx context.Context, sel ast.SelectionSet, v *graph.DailyReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DailyReport!")
+		return graphql.Null
+	}
+	return ec._DailyReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx context.Context, sel ast.SelectionSet, v graph.DataWarning) graphql.Marshaler {
+	return ec._DataWarning(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDataWarning2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.DataWarning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12351,6 +22678,51 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNEffectiveLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEffectiveLevel(ctx context.Context, sel ast.SelectionSet, v *graph.EffectiveLevel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EffectiveLevel!")
+		return graphql.Null
+	}
+	return ec._EffectiveLevel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEpicurvePoint2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.EpicurvePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEpicurvePoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEpicurvePoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePoint(ctx context.Context, sel ast.SelectionSet, v *graph.EpicurvePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EpicurvePoint!")
+		return graphql.Null
+	}
+	return ec._EpicurvePoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx context.Context, sel ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Event!")
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEventInput(ctx context.Context, v any) (EventInput, error) {
+	res, err := ec.unmarshalInputEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNExposure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposure(ctx context.Context, sel ast.SelectionSet, v graph.Exposure) graphql.Marshaler {
@@ -12383,6 +22755,10 @@ func (ec *executionContext) marshalNExposureKind2githubᚗcomᚋtracegraphᚋtra
 	return v
 }
 
+func (ec *executionContext) marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v graph.Facility) graphql.Marshaler {
+	return ec._Facility(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNFacility2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Facility) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12407,6 +22783,31 @@ func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtrac
 	return ec._Facility(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFacilityInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐFacilityInput(ctx context.Context, v any) (FacilityInput, error) {
+	res, err := ec.unmarshalInputFacilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx context.Context, sel ast.SelectionSet, v graph.FacilityOccupancy) graphql.Marshaler {
+	return ec._FacilityOccupancy(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFacilityOccupancy2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancyᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.FacilityOccupancy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12419,6 +22820,48 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.HealthReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx context.Context, sel ast.SelectionSet, v *graph.HealthReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HealthReport!")
+		return graphql.Null
+	}
+	return ec._HealthReport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHealthReportInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHealthReportInput(ctx context.Context, v any) (HealthReportInput, error) {
+	res, err := ec.unmarshalInputHealthReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Household!")
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHouseholdInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHouseholdInput(ctx context.Context, v any) (HouseholdInput, error) {
+	res, err := ec.unmarshalInputHouseholdInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -12555,6 +22998,64 @@ func (ec *executionContext) marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtrace
 	return ec._Officer(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOfficerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐOfficerInput(ctx context.Context, v any) (OfficerInput, error) {
+	res, err := ec.unmarshalInputOfficerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverdueHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.OverdueHealthReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverdueHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOverdueHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReport(ctx context.Context, sel ast.SelectionSet, v *graph.OverdueHealthReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OverdueHealthReport!")
+		return graphql.Null
+	}
+	return ec._OverdueHealthReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassageᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Passage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx context.Context, sel ast.SelectionSet, v *graph.Passage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Passage!")
+		return graphql.Null
+	}
+	return ec._Passage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPassageInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPassageInput(ctx context.Context, v any) (PassageInput, error) {
+	res, err := ec.unmarshalInputPassageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12577,6 +23078,19 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPersonInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPersonInput(ctx context.Context, v any) (PersonInput, error) {
+	res, err := ec.unmarshalInputPersonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonPage(ctx context.Context, sel ast.SelectionSet, v *graph.PersonPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonPage!")
+		return graphql.Null
+	}
+	return ec._PersonPage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *graph.Policy) graphql.Marshaler {
@@ -12643,6 +23157,10 @@ func (ec *executionContext) marshalNQuarantineConnection2ᚖgithubᚗcomᚋtrace
 	return ec._QuarantineConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx context.Context, sel ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
+	return ec._QuarantineCounts(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNQuarantineExportRow2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ExportRow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12699,6 +23217,14 @@ func (ec *executionContext) marshalNQuarantineStatus2githubᚗcomᚋtracegraph�
 	return v
 }
 
+func (ec *executionContext) marshalNQuarantineUpdate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineUpdate!")
+		return graphql.Null
+	}
+	return ec._QuarantineUpdate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNReferral2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferralᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Referral) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12729,6 +23255,43 @@ func (ec *executionContext) marshalNRisk2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 		return graphql.Null
 	}
 	return ec._Risk(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRiskChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskChange(ctx context.Context, sel ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskChange!")
+		return graphql.Null
+	}
+	return ec._RiskChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRiskDesignation2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.RiskDesignation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx context.Context, sel ast.SelectionSet, v *graph.RiskDesignation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskDesignation!")
+		return graphql.Null
+	}
+	return ec._RiskDesignation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRiskDesignationInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskDesignationInput(ctx context.Context, v any) (RiskDesignationInput, error) {
+	res, err := ec.unmarshalInputRiskDesignationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRiskReason2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskReason(ctx context.Context, sel ast.SelectionSet, v graph.RiskReason) graphql.Marshaler {
@@ -12834,6 +23397,58 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v graph.AreaSummary) graphql.Marshaler {
+	return ec._Summary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSummary2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.AreaSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v *graph.AreaSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Summary!")
+		return graphql.Null
+	}
+	return ec._Summary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx context.Context, sel ast.SelectionSet, v *graph.Test) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Test!")
+		return graphql.Null
+	}
+	return ec._Test(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTestDue2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDueᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.TestDue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12856,6 +23471,44 @@ func (ec *executionContext) marshalNTestDue2ᚖgithubᚗcomᚋtracegraphᚋtrace
 		return graphql.Null
 	}
 	return ec._TestDue(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx context.Context, v any) (TestInput, error) {
+	res, err := ec.unmarshalInputTestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx context.Context, sel ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
+	return ec._TierCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx context.Context, sel ast.SelectionSet, v *graph.Trip) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Trip!")
+		return graphql.Null
+	}
+	return ec._Trip(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx context.Context, v any) (TripInput, error) {
+	res, err := ec.unmarshalInputTripInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -13000,6 +23653,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx context.Context, sel ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Area(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13037,6 +23697,30 @@ func (ec *executionContext) marshalOCase2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 	return ec._Case(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx context.Context, v any) (*CaseDate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(CaseDate)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx context.Context, sel ast.SelectionSet, v *CaseDate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCaseFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseFilter(ctx context.Context, v any) (*CaseFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCaseFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, v any) (*CaseStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -13051,6 +23735,13 @@ func (ec *executionContext) marshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtr
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Checkpoint(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCluster2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCluster(ctx context.Context, sel ast.SelectionSet, v *graph.Cluster) graphql.Marshaler {
@@ -13100,6 +23791,13 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
@@ -13197,6 +23895,14 @@ func (ec *executionContext) marshalOMeasure2ᚖgithubᚗcomᚋtracegraphᚋtrace
 		return graphql.Null
 	}
 	return ec._Measure(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPeopleFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPeopleFilter(ctx context.Context, v any) (*PeopleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPeopleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx context.Context, sel ast.SelectionSet, v *graph.Person) graphql.Marshaler {

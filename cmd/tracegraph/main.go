@@ -41,6 +41,7 @@ commands:
   quarantine  run the quarantine engine: quarantine [--as-of T] [--dry-run] [--json]
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
+  gen       write a synthetic county bundle: gen --people N --seed S --out DIR (--demo: the demo county)
   version   print the version
 `
 
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer env.close()
 		fmt.Fprintf(stdout, "migrated to version %d\n", graph.LatestMigration())
 		return nil
+	case "gen":
+		return gen(rest, stdout)
 	case "export":
 		return export(ctx, rest, getenv, stdout, stderr, log)
 	case "quarantine":

@@ -1,0 +1,219 @@
+// Command trace benchmarks the tracing queries on the graph NEO4J_URI points at (load a
+// generated county first: `tracegraph gen --people 1000000 --out DIR && tracegraph load
+// DIR`). It runs contactChain (depth 2) for random traced cases, risk for random people
+// and all clusters, twice: through GraphQL over HTTP (a real loopback server with the
+// production handler and an epidemiologist's JWT) and straight through graph.Service
+// (the same Cypher through the driver, no GraphQL), and prints p50/p95/max side by side.
+// It only reads.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/resolvers"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench-trace:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	chains := flag.Int("chains", 200, "contactChain calls (random traced cases)")
+	risks := flag.Int("risks", 1000, "risk calls (random people)")
+	asOfS := flag.String("asof", "", "asOf (RFC 3339); default: the latest confirmation in the graph")
+	seed := flag.Uint64("seed", 1, "random seed")
+	flag.Parse()
+	ctx := context.Background()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return err
+	}
+	db, err := graph.Open(graph.ConfigFromEnv(os.Getenv), nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+	svc := graph.NewService(db, graph.DefaultPolicy(), loc)
+
+	asOf, err := pickAsOf(ctx, db, *asOfS)
+	if err != nil {
+		return err
+	}
+	cases, err := svc.TracedCaseIDs(ctx, asOf)
+	if err != nil {
+		return err
+	}
+	people, err := samplePeople(ctx, db, *risks, *seed)
+	if err != nil {
+		return err
+	}
+	if len(cases) == 0 || len(people) == 0 {
+		return fmt.Errorf("the graph has %d traced cases and %d people as of %s: load a county first", len(cases), len(people), asOf.Format(time.RFC3339))
+	}
+	rng := mrand.New(mrand.NewPCG(*seed, 2))
+	caseSample := make([]string, *chains)
+	for i := range caseSample {
+		caseSample[i] = cases[rng.IntN(len(cases))]
+	}
+	fmt.Printf("graph: %d traced cases as of %s; %d chains, %d risks\n\n", len(cases), asOf.Format(time.RFC3339), len(caseSample), len(people))
+
+	// The production handler behind its JWT middleware, on a loopback HTTP server.
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	auth, err := resolvers.NewAuthenticator(secret, "")
+	if err != nil {
+		return err
+	}
+	token, err := resolvers.SignToken(secret, graph.RoleEpidemiologist, "bench", nil, time.Hour, time.Now())
+	if err != nil {
+		return err
+	}
+	h := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{Logger: zerolog.Nop()})
+	srv := httptest.NewServer(auth.Middleware(h))
+	defer srv.Close()
+	post := func(query string, vars map[string]any) error {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		var out struct{ Errors []any }
+		if err := json.Unmarshal(data, &out); err != nil || len(out.Errors) > 0 || resp.StatusCode != 200 {
+			return fmt.Errorf("graphql %d: %s", resp.StatusCode, data)
+		}
+		return nil
+	}
+	at := asOf.Format(time.RFC3339)
+	const chainQ = `query($id: ID!, $asOf: DateTime) { contactChain(caseId: $id, asOf: $asOf) {
+		source { id } contacts { person { id name } degree class lastExposureAt via { id }
+		exposures { kind class source { id } from to } } } }`
+	const riskQ = `query($id: ID!, $asOf: DateTime) { risk(personId: $id, asOf: $asOf) {
+		tier expiresAt reasons { rule since expiresAt case { id } } } }`
+	const clustersQ = `query($asOf: DateTime) { clusters(asOf: $asOf) { indexCase { id } size cases { person { id } generation } } }`
+
+	var rows []row
+	r, err := measure("contactChain depth 2", caseSample,
+		func(id string) error { return post(chainQ, map[string]any{"id": id, "asOf": at}) },
+		func(id string) error { _, err := svc.ContactChain(ctx, id, 2, asOf); return err })
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
+	r, err = measure("risk", people,
+		func(id string) error { return post(riskQ, map[string]any{"id": id, "asOf": at}) },
+		func(id string) error { _, err := svc.Risk(ctx, id, asOf); return err })
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
+	r, err = measure("all clusters", []string{"", "", ""},
+		func(string) error { return post(clustersQ, map[string]any{"asOf": at}) },
+		func(string) error { _, err := svc.Clusters(ctx, asOf, 1); return err })
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
+
+	fmt.Printf("%-22s %6s | %-26s | %-26s | %s\n", "query", "n", "GraphQL/HTTP p50 p95 max", "service p50 p95 max", "p95 ratio")
+	for _, r := range rows {
+		fmt.Printf("%-22s %6d | %8s %8s %8s | %8s %8s %8s | %.2f\n", r.name, r.n,
+			ms(r.gql[0]), ms(r.gql[1]), ms(r.gql[2]), ms(r.raw[0]), ms(r.raw[1]), ms(r.raw[2]),
+			float64(r.gql[1])/float64(max(r.raw[1], 1)))
+	}
+	return nil
+}
+
+type row struct {
+	name     string
+	n        int
+	gql, raw [3]time.Duration // p50, p95, max
+}
+
+// measure runs each id through both paths, interleaved so that caches warm equally.
+func measure(name string, ids []string, gql, raw func(string) error) (row, error) {
+	var g, r []time.Duration
+	for _, id := range ids {
+		t := time.Now()
+		if err := gql(id); err != nil {
+			return row{}, fmt.Errorf("%s %s: %w", name, id, err)
+		}
+		g = append(g, time.Since(t))
+		t = time.Now()
+		if err := raw(id); err != nil {
+			return row{}, fmt.Errorf("%s %s (service): %w", name, id, err)
+		}
+		r = append(r, time.Since(t))
+	}
+	return row{name: name, n: len(ids), gql: pct(g), raw: pct(r)}, nil
+}
+
+func pct(ds []time.Duration) [3]time.Duration {
+	slices.Sort(ds)
+	at := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	return [3]time.Duration{at(0.5), at(0.95), ds[len(ds)-1]}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
+
+// pickAsOf is the flag's time, else the latest confirmation in the graph.
+func pickAsOf(ctx context.Context, db *graph.DB, s string) (time.Time, error) {
+	if s != "" {
+		return time.Parse(time.RFC3339, s)
+	}
+	return graph.Read(ctx, db, "bench", func(ctx context.Context, tx graph.Tx) (time.Time, error) {
+		res, err := tx.Run(ctx, `MATCH (c:Case) RETURN max(c.confirmedAt) AS t`, nil)
+		if err != nil {
+			return time.Time{}, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return time.Time{}, err
+		}
+		v, _ := rec.Get("t")
+		t, ok := v.(time.Time)
+		if !ok {
+			return time.Now(), nil
+		}
+		return t, nil
+	})
+}
+
+// samplePeople picks n people at random (by a random skip into the id order).
+func samplePeople(ctx context.Context, db *graph.DB, n int, seed uint64) ([]string, error) {
+	return graph.Read(ctx, db, "bench", func(ctx context.Context, tx graph.Tx) ([]string, error) {
+		res, err := tx.Run(ctx, `MATCH (p:Person) WITH p, rand() AS r ORDER BY r LIMIT $n RETURN p.id AS id`, map[string]any{"n": n})
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for res.Next(ctx) {
+			v, _ := res.Record().Get("id")
+			out = append(out, v.(string))
+		}
+		_ = seed // ORDER BY rand() is not seeded; the case sample is
+		return out, res.Err()
+	})
+}

@@ -1,0 +1,455 @@
+package graph
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// This file is the dashboard's aggregate (SPEC §7 "Summary"): case counts, quarantines,
+// facility occupancy and people by tier, for an area and each of its child areas.
+
+// Figures are the counts of one area.
+type Figures struct {
+	ConfirmedTotal    int // cases that count with status confirmed, recovered or deceased
+	AsymptomaticTotal int // cases that count with status asymptomatic
+	ActiveCases       int // confirmed or asymptomatic now
+	Recovered         int
+	Deceased          int
+	Suspected         int
+	NewConfirmed      int  // confirmedAt on the local date of asOf (and ≤ asOf)
+	DaysSinceLastNew  *int // whole local days from the last confirmedAt ≤ asOf to asOf's date; nil when none
+	OpenQuarantines   QuarantineCounts
+	PendingPlacements int
+	People            int
+	PeopleByTier      TierCounts
+}
+
+// QuarantineCounts counts assignments by kind.
+type QuarantineCounts struct{ Centralized, Home, HealthMonitoring int }
+
+func (q *QuarantineCounts) add(kind string, n int) {
+	switch kind {
+	case KindCentralized:
+		q.Centralized += n
+	case KindHome:
+		q.Home += n
+	case KindHealthMonitoring:
+		q.HealthMonitoring += n
+	}
+}
+
+// TierCounts counts people by tier.
+type TierCounts struct{ Red, Yellow, Green int }
+
+// AreaSummary is an area's figures, its facilities, and (one level down) its children's.
+type AreaSummary struct {
+	AsOf time.Time
+	Area *Area // nil for the whole graph when it has no single root
+	Figures
+	Facilities []FacilityOccupancy
+	Children   []AreaSummary
+}
+
+// AreaCode, AreaName and AreaLevel describe the area (nil for a graph without a root).
+func (a *AreaSummary) AreaCode() *string {
+	return areaField(a.Area, func(x *Area) string { return x.Code })
+}
+func (a *AreaSummary) AreaName() *string {
+	return areaField(a.Area, func(x *Area) string { return x.Name })
+}
+func (a *AreaSummary) AreaLevel() *string {
+	return areaField(a.Area, func(x *Area) string { return x.Level })
+}
+
+func areaField(a *Area, f func(*Area) string) *string {
+	if a == nil {
+		return nil
+	}
+	v := f(a)
+	return &v
+}
+
+// DaysSinceLastNewConfirmed is DaysSinceLastNew under the GraphQL name.
+func (a *AreaSummary) DaysSinceLastNewConfirmed() *int { return a.DaysSinceLastNew }
+
+// Summary computes the figures for areaCode (the whole graph when empty) and each of
+// its child areas. Without an area code, the scope is the deepest area that holds every
+// other one (for one county: the county), so its children are the towns.
+func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
+	asOf = s.zoned(asOf)
+	return Read(ctx, s.DB, "summary", func(ctx context.Context, tx Tx) (*AreaSummary, error) {
+		tree, err := readAreaTree(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		scope := areaCode
+		if scope == "" {
+			scope = tree.commonRoot()
+		} else if _, ok := tree.areas[scope]; !ok {
+			return nil, &Error{Kind: NotFound, Op: "summary", Field: "areaCode", Msg: "no area " + areaCode}
+		}
+		children := tree.children[scope]
+		if scope == "" {
+			children = tree.roots() // several roots (two provinces): each is a child
+		}
+		// bucket maps an area code to the summaries it counts in: the scope and the
+		// child under which it lies.
+		top := &AreaSummary{AsOf: asOf, Figures: newFigures()}
+		if a, ok := tree.areas[scope]; ok {
+			top.Area = a
+		}
+		kids := make(map[string]*AreaSummary, len(children))
+		for _, c := range children {
+			kids[c] = &AreaSummary{AsOf: asOf, Area: tree.areas[c], Figures: newFigures()}
+		}
+		bucket := func(code string) []*AreaSummary {
+			var out []*AreaSummary
+			for a := code; a != ""; a = tree.parent[a] {
+				if k, ok := kids[a]; ok {
+					out = append(out, k)
+				}
+				if a == scope {
+					return append(out, top)
+				}
+			}
+			if scope == "" {
+				return append(out, top) // the whole graph, people without an area too
+			}
+			return nil // outside the scope
+		}
+		if err := s.countCases(ctx, tx, asOf, bucket); err != nil {
+			return nil, err
+		}
+		if err := countPeople(ctx, tx, bucket); err != nil {
+			return nil, err
+		}
+		if err := countQuarantines(ctx, tx, asOf, bucket); err != nil {
+			return nil, err
+		}
+		if err := readOccupancy(ctx, tx, asOf, bucket); err != nil {
+			return nil, err
+		}
+		if err := s.countTiers(ctx, tx, asOf, bucket); err != nil {
+			return nil, err
+		}
+		for _, all := range append([]*AreaSummary{top}, mapValues(kids)...) {
+			t := &all.Figures.PeopleByTier
+			t.Green = all.Figures.People - t.Red - t.Yellow
+		}
+		for _, c := range children {
+			top.Children = append(top.Children, *kids[c])
+		}
+		return top, nil
+	})
+}
+
+func newFigures() Figures { return Figures{} }
+
+func mapValues(m map[string]*AreaSummary) []*AreaSummary {
+	out := make([]*AreaSummary, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// areaTree is every area with its parent: small (thousands of rows for a county).
+type areaTree struct {
+	areas    map[string]*Area
+	parent   map[string]string
+	children map[string][]string // sorted by code
+}
+
+func readAreaTree(ctx context.Context, tx Tx) (*areaTree, error) {
+	res, err := tx.Run(ctx, `MATCH (a:Area) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area)
+		RETURN a.code AS code, a.name AS name, a.level AS level, p.code AS parent`, nil)
+	if err != nil {
+		return nil, err
+	}
+	t := &areaTree{areas: map[string]*Area{}, parent: map[string]string{}, children: map[string][]string{}}
+	for res.Next(ctx) {
+		r := res.Record()
+		code, _ := r.Get("code")
+		name, _ := r.Get("name")
+		level, _ := r.Get("level")
+		parent, _ := r.Get("parent")
+		a := &Area{Code: str(code), Name: str(name), Level: str(level), ParentCode: str(parent)}
+		t.areas[a.Code] = a
+		if a.ParentCode != "" {
+			t.parent[a.Code] = a.ParentCode
+			t.children[a.ParentCode] = append(t.children[a.ParentCode], a.Code)
+		}
+	}
+	for _, c := range t.children {
+		sort.Strings(c)
+	}
+	return t, res.Err()
+}
+
+func (t *areaTree) roots() []string {
+	var roots []string
+	for code := range t.areas {
+		if t.parent[code] == "" {
+			roots = append(roots, code)
+		}
+	}
+	sort.Strings(roots)
+	return roots
+}
+
+// commonRoot is the deepest area that holds every other: from the single root down
+// while there is exactly one child. "" when there is no single root.
+func (t *areaTree) commonRoot() string {
+	roots := t.roots()
+	if len(roots) != 1 {
+		return ""
+	}
+	r := roots[0]
+	for len(t.children[r]) == 1 {
+		r = t.children[r][0]
+	}
+	return r
+}
+
+// countCases counts the cases that count as of asOf by status, new ones on asOf's local
+// date, and the days since the last one, by the household area of the case's person.
+func (s *Service) countCases(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	res, err := tx.Run(ctx, `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
+		WHERE c.confirmedAt IS NULL OR c.confirmedAt <= $asOf
+		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
+		RETURN c.status AS status, c.confirmedAt AS confirmedAt, a.code AS area`, map[string]any{"asOf": asOf})
+	if err != nil {
+		return err
+	}
+	today := DateOf(asOf, s.Loc)
+	last := map[*AreaSummary]time.Time{}
+	for res.Next(ctx) {
+		r := res.Record()
+		status, _ := r.Get("status")
+		at, _ := r.Get("confirmedAt")
+		area, _ := r.Get("area")
+		confirmedAt := timeOf(at)
+		for _, b := range bucket(str(area)) {
+			f := &b.Figures
+			switch str(status) {
+			case StatusConfirmed:
+				f.ConfirmedTotal++
+				f.ActiveCases++
+			case StatusAsymptomatic:
+				f.AsymptomaticTotal++
+				f.ActiveCases++
+			case StatusRecovered:
+				f.ConfirmedTotal++
+				f.Recovered++
+			case StatusDeceased:
+				f.ConfirmedTotal++
+				f.Deceased++
+			case StatusSuspected:
+				f.Suspected++
+			}
+			if confirmedAt != nil && str(status) != StatusSuspected {
+				if DateOf(*confirmedAt, s.Loc) == today {
+					f.NewConfirmed++
+				}
+				if confirmedAt.After(last[b]) {
+					last[b] = *confirmedAt
+				}
+			}
+		}
+	}
+	for b, t := range last {
+		d := daysBetween(DateOf(t, s.Loc), today)
+		b.Figures.DaysSinceLastNew = &d
+	}
+	return res.Err()
+}
+
+
+func countPeople(ctx context.Context, tx Tx, bucket func(string) []*AreaSummary) error {
+	res, err := tx.Run(ctx, `MATCH (p:Person)
+		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
+		RETURN a.code AS area, count(p) AS n`, nil)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		area, _ := res.Record().Get("area")
+		n, _ := res.Record().Get("n")
+		for _, b := range bucket(str(area)) {
+			b.Figures.People += int(n.(int64))
+		}
+	}
+	return res.Err()
+}
+
+// countQuarantines counts assignments open as of asOf (started, not yet ended, status
+// active or pending) by kind and the pending placements, by the person's household area.
+func countQuarantines(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	res, err := tx.Run(ctx, `MATCH (p:Person)-[:ASSIGNED]->(q:Quarantine)
+		WHERE q.status IN ['active', 'pending'] AND q.start <= $asOf AND q.end > $asOf
+		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
+		RETURN a.code AS area, q.kind AS kind, q.status AS status, count(q) AS n`, map[string]any{"asOf": asOf})
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		r := res.Record()
+		area, _ := r.Get("area")
+		kind, _ := r.Get("kind")
+		status, _ := r.Get("status")
+		n, _ := r.Get("n")
+		for _, b := range bucket(str(area)) {
+			b.Figures.OpenQuarantines.add(str(kind), int(n.(int64)))
+			if str(status) == QStatusPending {
+				b.Figures.PendingPlacements += int(n.(int64))
+			}
+		}
+	}
+	return res.Err()
+}
+
+// readOccupancy lists each facility under the scope with its open placed centralized
+// assignments as of asOf.
+func readOccupancy(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	res, err := tx.Run(ctx, `MATCH (f:Facility)
+		OPTIONAL MATCH (f)-[:IN]->(a:Area)
+		OPTIONAL MATCH (q:Quarantine)-[:AT]->(f)
+		WHERE q.kind = 'centralized' AND q.status = 'active' AND q.placedAt <= $asOf AND q.end > $asOf
+		RETURN f.id AS id, f.name AS name, f.capacity AS capacity, a.code AS area, count(q) AS occupied
+		ORDER BY id`, map[string]any{"asOf": asOf})
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		r := res.Record()
+		id, _ := r.Get("id")
+		name, _ := r.Get("name")
+		capacity, _ := r.Get("capacity")
+		area, _ := r.Get("area")
+		occ, _ := r.Get("occupied")
+		c, _ := capacity.(int64)
+		fo := FacilityOccupancy{Facility: Facility{ID: str(id), Name: str(name), AreaCode: str(area), Capacity: int(c)}, Occupied: int(occ.(int64))}
+		fo.Free = max(0, fo.Capacity-fo.Occupied)
+		for _, b := range bucket(str(area)) {
+			b.Facilities = append(b.Facilities, fo)
+		}
+	}
+	return res.Err()
+}
+
+// countTiers finds everyone who can be other than GREEN as of asOf — people in the
+// chains of the traced cases, cases, recent positive tests, arrivals and fever
+// readings — computes their tiers, and counts RED and YELLOW by household area. GREEN
+// is everyone else.
+func (s *Service) countTiers(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	ids, err := s.nonGreenCandidates(ctx, tx, asOf)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	risks, err := s.risksTx(ctx, tx, ids, asOf, true) // bulk: every traced case's whole chain
+	if err != nil {
+		return err
+	}
+	res, err := tx.Run(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id})
+		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
+		RETURN p.id AS id, a.code AS area`, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		area, _ := res.Record().Get("area")
+		r := risks[str(id)]
+		if r == nil || r.Tier == TierGreen {
+			continue
+		}
+		for _, b := range bucket(str(area)) {
+			if r.Tier == TierRed {
+				b.Figures.PeopleByTier.Red++
+			} else {
+				b.Figures.PeopleByTier.Yellow++
+			}
+		}
+	}
+	return res.Err()
+}
+
+// nonGreenCandidates is a superset of the people whose tier can be RED or YELLOW.
+func (s *Service) nonGreenCandidates(ctx context.Context, tx Tx, asOf time.Time) ([]string, error) {
+	p := s.Policy
+	res, err := tx.Run(ctx, `
+CALL () {
+  MATCH (p:Person)-[:HAS_CASE]->(c:Case)
+  WHERE c.confirmedAt IS NULL OR c.confirmedAt <= $asOf
+  RETURN p.id AS id
+  UNION
+  MATCH (p:Person)-[:TESTED]->(t:Test)
+  WHERE t.result = 'positive' AND t.kind IN ['pcr', 'antigen'] AND $testFrom < t.sampledAt <= $asOf
+  RETURN p.id AS id
+  UNION
+  MATCH (p:Person)-[:TOOK]->(t:Trip)
+  WHERE $arrivalFrom < t.arriveAt <= $asOf AND t.fromArea IS NOT NULL
+  RETURN p.id AS id
+  UNION
+  MATCH (p:Person)-[r:PASSED]->(:Checkpoint)
+  WHERE $feverFrom < r.at <= $asOf AND r.temperature >= $fever
+  RETURN p.id AS id
+  UNION
+  MATCH (p:Person)-[:REPORTED]->(h:HealthReport)
+  WHERE h.date >= date($feverFrom) AND h.date <= date($asOf) AND h.temperature >= $fever
+  RETURN p.id AS id
+}
+RETURN DISTINCT id`, map[string]any{
+		"asOf": asOf, "fever": p.FeverCelsius,
+		"testFrom":    asOf.Add(-time.Duration(p.PositiveTestDays) * Day),
+		"arrivalFrom": asOf.Add(-time.Duration(p.ArrivalRiskDays) * Day),
+		"feverFrom":   asOf.Add(-time.Duration(p.FeverDays) * Day),
+	})
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		set[str(id)] = true
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	// Everyone in a traced case's chain to depth 2.
+	caseIDs, err := tracedCaseIDsTx(ctx, tx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if len(caseIDs) > 0 {
+		facts, err := readPersonFacts(ctx, tx, caseIDs, asOf)
+		if err != nil {
+			return nil, err
+		}
+		cases := make([]*personFacts, 0, len(caseIDs))
+		for _, id := range caseIDs {
+			if f, ok := facts[id]; ok {
+				cases = append(cases, f)
+			}
+		}
+		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range chains {
+			for _, c := range ch.Contacts {
+				set[c.PersonID] = true
+			}
+		}
+	}
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
