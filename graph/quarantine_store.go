@@ -284,8 +284,10 @@ func loadSnapshot(ctx context.Context, tx Tx, asOf time.Time, needs map[string]*
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	// (the person is matched first, by its key, so the planner starts from the index)
 	res, err = tx.Run(ctx, `UNWIND $ids AS id
-		MATCH (:Person {id: id})-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
+		MATCH (p:Person {id: id})
+		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
 		RETURN id, a.code AS area`, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
