@@ -44,6 +44,7 @@ var migrations = []migration{
 	{24, "quarantine person index", "CREATE INDEX quarantine_person IF NOT EXISTS FOR (n:Quarantine) ON (n.personId)"},
 	{25, "quarantine change index", "CREATE INDEX quarantine_change IF NOT EXISTS FOR (n:QuarantineChange) ON (n.quarantineId)"},
 	{26, "vehicle plate unique", "CREATE CONSTRAINT vehicle_plate IF NOT EXISTS FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE"},
+	{27, "trip arrival index", "CREATE INDEX trip_arrive_at IF NOT EXISTS FOR (n:Trip) ON (n.arriveAt)"},
 }
 
 // LatestMigration is the version Ready expects to find recorded.

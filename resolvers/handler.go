@@ -94,13 +94,19 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			return next(ctx) // a subscription lives as long as its client
 		}
 		h := next(ctx)
+		limit := timeout
+		if op.Operation != nil && op.Operation.Operation == ast.Mutation {
+			// A quarantine run over a county takes longer than a read; graph bounds
+			// its own transaction (graph.RunTimeout).
+			limit = max(timeout, 5*time.Minute)
+		}
 		name := op.OperationName
 		if name == "" {
 			name = "anonymous"
 		}
 		return func(ctx context.Context) *graphql.Response {
 			start := time.Now()
-			ctx, cancel := context.WithTimeout(ctx, timeout)
+			ctx, cancel := context.WithTimeout(ctx, limit)
 			defer cancel()
 			resp := h(ctx)
 			if opt.Observe != nil {
