@@ -53,6 +53,12 @@ var ownerOf = map[string]func(obj any) (string, bool){
 		}
 		return "", false
 	},
+	// Quarantine objects belong to their person (schema/quarantine.graphqls).
+	"Quarantine":          ownedBy(func(q *graph.Quarantine) string { return q.PersonID }),
+	"TestDue":             ownedBy(func(t *graph.TestDue) string { return t.PersonID }),
+	"Referral":            ownedBy(func(r *graph.Referral) string { return r.PersonID }),
+	"QuarantineExportRow": ownedBy(func(r *graph.ExportRow) string { return r.PersonID }),
+	"MissingOfficer":      ownedBy(func(m *graph.MissingOfficer) string { return m.PersonID }),
 	// Records that belong to one person (schema/api.graphqls).
 	"Case":                ownedBy(func(c *graph.Case) string { return c.PersonID }),
 	"Trip":                ownedBy(func(t *graph.Trip) string { return t.PersonID }),

@@ -47,6 +47,64 @@ var accessRules = map[string]fieldRule{
 	"Officer.areaCode": {roles: personLevel},
 	"Officer.phone":    {roles: personLevel},
 
+	// Quarantine (SPEC §6). Running the engine changes every assignment in the county:
+	// the command centre's epidemiologists do it. Assignments, tests due, referrals and
+	// missing officers belong to their person (ownerOf), so a tracer sees those of
+	// people in scope; facility occupancy is an aggregate.
+	"Mutation.assignQuarantines": {roles: epiOnly},
+	"Query.quarantines":          {roles: personLevel},
+	"Query.quarantine":           {roles: personLevel},
+	"Query.facilities":           {},
+	"Query.pendingPlacements":    {roles: personLevel},
+	"Query.testsDue":             {roles: personLevel},
+	"Query.officers":             {roles: personLevel},
+	"QuarantineRun.runId":        {}, "QuarantineRun.asOf": {}, "QuarantineRun.dryRun": {},
+	"QuarantineRun.created": {roles: personLevel}, "QuarantineRun.extended": {roles: personLevel},
+	"QuarantineRun.superseded": {roles: personLevel}, "QuarantineRun.completed": {roles: personLevel},
+	"QuarantineRun.escalated": {roles: personLevel}, "QuarantineRun.placed": {roles: personLevel},
+	"QuarantineRun.pending": {roles: personLevel}, "QuarantineRun.referrals": {roles: personLevel},
+	"QuarantineRun.referralReasons": {roles: personLevel}, "QuarantineRun.missingOfficers": {roles: personLevel},
+	"Referral.person": {roles: personLevel}, "Referral.rules": {roles: personLevel},
+	"MissingOfficer.quarantine": {roles: personLevel}, "MissingOfficer.person": {roles: personLevel},
+	"MissingOfficer.role": {roles: personLevel},
+	"Quarantine.id":       {roles: personLevel}, "Quarantine.person": {roles: personLevel},
+	"Quarantine.kind": {roles: personLevel}, "Quarantine.status": {roles: personLevel},
+	"Quarantine.start": {roles: personLevel}, "Quarantine.end": {roles: personLevel},
+	"Quarantine.placedAt": {roles: personLevel}, "Quarantine.facility": {roles: personLevel},
+	"Quarantine.officers": {roles: personLevel}, "Quarantine.reasons": {roles: personLevel},
+	"Quarantine.history":      {roles: personLevel},
+	"QuarantineChange.change": {roles: personLevel}, "QuarantineChange.at": {roles: personLevel},
+	"QuarantineChange.runId": {roles: personLevel}, "QuarantineChange.reason": {roles: personLevel},
+	"QuarantineChange.from": {roles: personLevel}, "QuarantineChange.to": {roles: personLevel},
+	"QuarantineChange.facility":  {roles: personLevel},
+	"QuarantineConnection.nodes": {roles: personLevel}, "QuarantineConnection.endCursor": {roles: personLevel},
+	"QuarantineConnection.hasNextPage": {roles: personLevel}, "QuarantineConnection.totalCount": {roles: personLevel},
+	"TestDue.quarantine": {roles: personLevel}, "TestDue.person": {roles: personLevel},
+	"TestDue.day": {roles: personLevel}, "TestDue.date": {roles: personLevel},
+	"TestDue.facility": {roles: personLevel}, "TestDue.officers": {roles: personLevel},
+	"Facility.occupied": {}, "Facility.free": {},
+	"Officer.openAssignments": {roles: personLevel},
+	"Person.quarantines":      {roles: personLevel},
+	"Person.officers":         {roles: personLevel},
+	// The export carries identity: audited, and masked as Person's fields are.
+	"Query.quarantineExport":           {roles: personLevel},
+	"QuarantineExportRow.assignment":   {roles: personLevel},
+	"QuarantineExportRow.personId":     {roles: personLevel},
+	"QuarantineExportRow.name":         {roles: personLevel, identity: true},
+	"QuarantineExportRow.idNumber":     {roles: personLevel, identity: true, mask: graph.MaskIDNumber},
+	"QuarantineExportRow.phone":        {roles: personLevel, identity: true, mask: graph.MaskPhone},
+	"QuarantineExportRow.address":      {roles: personLevel, identity: true},
+	"QuarantineExportRow.areaCode":     {roles: personLevel},
+	"QuarantineExportRow.kind":         {roles: personLevel},
+	"QuarantineExportRow.status":       {roles: personLevel},
+	"QuarantineExportRow.start":        {roles: personLevel},
+	"QuarantineExportRow.end":          {roles: personLevel},
+	"QuarantineExportRow.placedAt":     {roles: personLevel},
+	"QuarantineExportRow.facilityId":   {roles: personLevel},
+	"QuarantineExportRow.facilityName": {roles: personLevel},
+	"QuarantineExportRow.officers":     {roles: personLevel},
+	"QuarantineExportRow.testsDue":     {roles: personLevel},
+
 	// ---- Reads for tracing teams and dashboards (schema/api.graphqls) ----
 	// Lists of people and their records are person-level; a tracer's lists are cut to
 	// the areas they serve in graph, and each person's fields are checked by ownerOf.
@@ -109,8 +167,8 @@ var accessRules = map[string]fieldRule{
 	"Subscription.quarantineChanged": {roles: personLevel},
 	"RiskChange.personIds":           {roles: personLevel}, "RiskChange.people": {roles: personLevel},
 	"RiskChange.cause": {roles: personLevel}, "RiskChange.at": {roles: personLevel},
-	"QuarantineChange.personIds": {roles: personLevel}, "QuarantineChange.cause": {roles: personLevel},
-	"QuarantineChange.at": {roles: personLevel},
+	"QuarantineUpdate.personIds": {roles: personLevel}, "QuarantineUpdate.cause": {roles: personLevel},
+	"QuarantineUpdate.at": {roles: personLevel},
 	// Tracing (schema/tracing.graphqls): chains, risks and the people in clusters are
 	// person-level (the people inside are scoped through Person); cluster sizes, onsets
 	// and serial intervals are aggregates a dashboard may read.

@@ -145,7 +145,3 @@ func (r *mutationResolver) UpsertOfficer(ctx context.Context, input schema.Offic
 	return r.Svc.UpsertOfficer(ctx, graph.Cells{"id": input.ID, "name": input.Name, "role": input.Role,
 		"area_code": input.AreaCode, "phone": deref(input.Phone)})
 }
-
-func (r *Resolver) Mutation() schema.MutationResolver { return &mutationResolver{r} }
-
-type mutationResolver struct{ *Resolver }

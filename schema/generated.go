@@ -46,20 +46,30 @@ type ResolverRoot interface {
 	EpicurvePoint() EpicurvePointResolver
 	Event() EventResolver
 	Exposure() ExposureResolver
+	Facility() FacilityResolver
 	HealthReport() HealthReportResolver
 	Household() HouseholdResolver
 	Measure() MeasureResolver
+	MissingOfficer() MissingOfficerResolver
 	Mutation() MutationResolver
+	Officer() OfficerResolver
 	OverdueHealthReport() OverdueHealthReportResolver
 	Passage() PassageResolver
 	Person() PersonResolver
 	PersonPage() PersonPageResolver
+	Quarantine() QuarantineResolver
+	QuarantineChange() QuarantineChangeResolver
+	QuarantineConnection() QuarantineConnectionResolver
+	QuarantineExportRow() QuarantineExportRowResolver
+	QuarantineRun() QuarantineRunResolver
 	Query() QueryResolver
+	Referral() ReferralResolver
 	Risk() RiskResolver
 	RiskChange() RiskChangeResolver
 	RiskReason() RiskReasonResolver
 	SerialInterval() SerialIntervalResolver
 	Subscription() SubscriptionResolver
+	TestDue() TestDueResolver
 	Trip() TripResolver
 }
 
@@ -262,8 +272,10 @@ type ComplexityRoot struct {
 	Facility struct {
 		AreaCode func(childComplexity int) int
 		Capacity func(childComplexity int) int
+		Free     func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
+		Occupied func(childComplexity int) int
 	}
 
 	FacilityOccupancy struct {
@@ -299,7 +311,14 @@ type ComplexityRoot struct {
 		Then     func(childComplexity int) int
 	}
 
+	MissingOfficer struct {
+		Person     func(childComplexity int) int
+		Quarantine func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
 	Mutation struct {
+		AssignQuarantines  func(childComplexity int, asOf *time.Time, dryRun *bool) int
 		DesignateRisk      func(childComplexity int, input RiskDesignationInput) int
 		RecordAttendance   func(childComplexity int, input AttendanceInput) int
 		RecordContact      func(childComplexity int, input ContactInput) int
@@ -317,11 +336,12 @@ type ComplexityRoot struct {
 	}
 
 	Officer struct {
-		AreaCode func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Name     func(childComplexity int) int
-		Phone    func(childComplexity int) int
-		Role     func(childComplexity int) int
+		AreaCode        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		OpenAssignments func(childComplexity int) int
+		Phone           func(childComplexity int) int
+		Role            func(childComplexity int) int
 	}
 
 	OverdueHealthReport struct {
@@ -349,8 +369,10 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		IDNumber      func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Officers      func(childComplexity int) int
 		Passages      func(childComplexity int) int
 		Phone         func(childComplexity int) int
+		Quarantines   func(childComplexity int) int
 		Risk          func(childComplexity int, asOf *time.Time) int
 		Sex           func(childComplexity int) int
 		Tests         func(childComplexity int) int
@@ -378,16 +400,60 @@ type ComplexityRoot struct {
 		WindowLeadDays      func(childComplexity int) int
 	}
 
+	Quarantine struct {
+		End      func(childComplexity int) int
+		Facility func(childComplexity int) int
+		History  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Officers func(childComplexity int) int
+		Person   func(childComplexity int) int
+		PlacedAt func(childComplexity int) int
+		Reasons  func(childComplexity int) int
+		Start    func(childComplexity int) int
+		Status   func(childComplexity int) int
+	}
+
 	QuarantineChange struct {
-		At        func(childComplexity int) int
-		Cause     func(childComplexity int) int
-		PersonIDs func(childComplexity int) int
+		At       func(childComplexity int) int
+		Change   func(childComplexity int) int
+		Facility func(childComplexity int) int
+		From     func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		RunID    func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
+	QuarantineConnection struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
 	}
 
 	QuarantineCounts struct {
 		Centralized      func(childComplexity int) int
 		HealthMonitoring func(childComplexity int) int
 		Home             func(childComplexity int) int
+	}
+
+	QuarantineExportRow struct {
+		Address      func(childComplexity int) int
+		AreaCode     func(childComplexity int) int
+		End          func(childComplexity int) int
+		FacilityID   func(childComplexity int) int
+		FacilityName func(childComplexity int) int
+		IDNumber     func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Officers     func(childComplexity int) int
+		PersonID     func(childComplexity int) int
+		Phone        func(childComplexity int) int
+		PlacedAt     func(childComplexity int) int
+		QuarantineID func(childComplexity int) int
+		Start        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		TestsDue     func(childComplexity int) int
 	}
 
 	QuarantinePolicy struct {
@@ -397,6 +463,28 @@ type ComplexityRoot struct {
 		MediumRiskArrival func(childComplexity int) int
 		SecondaryContact  func(childComplexity int) int
 		TestDays          func(childComplexity int) int
+	}
+
+	QuarantineRun struct {
+		AsOf            func(childComplexity int) int
+		Completed       func(childComplexity int) int
+		Created         func(childComplexity int) int
+		DryRun          func(childComplexity int) int
+		Escalated       func(childComplexity int) int
+		Extended        func(childComplexity int) int
+		MissingOfficers func(childComplexity int) int
+		Pending         func(childComplexity int) int
+		Placed          func(childComplexity int) int
+		ReferralReasons func(childComplexity int) int
+		Referrals       func(childComplexity int) int
+		RunID           func(childComplexity int) int
+		Superseded      func(childComplexity int) int
+	}
+
+	QuarantineUpdate struct {
+		At        func(childComplexity int) int
+		Cause     func(childComplexity int) int
+		PersonIDs func(childComplexity int) int
 	}
 
 	Query struct {
@@ -410,13 +498,25 @@ type ComplexityRoot struct {
 		ContactChain         func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
 		DailyReports         func(childComplexity int, date string) int
 		Epicurve             func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
+		Facilities           func(childComplexity int) int
 		Household            func(childComplexity int, id string) int
+		Officers             func(childComplexity int) int
 		OverdueHealthReports func(childComplexity int, date string) int
+		PendingPlacements    func(childComplexity int) int
 		People               func(childComplexity int, filter *PeopleFilter, first *int, after *string, asOf *time.Time) int
 		Person               func(childComplexity int, id string) int
 		Policy               func(childComplexity int) int
+		Quarantine           func(childComplexity int, id string) int
+		QuarantineExport     func(childComplexity int, asOf *time.Time, areaCode *string) int
+		Quarantines          func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
 		Risk                 func(childComplexity int, personID string, asOf *time.Time) int
 		Summary              func(childComplexity int, asOf *time.Time, areaCode *string) int
+		TestsDue             func(childComplexity int, date string) int
+	}
+
+	Referral struct {
+		Person func(childComplexity int) int
+		Rules  func(childComplexity int) int
 	}
 
 	Risk struct {
@@ -496,6 +596,15 @@ type ComplexityRoot struct {
 		Kind      func(childComplexity int) int
 		Result    func(childComplexity int) int
 		SampledAt func(childComplexity int) int
+	}
+
+	TestDue struct {
+		Date       func(childComplexity int) int
+		Day        func(childComplexity int) int
+		Facility   func(childComplexity int) int
+		Officers   func(childComplexity int) int
+		Person     func(childComplexity int) int
+		Quarantine func(childComplexity int) int
 	}
 
 	TierCounts struct {
@@ -620,6 +729,10 @@ type ExposureResolver interface {
 	Setting(ctx context.Context, obj *graph.Exposure) (*string, error)
 	Protected(ctx context.Context, obj *graph.Exposure) (*bool, error)
 }
+type FacilityResolver interface {
+	Occupied(ctx context.Context, obj *graph.Facility) (int, error)
+	Free(ctx context.Context, obj *graph.Facility) (int, error)
+}
 type HealthReportResolver interface {
 	Date(ctx context.Context, obj *graph.HealthReport) (string, error)
 
@@ -634,7 +747,12 @@ type HouseholdResolver interface {
 type MeasureResolver interface {
 	Kind(ctx context.Context, obj *graph.Measure) (QuarantineKind, error)
 }
+type MissingOfficerResolver interface {
+	Quarantine(ctx context.Context, obj *graph.MissingOfficer) (*graph.Quarantine, error)
+	Person(ctx context.Context, obj *graph.MissingOfficer) (*graph.Person, error)
+}
 type MutationResolver interface {
+	AssignQuarantines(ctx context.Context, asOf *time.Time, dryRun *bool) (*graph.QuarantineRun, error)
 	UpsertPerson(ctx context.Context, input PersonInput) (*graph.Person, error)
 	UpsertHousehold(ctx context.Context, input HouseholdInput) (*graph.Household, error)
 	RecordTrip(ctx context.Context, input TripInput) (*graph.Trip, error)
@@ -649,6 +767,9 @@ type MutationResolver interface {
 	SubmitDailyReport(ctx context.Context, areaCode string, date string, note *string) (*graph.DailyReport, error)
 	UpsertFacility(ctx context.Context, input FacilityInput) (*graph.Facility, error)
 	UpsertOfficer(ctx context.Context, input OfficerInput) (*graph.Officer, error)
+}
+type OfficerResolver interface {
+	OpenAssignments(ctx context.Context, obj *graph.Officer) ([]*graph.Quarantine, error)
 }
 type OverdueHealthReportResolver interface {
 	Kind(ctx context.Context, obj *graph.OverdueHealthReport) (QuarantineKind, error)
@@ -669,11 +790,52 @@ type PersonResolver interface {
 	Tests(ctx context.Context, obj *graph.Person) ([]*graph.Test, error)
 	Passages(ctx context.Context, obj *graph.Person) ([]*graph.Passage, error)
 	HealthReports(ctx context.Context, obj *graph.Person) ([]*graph.HealthReport, error)
+	Quarantines(ctx context.Context, obj *graph.Person) ([]*graph.Quarantine, error)
+	Officers(ctx context.Context, obj *graph.Person) ([]*graph.Officer, error)
 	Risk(ctx context.Context, obj *graph.Person, asOf *time.Time) (*graph.Risk, error)
 	Case(ctx context.Context, obj *graph.Person) (*graph.Case, error)
 }
 type PersonPageResolver interface {
 	EndCursor(ctx context.Context, obj *graph.PersonPage) (*string, error)
+}
+type QuarantineResolver interface {
+	Person(ctx context.Context, obj *graph.Quarantine) (*graph.Person, error)
+	Kind(ctx context.Context, obj *graph.Quarantine) (QuarantineKind, error)
+	Status(ctx context.Context, obj *graph.Quarantine) (QuarantineStatus, error)
+
+	Facility(ctx context.Context, obj *graph.Quarantine) (*graph.Facility, error)
+	Officers(ctx context.Context, obj *graph.Quarantine) ([]*graph.Officer, error)
+	Reasons(ctx context.Context, obj *graph.Quarantine) ([]string, error)
+	History(ctx context.Context, obj *graph.Quarantine) ([]*graph.HistoryEntry, error)
+}
+type QuarantineChangeResolver interface {
+	RunID(ctx context.Context, obj *graph.HistoryEntry) (*string, error)
+	Reason(ctx context.Context, obj *graph.HistoryEntry) (*string, error)
+
+	Facility(ctx context.Context, obj *graph.HistoryEntry) (*graph.Facility, error)
+}
+type QuarantineConnectionResolver interface {
+	Nodes(ctx context.Context, obj *graph.QuarantinePage) ([]*graph.Quarantine, error)
+	EndCursor(ctx context.Context, obj *graph.QuarantinePage) (*string, error)
+}
+type QuarantineExportRowResolver interface {
+	IDNumber(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Phone(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Address(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Kind(ctx context.Context, obj *graph.ExportRow) (QuarantineKind, error)
+	Status(ctx context.Context, obj *graph.ExportRow) (QuarantineStatus, error)
+
+	FacilityID(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	FacilityName(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Officers(ctx context.Context, obj *graph.ExportRow) ([]*graph.Officer, error)
+	TestsDue(ctx context.Context, obj *graph.ExportRow) ([]string, error)
+}
+type QuarantineRunResolver interface {
+	RunID(ctx context.Context, obj *graph.QuarantineRun) (*string, error)
+
+	Referrals(ctx context.Context, obj *graph.QuarantineRun) ([]*graph.Person, error)
+	ReferralReasons(ctx context.Context, obj *graph.QuarantineRun) ([]*graph.Referral, error)
 }
 type QueryResolver interface {
 	Policy(ctx context.Context) (*graph.Policy, error)
@@ -687,12 +849,22 @@ type QueryResolver interface {
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+	Quarantines(ctx context.Context, filter *QuarantineFilter, first *int, after *string) (*graph.QuarantinePage, error)
+	Quarantine(ctx context.Context, id string) (*graph.Quarantine, error)
+	Facilities(ctx context.Context) ([]*graph.Facility, error)
+	PendingPlacements(ctx context.Context) ([]*graph.Quarantine, error)
+	TestsDue(ctx context.Context, date string) ([]*graph.TestDue, error)
+	Officers(ctx context.Context) ([]*graph.Officer, error)
+	QuarantineExport(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.ExportRow, error)
 	Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error)
 	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
 	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
 	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
 	ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error)
+}
+type ReferralResolver interface {
+	Person(ctx context.Context, obj *graph.Referral) (*graph.Person, error)
 }
 type RiskResolver interface {
 	Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error)
@@ -726,6 +898,14 @@ type SubscriptionResolver interface {
 	CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error)
 	RiskChanged(ctx context.Context, areaCode *string) (<-chan *graph.RiskChange, error)
 	QuarantineChanged(ctx context.Context) (<-chan *graph.QuarantineChange, error)
+}
+type TestDueResolver interface {
+	Quarantine(ctx context.Context, obj *graph.TestDue) (*graph.Quarantine, error)
+	Person(ctx context.Context, obj *graph.TestDue) (*graph.Person, error)
+
+	Date(ctx context.Context, obj *graph.TestDue) (string, error)
+	Facility(ctx context.Context, obj *graph.TestDue) (*graph.Facility, error)
+	Officers(ctx context.Context, obj *graph.TestDue) ([]*graph.Officer, error)
 }
 type TripResolver interface {
 	Number(ctx context.Context, obj *graph.Trip) (*string, error)
@@ -1581,6 +1761,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Capacity(childComplexity), true
+	case "Facility.free":
+		if e.ComplexityRoot.Facility.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Free(childComplexity), true
 	case "Facility.id":
 		if e.ComplexityRoot.Facility.ID == nil {
 			break
@@ -1593,6 +1779,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Name(childComplexity), true
+	case "Facility.occupied":
+		if e.ComplexityRoot.Facility.Occupied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Occupied(childComplexity), true
 
 	case "FacilityOccupancy.capacity":
 		if e.ComplexityRoot.FacilityOccupancy.Capacity == nil {
@@ -1707,6 +1899,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Measure.Then(childComplexity), true
 
+	case "MissingOfficer.person":
+		if e.ComplexityRoot.MissingOfficer.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingOfficer.Person(childComplexity), true
+	case "MissingOfficer.quarantine":
+		if e.ComplexityRoot.MissingOfficer.Quarantine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingOfficer.Quarantine(childComplexity), true
+	case "MissingOfficer.role":
+		if e.ComplexityRoot.MissingOfficer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingOfficer.Role(childComplexity), true
+
+	case "Mutation.assignQuarantines":
+		if e.ComplexityRoot.Mutation.AssignQuarantines == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignQuarantines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignQuarantines(childComplexity, args["asOf"].(*time.Time), args["dryRun"].(*bool)), true
 	case "Mutation.designateRisk":
 		if e.ComplexityRoot.Mutation.DesignateRisk == nil {
 			break
@@ -1880,6 +2102,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Officer.Name(childComplexity), true
+	case "Officer.openAssignments":
+		if e.ComplexityRoot.Officer.OpenAssignments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Officer.OpenAssignments(childComplexity), true
 	case "Officer.phone":
 		if e.ComplexityRoot.Officer.Phone == nil {
 			break
@@ -2003,6 +2231,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Name(childComplexity), true
+	case "Person.officers":
+		if e.ComplexityRoot.Person.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Officers(childComplexity), true
 	case "Person.passages":
 		if e.ComplexityRoot.Person.Passages == nil {
 			break
@@ -2015,6 +2249,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.quarantines":
+		if e.ComplexityRoot.Person.Quarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Quarantines(childComplexity), true
 	case "Person.risk":
 		if e.ComplexityRoot.Person.Risk == nil {
 			break
@@ -2137,24 +2377,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Policy.WindowLeadDays(childComplexity), true
 
+	case "Quarantine.end":
+		if e.ComplexityRoot.Quarantine.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.End(childComplexity), true
+	case "Quarantine.facility":
+		if e.ComplexityRoot.Quarantine.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Facility(childComplexity), true
+	case "Quarantine.history":
+		if e.ComplexityRoot.Quarantine.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.History(childComplexity), true
+	case "Quarantine.id":
+		if e.ComplexityRoot.Quarantine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.ID(childComplexity), true
+	case "Quarantine.kind":
+		if e.ComplexityRoot.Quarantine.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Kind(childComplexity), true
+	case "Quarantine.officers":
+		if e.ComplexityRoot.Quarantine.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Officers(childComplexity), true
+	case "Quarantine.person":
+		if e.ComplexityRoot.Quarantine.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Person(childComplexity), true
+	case "Quarantine.placedAt":
+		if e.ComplexityRoot.Quarantine.PlacedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.PlacedAt(childComplexity), true
+	case "Quarantine.reasons":
+		if e.ComplexityRoot.Quarantine.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Reasons(childComplexity), true
+	case "Quarantine.start":
+		if e.ComplexityRoot.Quarantine.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Start(childComplexity), true
+	case "Quarantine.status":
+		if e.ComplexityRoot.Quarantine.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Status(childComplexity), true
+
 	case "QuarantineChange.at":
 		if e.ComplexityRoot.QuarantineChange.At == nil {
 			break
 		}
 
 		return e.ComplexityRoot.QuarantineChange.At(childComplexity), true
-	case "QuarantineChange.cause":
-		if e.ComplexityRoot.QuarantineChange.Cause == nil {
+	case "QuarantineChange.change":
+		if e.ComplexityRoot.QuarantineChange.Change == nil {
 			break
 		}
 
-		return e.ComplexityRoot.QuarantineChange.Cause(childComplexity), true
-	case "QuarantineChange.personIds":
-		if e.ComplexityRoot.QuarantineChange.PersonIDs == nil {
+		return e.ComplexityRoot.QuarantineChange.Change(childComplexity), true
+	case "QuarantineChange.facility":
+		if e.ComplexityRoot.QuarantineChange.Facility == nil {
 			break
 		}
 
-		return e.ComplexityRoot.QuarantineChange.PersonIDs(childComplexity), true
+		return e.ComplexityRoot.QuarantineChange.Facility(childComplexity), true
+	case "QuarantineChange.from":
+		if e.ComplexityRoot.QuarantineChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.From(childComplexity), true
+	case "QuarantineChange.reason":
+		if e.ComplexityRoot.QuarantineChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.Reason(childComplexity), true
+	case "QuarantineChange.runId":
+		if e.ComplexityRoot.QuarantineChange.RunID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.RunID(childComplexity), true
+	case "QuarantineChange.to":
+		if e.ComplexityRoot.QuarantineChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.To(childComplexity), true
+
+	case "QuarantineConnection.endCursor":
+		if e.ComplexityRoot.QuarantineConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.EndCursor(childComplexity), true
+	case "QuarantineConnection.hasNextPage":
+		if e.ComplexityRoot.QuarantineConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.HasNextPage(childComplexity), true
+	case "QuarantineConnection.nodes":
+		if e.ComplexityRoot.QuarantineConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.Nodes(childComplexity), true
+	case "QuarantineConnection.totalCount":
+		if e.ComplexityRoot.QuarantineConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.TotalCount(childComplexity), true
 
 	case "QuarantineCounts.centralized":
 		if e.ComplexityRoot.QuarantineCounts.Centralized == nil {
@@ -2174,6 +2530,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuarantineCounts.Home(childComplexity), true
+
+	case "QuarantineExportRow.address":
+		if e.ComplexityRoot.QuarantineExportRow.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Address(childComplexity), true
+	case "QuarantineExportRow.areaCode":
+		if e.ComplexityRoot.QuarantineExportRow.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.AreaCode(childComplexity), true
+	case "QuarantineExportRow.end":
+		if e.ComplexityRoot.QuarantineExportRow.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.End(childComplexity), true
+	case "QuarantineExportRow.facilityId":
+		if e.ComplexityRoot.QuarantineExportRow.FacilityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.FacilityID(childComplexity), true
+	case "QuarantineExportRow.facilityName":
+		if e.ComplexityRoot.QuarantineExportRow.FacilityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.FacilityName(childComplexity), true
+	case "QuarantineExportRow.idNumber":
+		if e.ComplexityRoot.QuarantineExportRow.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.IDNumber(childComplexity), true
+	case "QuarantineExportRow.kind":
+		if e.ComplexityRoot.QuarantineExportRow.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Kind(childComplexity), true
+	case "QuarantineExportRow.name":
+		if e.ComplexityRoot.QuarantineExportRow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Name(childComplexity), true
+	case "QuarantineExportRow.officers":
+		if e.ComplexityRoot.QuarantineExportRow.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Officers(childComplexity), true
+	case "QuarantineExportRow.personId":
+		if e.ComplexityRoot.QuarantineExportRow.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.PersonID(childComplexity), true
+	case "QuarantineExportRow.phone":
+		if e.ComplexityRoot.QuarantineExportRow.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Phone(childComplexity), true
+	case "QuarantineExportRow.placedAt":
+		if e.ComplexityRoot.QuarantineExportRow.PlacedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.PlacedAt(childComplexity), true
+	case "QuarantineExportRow.assignment":
+		if e.ComplexityRoot.QuarantineExportRow.QuarantineID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.QuarantineID(childComplexity), true
+	case "QuarantineExportRow.start":
+		if e.ComplexityRoot.QuarantineExportRow.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Start(childComplexity), true
+	case "QuarantineExportRow.status":
+		if e.ComplexityRoot.QuarantineExportRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Status(childComplexity), true
+	case "QuarantineExportRow.testsDue":
+		if e.ComplexityRoot.QuarantineExportRow.TestsDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.TestsDue(childComplexity), true
 
 	case "QuarantinePolicy.closeContact":
 		if e.ComplexityRoot.QuarantinePolicy.CloseContact == nil {
@@ -2211,6 +2664,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuarantinePolicy.TestDays(childComplexity), true
+
+	case "QuarantineRun.asOf":
+		if e.ComplexityRoot.QuarantineRun.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.AsOf(childComplexity), true
+	case "QuarantineRun.completed":
+		if e.ComplexityRoot.QuarantineRun.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Completed(childComplexity), true
+	case "QuarantineRun.created":
+		if e.ComplexityRoot.QuarantineRun.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Created(childComplexity), true
+	case "QuarantineRun.dryRun":
+		if e.ComplexityRoot.QuarantineRun.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.DryRun(childComplexity), true
+	case "QuarantineRun.escalated":
+		if e.ComplexityRoot.QuarantineRun.Escalated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Escalated(childComplexity), true
+	case "QuarantineRun.extended":
+		if e.ComplexityRoot.QuarantineRun.Extended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Extended(childComplexity), true
+	case "QuarantineRun.missingOfficers":
+		if e.ComplexityRoot.QuarantineRun.MissingOfficers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.MissingOfficers(childComplexity), true
+	case "QuarantineRun.pending":
+		if e.ComplexityRoot.QuarantineRun.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Pending(childComplexity), true
+	case "QuarantineRun.placed":
+		if e.ComplexityRoot.QuarantineRun.Placed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Placed(childComplexity), true
+	case "QuarantineRun.referralReasons":
+		if e.ComplexityRoot.QuarantineRun.ReferralReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.ReferralReasons(childComplexity), true
+	case "QuarantineRun.referrals":
+		if e.ComplexityRoot.QuarantineRun.Referrals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Referrals(childComplexity), true
+	case "QuarantineRun.runId":
+		if e.ComplexityRoot.QuarantineRun.RunID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.RunID(childComplexity), true
+	case "QuarantineRun.superseded":
+		if e.ComplexityRoot.QuarantineRun.Superseded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Superseded(childComplexity), true
+
+	case "QuarantineUpdate.at":
+		if e.ComplexityRoot.QuarantineUpdate.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.At(childComplexity), true
+	case "QuarantineUpdate.cause":
+		if e.ComplexityRoot.QuarantineUpdate.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.Cause(childComplexity), true
+	case "QuarantineUpdate.personIds":
+		if e.ComplexityRoot.QuarantineUpdate.PersonIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.PersonIDs(childComplexity), true
 
 	case "Query.area":
 		if e.ComplexityRoot.Query.Area == nil {
@@ -2322,6 +2873,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Epicurve(childComplexity, args["from"].(string), args["to"].(string), args["areaCode"].(*string), args["by"].(*CaseDate)), true
+	case "Query.facilities":
+		if e.ComplexityRoot.Query.Facilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Facilities(childComplexity), true
 	case "Query.household":
 		if e.ComplexityRoot.Query.Household == nil {
 			break
@@ -2334,6 +2891,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["id"].(string)), true
 
+	case "Query.officers":
+		if e.ComplexityRoot.Query.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Officers(childComplexity), true
 	case "Query.overdueHealthReports":
 		if e.ComplexityRoot.Query.OverdueHealthReports == nil {
 			break
@@ -2345,6 +2908,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverdueHealthReports(childComplexity, args["date"].(string)), true
+	case "Query.pendingPlacements":
+		if e.ComplexityRoot.Query.PendingPlacements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PendingPlacements(childComplexity), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -2373,6 +2942,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Policy(childComplexity), true
+	case "Query.quarantine":
+		if e.ComplexityRoot.Query.Quarantine == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantine_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Quarantine(childComplexity, args["id"].(string)), true
+	case "Query.quarantineExport":
+		if e.ComplexityRoot.Query.QuarantineExport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantineExport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QuarantineExport(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.quarantines":
+		if e.ComplexityRoot.Query.Quarantines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Quarantines(childComplexity, args["filter"].(*QuarantineFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.risk":
 		if e.ComplexityRoot.Query.Risk == nil {
 			break
@@ -2395,6 +2997,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Summary(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.testsDue":
+		if e.ComplexityRoot.Query.TestsDue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_testsDue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TestsDue(childComplexity, args["date"].(string)), true
+
+	case "Referral.person":
+		if e.ComplexityRoot.Referral.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.Person(childComplexity), true
+	case "Referral.rules":
+		if e.ComplexityRoot.Referral.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.Rules(childComplexity), true
 
 	case "Risk.expiresAt":
 		if e.ComplexityRoot.Risk.ExpiresAt == nil {
@@ -2739,6 +3365,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Test.SampledAt(childComplexity), true
 
+	case "TestDue.date":
+		if e.ComplexityRoot.TestDue.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Date(childComplexity), true
+	case "TestDue.day":
+		if e.ComplexityRoot.TestDue.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Day(childComplexity), true
+	case "TestDue.facility":
+		if e.ComplexityRoot.TestDue.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Facility(childComplexity), true
+	case "TestDue.officers":
+		if e.ComplexityRoot.TestDue.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Officers(childComplexity), true
+	case "TestDue.person":
+		if e.ComplexityRoot.TestDue.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Person(childComplexity), true
+	case "TestDue.quarantine":
+		if e.ComplexityRoot.TestDue.Quarantine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Quarantine(childComplexity), true
+
 	case "TierCounts.green":
 		if e.ComplexityRoot.TierCounts.Green == nil {
 			break
@@ -2828,6 +3491,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PassageInput", ec.unmarshalInputPassageInput),
 			graphql.NewInputUnmarshaler("PeopleFilter", ec.unmarshalInputPeopleFilter),
 			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
+			graphql.NewInputUnmarshaler("QuarantineFilter", ec.unmarshalInputQuarantineFilter),
 			graphql.NewInputUnmarshaler("RiskDesignationInput", ec.unmarshalInputRiskDesignationInput),
 			graphql.NewInputUnmarshaler("TestInput", ec.unmarshalInputTestInput),
 			graphql.NewInputUnmarshaler("TripInput", ec.unmarshalInputTripInput),
@@ -2923,7 +3587,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2938,6 +3602,7 @@ var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
 	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
+	{Name: "quarantine.graphqls", Input: sourceData("quarantine.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "subscriptions.graphqls", Input: sourceData("subscriptions.graphqls"), BuiltIn: false},
 	{Name: "summary.graphqls", Input: sourceData("summary.graphqls"), BuiltIn: false},
@@ -3344,6 +4009,10 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_areaCode(ctx, field)
 	case "capacity":
 		return ec.fieldContext_Facility_capacity(ctx, field)
+	case "occupied":
+		return ec.fieldContext_Facility_occupied(ctx, field)
+	case "free":
+		return ec.fieldContext_Facility_free(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
 }
@@ -3414,6 +4083,18 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
 }
 
+func (ec *executionContext) childFields_MissingOfficer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarantine":
+		return ec.fieldContext_MissingOfficer_quarantine(ctx, field)
+	case "person":
+		return ec.fieldContext_MissingOfficer_person(ctx, field)
+	case "role":
+		return ec.fieldContext_MissingOfficer_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissingOfficer", field.Name)
+}
+
 func (ec *executionContext) childFields_Officer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3426,6 +4107,8 @@ func (ec *executionContext) childFields_Officer(ctx context.Context, field graph
 		return ec.fieldContext_Officer_areaCode(ctx, field)
 	case "phone":
 		return ec.fieldContext_Officer_phone(ctx, field)
+	case "openAssignments":
+		return ec.fieldContext_Officer_openAssignments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Officer", field.Name)
 }
@@ -3488,6 +4171,10 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_passages(ctx, field)
 	case "healthReports":
 		return ec.fieldContext_Person_healthReports(ctx, field)
+	case "quarantines":
+		return ec.fieldContext_Person_quarantines(ctx, field)
+	case "officers":
+		return ec.fieldContext_Person_officers(ctx, field)
 	case "risk":
 		return ec.fieldContext_Person_risk(ctx, field)
 	case "case":
@@ -3538,16 +4225,66 @@ func (ec *executionContext) childFields_Policy(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
 }
 
+func (ec *executionContext) childFields_Quarantine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Quarantine_id(ctx, field)
+	case "person":
+		return ec.fieldContext_Quarantine_person(ctx, field)
+	case "kind":
+		return ec.fieldContext_Quarantine_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Quarantine_status(ctx, field)
+	case "start":
+		return ec.fieldContext_Quarantine_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Quarantine_end(ctx, field)
+	case "placedAt":
+		return ec.fieldContext_Quarantine_placedAt(ctx, field)
+	case "facility":
+		return ec.fieldContext_Quarantine_facility(ctx, field)
+	case "officers":
+		return ec.fieldContext_Quarantine_officers(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Quarantine_reasons(ctx, field)
+	case "history":
+		return ec.fieldContext_Quarantine_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Quarantine", field.Name)
+}
+
 func (ec *executionContext) childFields_QuarantineChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "personIds":
-		return ec.fieldContext_QuarantineChange_personIds(ctx, field)
-	case "cause":
-		return ec.fieldContext_QuarantineChange_cause(ctx, field)
+	case "change":
+		return ec.fieldContext_QuarantineChange_change(ctx, field)
 	case "at":
 		return ec.fieldContext_QuarantineChange_at(ctx, field)
+	case "runId":
+		return ec.fieldContext_QuarantineChange_runId(ctx, field)
+	case "reason":
+		return ec.fieldContext_QuarantineChange_reason(ctx, field)
+	case "from":
+		return ec.fieldContext_QuarantineChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_QuarantineChange_to(ctx, field)
+	case "facility":
+		return ec.fieldContext_QuarantineChange_facility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QuarantineChange", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_QuarantineConnection_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_QuarantineConnection_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_QuarantineConnection_hasNextPage(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_QuarantineConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3560,6 +4297,44 @@ func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, fi
 		return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QuarantineCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineExportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_QuarantineExportRow_assignment(ctx, field)
+	case "personId":
+		return ec.fieldContext_QuarantineExportRow_personId(ctx, field)
+	case "name":
+		return ec.fieldContext_QuarantineExportRow_name(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_QuarantineExportRow_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_QuarantineExportRow_phone(ctx, field)
+	case "address":
+		return ec.fieldContext_QuarantineExportRow_address(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_QuarantineExportRow_areaCode(ctx, field)
+	case "kind":
+		return ec.fieldContext_QuarantineExportRow_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_QuarantineExportRow_status(ctx, field)
+	case "start":
+		return ec.fieldContext_QuarantineExportRow_start(ctx, field)
+	case "end":
+		return ec.fieldContext_QuarantineExportRow_end(ctx, field)
+	case "placedAt":
+		return ec.fieldContext_QuarantineExportRow_placedAt(ctx, field)
+	case "facilityId":
+		return ec.fieldContext_QuarantineExportRow_facilityId(ctx, field)
+	case "facilityName":
+		return ec.fieldContext_QuarantineExportRow_facilityName(ctx, field)
+	case "officers":
+		return ec.fieldContext_QuarantineExportRow_officers(ctx, field)
+	case "testsDue":
+		return ec.fieldContext_QuarantineExportRow_testsDue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineExportRow", field.Name)
 }
 
 func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3578,6 +4353,60 @@ func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, fi
 		return ec.fieldContext_QuarantinePolicy_testDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QuarantinePolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "runId":
+		return ec.fieldContext_QuarantineRun_runId(ctx, field)
+	case "asOf":
+		return ec.fieldContext_QuarantineRun_asOf(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_QuarantineRun_dryRun(ctx, field)
+	case "created":
+		return ec.fieldContext_QuarantineRun_created(ctx, field)
+	case "extended":
+		return ec.fieldContext_QuarantineRun_extended(ctx, field)
+	case "superseded":
+		return ec.fieldContext_QuarantineRun_superseded(ctx, field)
+	case "completed":
+		return ec.fieldContext_QuarantineRun_completed(ctx, field)
+	case "escalated":
+		return ec.fieldContext_QuarantineRun_escalated(ctx, field)
+	case "placed":
+		return ec.fieldContext_QuarantineRun_placed(ctx, field)
+	case "pending":
+		return ec.fieldContext_QuarantineRun_pending(ctx, field)
+	case "referrals":
+		return ec.fieldContext_QuarantineRun_referrals(ctx, field)
+	case "referralReasons":
+		return ec.fieldContext_QuarantineRun_referralReasons(ctx, field)
+	case "missingOfficers":
+		return ec.fieldContext_QuarantineRun_missingOfficers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineRun", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personIds":
+		return ec.fieldContext_QuarantineUpdate_personIds(ctx, field)
+	case "cause":
+		return ec.fieldContext_QuarantineUpdate_cause(ctx, field)
+	case "at":
+		return ec.fieldContext_QuarantineUpdate_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineUpdate", field.Name)
+}
+
+func (ec *executionContext) childFields_Referral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_Referral_person(ctx, field)
+	case "rules":
+		return ec.fieldContext_Referral_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Referral", field.Name)
 }
 
 func (ec *executionContext) childFields_Risk(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3724,6 +4553,24 @@ func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.
 		return ec.fieldContext_Test_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Test", field.Name)
+}
+
+func (ec *executionContext) childFields_TestDue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarantine":
+		return ec.fieldContext_TestDue_quarantine(ctx, field)
+	case "person":
+		return ec.fieldContext_TestDue_person(ctx, field)
+	case "day":
+		return ec.fieldContext_TestDue_day(ctx, field)
+	case "date":
+		return ec.fieldContext_TestDue_date(ctx, field)
+	case "facility":
+		return ec.fieldContext_TestDue_facility(ctx, field)
+	case "officers":
+		return ec.fieldContext_TestDue_officers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TestDue", field.Name)
 }
 
 func (ec *executionContext) childFields_TierCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3887,6 +4734,28 @@ func (ec *executionContext) field_Area_effectiveLevel_args(ctx context.Context, 
 		return nil, err
 	}
 	args["at"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignQuarantines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
 	return args, nil
 }
 
@@ -4494,6 +5363,72 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_quarantineExport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quarantine_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quarantines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*QuarantineFilter, error) {
+			return ec.unmarshalOQuarantineFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_risk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4535,6 +5470,20 @@ func (ec *executionContext) field_Query_summary_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["areaCode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_testsDue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
 	return args, nil
 }
 
@@ -8027,6 +8976,52 @@ func (ec *executionContext) fieldContext_Facility_capacity(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Facility", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Facility_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_occupied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Facility().Occupied(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_occupied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Facility_free(ctx context.Context, field graphql.CollectedField, obj *graph.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Facility().Free(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, true, "Int")
+}
+
 func (ec *executionContext) _FacilityOccupancy_facility(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8068,7 +9063,7 @@ func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, fie
 			return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Capacity(), nil
+			return obj.Capacity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -8079,7 +9074,7 @@ func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_FacilityOccupancy_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FacilityOccupancy_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
@@ -8114,7 +9109,7 @@ func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field g
 			return ec.fieldContext_FacilityOccupancy_free(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Free(), nil
+			return obj.Free, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -8125,7 +9120,7 @@ func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_FacilityOccupancy_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HealthReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
@@ -8473,6 +9468,137 @@ func (ec *executionContext) fieldContext_Measure_then(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Measure(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissingOfficer_quarantine(ctx context.Context, field graphql.CollectedField, obj *graph.MissingOfficer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingOfficer_quarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MissingOfficer().Quarantine(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingOfficer_quarantine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissingOfficer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissingOfficer_person(ctx context.Context, field graphql.CollectedField, obj *graph.MissingOfficer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingOfficer_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MissingOfficer().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingOfficer_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissingOfficer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissingOfficer_role(ctx context.Context, field graphql.CollectedField, obj *graph.MissingOfficer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingOfficer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingOfficer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissingOfficer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mutation_assignQuarantines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignQuarantines(ctx, fc.Args["asOf"].(*time.Time), fc.Args["dryRun"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantineRun) graphql.Marshaler {
+			return ec.marshalNQuarantineRun2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignQuarantines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineRun(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignQuarantines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9208,6 +10334,38 @@ func (ec *executionContext) fieldContext_Officer_phone(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Officer", field, false, false, "String")
 }
 
+func (ec *executionContext) _Officer_openAssignments(ctx context.Context, field graphql.CollectedField, obj *graph.Officer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Officer_openAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Officer().OpenAssignments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Officer_openAssignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Officer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OverdueHealthReport_person(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9804,6 +10962,70 @@ func (ec *executionContext) fieldContext_Person_healthReports(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_quarantines(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_quarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Quarantines(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_quarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_officers(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_risk(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10243,39 +11465,305 @@ func (ec *executionContext) fieldContext_Policy_quarantine(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _QuarantineChange_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quarantine_id(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_QuarantineChange_personIds(ctx, field)
+			return ec.fieldContext_Quarantine_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PersonIDs, nil
+			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_QuarantineChange_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "ID")
+func (ec *executionContext) fieldContext_Quarantine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "ID")
 }
 
-func (ec *executionContext) _QuarantineChange_cause(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quarantine_person(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_QuarantineChange_cause(ctx, field)
+			return ec.fieldContext_Quarantine_person(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cause, nil
+			return ec.Resolvers.Quarantine().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Quarantine_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _Quarantine_status(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineStatus) graphql.Marshaler {
+			return ec.marshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, true, true, "QuarantineStatus")
+}
+
+func (ec *executionContext) _Quarantine_start(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Quarantine_end(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Quarantine_placedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_placedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_placedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Quarantine_facility(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Quarantine_officers(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Quarantine_reasons(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Reasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, true, true, "String")
+}
+
+func (ec *executionContext) _Quarantine_history(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.HistoryEntry) graphql.Marshaler {
+			return ec.marshalNQuarantineChange2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineChange_change(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10285,11 +11773,11 @@ func (ec *executionContext) _QuarantineChange_cause(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_QuarantineChange_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_QuarantineChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "String")
 }
 
-func (ec *executionContext) _QuarantineChange_at(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _QuarantineChange_at(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10310,6 +11798,231 @@ func (ec *executionContext) _QuarantineChange_at(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_QuarantineChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineChange_runId(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_runId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineChange().RunID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_runId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineChange_reason(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineChange().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineChange_from(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineChange_to(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineChange_facility(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineChange().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineConnection().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineConnection().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineConnection", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QuarantineConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _QuarantineCounts_centralized(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
@@ -10379,6 +12092,383 @@ func (ec *executionContext) _QuarantineCounts_healthMonitoring(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_QuarantineCounts_healthMonitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineExportRow_assignment(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuarantineID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_personId(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_name(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_idNumber(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_phone(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_address(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_kind(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _QuarantineExportRow_status(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineStatus) graphql.Marshaler {
+			return ec.marshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "QuarantineStatus")
+}
+
+func (ec *executionContext) _QuarantineExportRow_start(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_end(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_placedAt(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_placedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_placedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_facilityId(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_facilityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().FacilityID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_facilityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_facilityName(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_facilityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().FacilityName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_facilityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_officers(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineExportRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineExportRow_testsDue(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_testsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().TestsDue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_testsDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
 }
 
 func (ec *executionContext) _QuarantinePolicy_closeContact(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePolicy) (ret graphql.Marshaler) {
@@ -10562,6 +12652,464 @@ func (ec *executionContext) _QuarantinePolicy_testDays(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_QuarantinePolicy_testDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuarantinePolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineRun_runId(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_runId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineRun().RunID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_runId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineRun", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineRun_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineRun", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineRun_dryRun(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineRun", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QuarantineRun_created(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_extended(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_extended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Extended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_extended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_superseded(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_superseded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Superseded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_superseded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_completed(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_escalated(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_escalated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Escalated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_escalated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_placed(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_placed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_pending(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_referrals(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_referrals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineRun().Referrals(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_referrals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_referralReasons(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_referralReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineRun().ReferralReasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Referral) graphql.Marshaler {
+			return ec.marshalNReferral2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferralᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_referralReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Referral(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_missingOfficers(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_missingOfficers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingOfficers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.MissingOfficer) graphql.Marshaler {
+			return ec.marshalNMissingOfficer2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_missingOfficers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissingOfficer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineUpdate_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_personIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineUpdate_cause(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineUpdate_at(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Query_policy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11036,6 +13584,278 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_quarantines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Quarantines(ctx, fc.Args["filter"].(*QuarantineFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantinePage) graphql.Marshaler {
+			return ec.marshalNQuarantineConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantinePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_quarantine(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Quarantine(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+			return ec.marshalOQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantine(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantine_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_facilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Facilities(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pendingPlacements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pendingPlacements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PendingPlacements(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pendingPlacements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_testsDue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_testsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TestsDue(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.TestDue) graphql.Marshaler {
+			return ec.marshalNTestDue2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_testsDue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TestDue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_testsDue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_officers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Officers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_quarantineExport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantineExport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QuarantineExport(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ExportRow) graphql.Marshaler {
+			return ec.marshalNQuarantineExportRow2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantineExport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineExportRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantineExport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_summary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11374,6 +14194,61 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Referral_person(ctx context.Context, field graphql.CollectedField, obj *graph.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Referral().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Referral",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Referral_rules(ctx context.Context, field graphql.CollectedField, obj *graph.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
 }
 
 func (ec *executionContext) _Risk_person(ctx context.Context, field graphql.CollectedField, obj *graph.Risk) (ret graphql.Marshaler) {
@@ -12227,7 +15102,7 @@ func (ec *executionContext) _Subscription_quarantineChanged(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
-			return ec.marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx, selections, v)
+			return ec.marshalNQuarantineUpdate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12240,7 +15115,7 @@ func (ec *executionContext) fieldContext_Subscription_quarantineChanged(_ contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_QuarantineChange(ctx, field)
+			return ec.childFields_QuarantineUpdate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12786,6 +15661,180 @@ func (ec *executionContext) _Test_result(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Test_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
+func (ec *executionContext) _TestDue_quarantine(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_quarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Quarantine(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_quarantine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TestDue_person(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TestDue_day(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TestDue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TestDue_date(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TestDue", field, true, true, "String")
+}
+
+func (ec *executionContext) _TestDue_facility(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TestDue_officers(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TierCounts_red(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
@@ -14954,6 +18003,69 @@ func UnmarshalPersonInput(ctx context.Context, raw any) (PersonInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputQuarantineFilter(ctx context.Context, obj any) (QuarantineFilter, error) {
+	var it QuarantineFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "status", "areaCode", "facilityId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOQuarantineKind2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuarantineFilter unmarshals raw into the QuarantineFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuarantineFilter(ctx context.Context, raw any) (QuarantineFilter, error) {
+	var out QuarantineFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuarantineFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRiskDesignationInput(ctx context.Context, obj any) (RiskDesignationInput, error) {
 	var it RiskDesignationInput
 	if obj == nil {
@@ -16476,23 +19588,35 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 		case "id":
 			out.Values[i] = ec._Facility_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Facility_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "areaCode":
 			out.Values[i] = ec._Facility_areaCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "capacity":
 			out.Values[i] = ec._Facility_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "occupied":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_occupied(ctx, field, obj)
+				})
+		case "free":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_free(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16747,6 +19871,51 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var missingOfficerImplementors = []string{"MissingOfficer"}
+
+func (ec *executionContext) _MissingOfficer(ctx context.Context, sel ast.SelectionSet, obj *graph.MissingOfficer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missingOfficerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissingOfficer")
+		case "quarantine":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MissingOfficer_quarantine(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MissingOfficer_person(ctx, field, obj)
+				})
+		case "role":
+			out.Values[i] = ec._MissingOfficer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -16766,6 +19935,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "assignQuarantines":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignQuarantines(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "upsertPerson":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertPerson(ctx, field)
@@ -16895,28 +20071,34 @@ func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Officer_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Officer_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "role":
 			out.Values[i] = ec._Officer_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "areaCode":
 			out.Values[i] = ec._Officer_areaCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "phone":
 			out.Values[i] = ec._Officer_phone(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "openAssignments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Officer_openAssignments(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17123,6 +20305,18 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_healthReports(ctx, field, obj)
 				})
+		case "quarantines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_quarantines(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_officers(ctx, field, obj)
+				})
 		case "risk":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17284,9 +20478,99 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var quarantineImplementors = []string{"Quarantine"}
+
+func (ec *executionContext) _Quarantine(ctx context.Context, sel ast.SelectionSet, obj *graph.Quarantine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Quarantine")
+		case "id":
+			out.Values[i] = ec._Quarantine_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_person(ctx, field, obj)
+				})
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_kind(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_status(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._Quarantine_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Quarantine_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placedAt":
+			out.Values[i] = ec._Quarantine_placedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_facility(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_officers(ctx, field, obj)
+				})
+		case "reasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_reasons(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantineChangeImplementors = []string{"QuarantineChange"}
 
-func (ec *executionContext) _QuarantineChange(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineChange) graphql.Marshaler {
+func (ec *executionContext) _QuarantineChange(ctx context.Context, sel ast.SelectionSet, obj *graph.HistoryEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17295,20 +20579,93 @@ func (ec *executionContext) _QuarantineChange(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("QuarantineChange")
-		case "personIds":
-			out.Values[i] = ec._QuarantineChange_personIds(ctx, field, obj)
+		case "change":
+			out.Values[i] = ec._QuarantineChange_change(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "cause":
-			out.Values[i] = ec._QuarantineChange_cause(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._QuarantineChange_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "runId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineChange_runId(ctx, field, obj)
+				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineChange_reason(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._QuarantineChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._QuarantineChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineChange_facility(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarantineConnectionImplementors = []string{"QuarantineConnection"}
+
+func (ec *executionContext) _QuarantineConnection(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineConnection")
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineConnection_nodes(ctx, field, obj)
+				})
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineConnection_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._QuarantineConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.Values[i] = ec._QuarantineConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17370,6 +20727,124 @@ func (ec *executionContext) _QuarantineCounts(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var quarantineExportRowImplementors = []string{"QuarantineExportRow"}
+
+func (ec *executionContext) _QuarantineExportRow(ctx context.Context, sel ast.SelectionSet, obj *graph.ExportRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineExportRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineExportRow")
+		case "assignment":
+			out.Values[i] = ec._QuarantineExportRow_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "personId":
+			out.Values[i] = ec._QuarantineExportRow_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._QuarantineExportRow_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_idNumber(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_phone(ctx, field, obj)
+				})
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_address(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_areaCode(ctx, field, obj)
+				})
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_kind(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_status(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._QuarantineExportRow_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._QuarantineExportRow_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placedAt":
+			out.Values[i] = ec._QuarantineExportRow_placedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facilityId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_facilityId(ctx, field, obj)
+				})
+		case "facilityName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_facilityName(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_officers(ctx, field, obj)
+				})
+		case "testsDue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_testsDue(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantinePolicyImplementors = []string{"QuarantinePolicy"}
 
 func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePolicy) graphql.Marshaler {
@@ -17408,6 +20883,145 @@ func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.Selec
 			}
 		case "testDays":
 			out.Values[i] = ec._QuarantinePolicy_testDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarantineRunImplementors = []string{"QuarantineRun"}
+
+func (ec *executionContext) _QuarantineRun(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineRun) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineRunImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineRun")
+		case "runId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineRun_runId(ctx, field, obj)
+				})
+		case "asOf":
+			out.Values[i] = ec._QuarantineRun_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dryRun":
+			out.Values[i] = ec._QuarantineRun_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "created":
+			out.Values[i] = ec._QuarantineRun_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extended":
+			out.Values[i] = ec._QuarantineRun_extended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "superseded":
+			out.Values[i] = ec._QuarantineRun_superseded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completed":
+			out.Values[i] = ec._QuarantineRun_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "escalated":
+			out.Values[i] = ec._QuarantineRun_escalated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placed":
+			out.Values[i] = ec._QuarantineRun_placed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pending":
+			out.Values[i] = ec._QuarantineRun_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "referrals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineRun_referrals(ctx, field, obj)
+				})
+		case "referralReasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineRun_referralReasons(ctx, field, obj)
+				})
+		case "missingOfficers":
+			out.Values[i] = ec._QuarantineRun_missingOfficers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarantineUpdateImplementors = []string{"QuarantineUpdate"}
+
+func (ec *executionContext) _QuarantineUpdate(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineUpdate")
+		case "personIds":
+			out.Values[i] = ec._QuarantineUpdate_personIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cause":
+			out.Values[i] = ec._QuarantineUpdate_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._QuarantineUpdate_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17513,6 +21127,48 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
 				})
+		case "quarantines":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantines(ctx, field)
+				})
+		case "quarantine":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantine(ctx, field)
+				})
+		case "facilities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_facilities(ctx, field)
+				})
+		case "pendingPlacements":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pendingPlacements(ctx, field)
+				})
+		case "testsDue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_testsDue(ctx, field)
+				})
+		case "officers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_officers(ctx, field)
+				})
+		case "quarantineExport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantineExport(ctx, field)
+				})
 		case "summary":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17560,6 +21216,45 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var referralImplementors = []string{"Referral"}
+
+func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet, obj *graph.Referral) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referralImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Referral")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Referral_person(ctx, field, obj)
+				})
+		case "rules":
+			out.Values[i] = ec._Referral_rules(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -18061,6 +21756,69 @@ func (ec *executionContext) _Test(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var testDueImplementors = []string{"TestDue"}
+
+func (ec *executionContext) _TestDue(ctx context.Context, sel ast.SelectionSet, obj *graph.TestDue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, testDueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TestDue")
+		case "quarantine":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_quarantine(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_person(ctx, field, obj)
+				})
+		case "day":
+			out.Values[i] = ec._TestDue_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_date(ctx, field, obj)
+				})
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_facility(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_officers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19001,6 +22759,22 @@ func (ec *executionContext) marshalNFacility2githubᚗcomᚋtracegraphᚋtracegr
 	return ec._Facility(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNFacility2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Facility) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Facility!")
@@ -19180,6 +22954,26 @@ func (ec *executionContext) marshalNMeasure2githubᚗcomᚋtracegraphᚋtracegra
 	return ec._Measure(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNMissingOfficer2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficer(ctx context.Context, sel ast.SelectionSet, v graph.MissingOfficer) graphql.Marshaler {
+	return ec._MissingOfficer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMissingOfficer2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficerᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.MissingOfficer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMissingOfficer2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19307,7 +23101,47 @@ func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 	return ec._Policy(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+func (ec *executionContext) marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx context.Context, sel ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Quarantine!")
+		return graphql.Null
+	}
+	return ec._Quarantine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuarantineChange2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.HistoryEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntry(ctx context.Context, sel ast.SelectionSet, v *graph.HistoryEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "QuarantineChange!")
 		return graphql.Null
@@ -19315,8 +23149,40 @@ func (ec *executionContext) marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegrap
 	return ec._QuarantineChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuarantineConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantinePage(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantinePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineConnection!")
+		return graphql.Null
+	}
+	return ec._QuarantineConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx context.Context, sel ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
 	return ec._QuarantineCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuarantineExportRow2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ExportRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarantineExportRow2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarantineExportRow2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRow(ctx context.Context, sel ast.SelectionSet, v *graph.ExportRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineExportRow!")
+		return graphql.Null
+	}
+	return ec._QuarantineExportRow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (QuarantineKind, error) {
@@ -19331,6 +23197,56 @@ func (ec *executionContext) marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋt
 
 func (ec *executionContext) marshalNQuarantinePolicy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantinePolicy(ctx context.Context, sel ast.SelectionSet, v graph.QuarantinePolicy) graphql.Marshaler {
 	return ec._QuarantinePolicy(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuarantineRun2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineRun(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantineRun) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineRun!")
+		return graphql.Null
+	}
+	return ec._QuarantineRun(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, v any) (QuarantineStatus, error) {
+	var res QuarantineStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, sel ast.SelectionSet, v QuarantineStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNQuarantineUpdate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineUpdate!")
+		return graphql.Null
+	}
+	return ec._QuarantineUpdate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReferral2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferralᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Referral) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReferral2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferral(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReferral2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferral(ctx context.Context, sel ast.SelectionSet, v *graph.Referral) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Referral!")
+		return graphql.Null
+	}
+	return ec._Referral(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRisk2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRisk(ctx context.Context, sel ast.SelectionSet, v *graph.Risk) graphql.Marshaler {
@@ -19452,6 +23368,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v graph.AreaSummary) graphql.Marshaler {
 	return ec._Summary(ctx, sel, &v)
 }
@@ -19502,6 +23447,30 @@ func (ec *executionContext) marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 		return graphql.Null
 	}
 	return ec._Test(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTestDue2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDueᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.TestDue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTestDue2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTestDue2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDue(ctx context.Context, sel ast.SelectionSet, v *graph.TestDue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TestDue!")
+		return graphql.Null
+	}
+	return ec._TestDue(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx context.Context, v any) (TestInput, error) {
@@ -19800,6 +23769,13 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Facility(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -19934,6 +23910,53 @@ func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx context.Context, sel ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Quarantine(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQuarantineFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineFilter(ctx context.Context, v any) (*QuarantineFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQuarantineFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOQuarantineKind2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (*QuarantineKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(QuarantineKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuarantineKind2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, sel ast.SelectionSet, v *QuarantineKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, v any) (*QuarantineStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(QuarantineStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, sel ast.SelectionSet, v *QuarantineStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -113,7 +113,6 @@ type HouseholdInput struct {
 	AreaCode string `json:"areaCode"`
 }
 
-// Writes. Every write is audited.
 type Mutation struct {
 }
 
@@ -179,6 +178,18 @@ type PersonInput struct {
 	BirthDate *string `json:"birthDate,omitempty"`
 	// The household the person belongs to.
 	HouseholdID *string `json:"householdId,omitempty"`
+}
+
+// Selects assignments; every field is optional.
+type QuarantineFilter struct {
+	// Only this kind.
+	Kind *QuarantineKind `json:"kind,omitempty"`
+	// Only this status.
+	Status *QuarantineStatus `json:"status,omitempty"`
+	// Only people whose household is in this area or its descendants.
+	AreaCode *string `json:"areaCode,omitempty"`
+	// Only assignments at this facility.
+	FacilityID *string `json:"facilityId,omitempty"`
 }
 
 // Reads over the contact-tracing graph. Every answer that depends on time is computed
@@ -525,6 +536,73 @@ func (e *QuarantineKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e QuarantineKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The states of an assignment.
+type QuarantineStatus string
+
+const (
+	// In force.
+	QuarantineStatusActive QuarantineStatus = "ACTIVE"
+	// Centralized, waiting for a place.
+	QuarantineStatusPending QuarantineStatus = "PENDING"
+	// Reached its end.
+	QuarantineStatusCompleted QuarantineStatus = "COMPLETED"
+	// Replaced by a stronger kind.
+	QuarantineStatusSuperseded QuarantineStatus = "SUPERSEDED"
+	// Closed because its person became an active or deceased case.
+	QuarantineStatusEscalated QuarantineStatus = "ESCALATED"
+)
+
+var AllQuarantineStatus = []QuarantineStatus{
+	QuarantineStatusActive,
+	QuarantineStatusPending,
+	QuarantineStatusCompleted,
+	QuarantineStatusSuperseded,
+	QuarantineStatusEscalated,
+}
+
+func (e QuarantineStatus) IsValid() bool {
+	switch e {
+	case QuarantineStatusActive, QuarantineStatusPending, QuarantineStatusCompleted, QuarantineStatusSuperseded, QuarantineStatusEscalated:
+		return true
+	}
+	return false
+}
+
+func (e QuarantineStatus) String() string {
+	return string(e)
+}
+
+func (e *QuarantineStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QuarantineStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QuarantineStatus", str)
+	}
+	return nil
+}
+
+func (e QuarantineStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QuarantineStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QuarantineStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
