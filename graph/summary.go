@@ -265,7 +265,6 @@ func (s *Service) countCases(ctx context.Context, tx Tx, asOf time.Time, bucket 
 	return res.Err()
 }
 
-
 func countPeople(ctx context.Context, tx Tx, bucket func(string) []*AreaSummary) error {
 	res, err := tx.Run(ctx, `MATCH (p:Person)
 		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
