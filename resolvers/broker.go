@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -142,4 +143,24 @@ func relay[T any](ctx context.Context, b *broker, topic string, keep func(T) (T,
 		}
 	}()
 	return out
+}
+
+// publishRun announces the people whose assignments a (real, not dry) quarantine run
+// changed: created, extended, superseded, completed, escalated or placed.
+func (r *Resolver) publishRun(run *graph.QuarantineRun) {
+	if run == nil || run.DryRun {
+		return
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, list := range [][]*graph.Quarantine{run.Created, run.Extended, run.Superseded, run.Completed, run.Escalated, run.Placed} {
+		for _, q := range list {
+			if q != nil && !seen[q.PersonID] {
+				seen[q.PersonID] = true
+				ids = append(ids, q.PersonID)
+			}
+		}
+	}
+	slices.Sort(ids)
+	r.PublishQuarantineChange(ids, "assignQuarantines")
 }

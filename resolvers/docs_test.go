@@ -17,7 +17,7 @@ import (
 // in the documentation exist.
 func TestDocsAPIQueriesRun(t *testing.T) {
 	svc := graphtest.MustService(t)
-	rep, err := loader.Load(context.Background(), svc.DB, "../testdata/conformance/case01/bundle", loader.Options{Loc: svc.Loc})
+	rep, err := loader.Load(context.Background(), svc.DB, "../examples/county", loader.Options{Loc: svc.Loc})
 	if err != nil || len(rep.Rejects) > 0 {
 		t.Fatalf("load: %v %v", err, rep.Rejects)
 	}
@@ -26,8 +26,8 @@ func TestDocsAPIQueriesRun(t *testing.T) {
 	graphtest.Run(t, svc.DB, `UNWIND $rows AS r MATCH (p:Person {id: r.person})
 		CREATE (p)-[:ASSIGNED]->(:Quarantine {id: r.id, personId: r.person, kind: r.kind, status: 'active', start: r.start, end: r.end})`,
 		map[string]any{"rows": []map[string]any{
-			{"id": "QD1", "person": "R003", "kind": "home", "start": at(t, "2020-01-24T12:00"), "end": at(t, "2020-01-31T12:00")},
-			{"id": "QD2", "person": "R004", "kind": "centralized", "start": at(t, "2020-01-24T12:00"), "end": at(t, "2020-02-07T12:00")},
+			{"id": "QD1", "person": "P0036", "kind": "home", "start": at(t, "2020-01-26T12:00"), "end": at(t, "2020-02-02T12:00")},
+			{"id": "QD2", "person": "P0002", "kind": "centralized", "start": at(t, "2020-01-26T12:00"), "end": at(t, "2020-02-09T12:00")},
 		}})
 	doc, err := os.ReadFile("../docs/api.md")
 	if err != nil {

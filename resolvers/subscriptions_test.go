@@ -168,3 +168,32 @@ func TestDashboardsCannotSubscribeToPeople(t *testing.T) {
 		t.Fatalf("%+v", errs)
 	}
 }
+
+// A real assignment run tells quarantineChanged subscribers whose assignments changed.
+func TestAssignmentRunIsAnnounced(t *testing.T) {
+	svc := graphtest.MustService(t)
+	writeCounty(t, svc)
+	h, res := subscriptionServer(t, svc)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c := client.New(h)
+	events := sseStream(t, srv, `subscription { quarantineChanged { personIds cause } }`)
+	// Wait until the subscription listens (a probe event), then run.
+	until(t, events, func() { res.PublishQuarantineChange([]string{"probe"}, "probe") })
+	c.MustPost(`mutation { setCaseStatus(input: {personId: "P01", status: "confirmed", onsetDate: "2020-01-20", confirmedAt: "2020-01-21 10:00"}) { status } }`, &map[string]any{})
+	c.MustPost(`mutation { assignQuarantines(asOf: "2020-01-22T12:00:00+08:00") { created { person { id } } } }`, &map[string]any{})
+	for {
+		select {
+		case ev := <-events:
+			if strings.Contains(string(ev), `"probe"`) {
+				continue // a probe sent twice
+			}
+			if !strings.Contains(string(ev), `"personIds":["P02","P03"]`) || !strings.Contains(string(ev), `"cause":"assignQuarantines"`) {
+				t.Fatalf("quarantineChanged = %s", ev)
+			}
+			return
+		case <-time.After(10 * time.Second):
+			t.Fatal("the run was not announced")
+		}
+	}
+}
