@@ -45,6 +45,7 @@ var migrations = []migration{
 	{25, "quarantine change index", "CREATE INDEX quarantine_change IF NOT EXISTS FOR (n:QuarantineChange) ON (n.quarantineId)"},
 	{26, "vehicle plate unique", "CREATE CONSTRAINT vehicle_plate IF NOT EXISTS FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE"},
 	{27, "trip arrival index", "CREATE INDEX trip_arrive_at IF NOT EXISTS FOR (n:Trip) ON (n.arriveAt)"},
+	{28, "daily report (area, date) unique", "CREATE CONSTRAINT daily_report_key IF NOT EXISTS FOR (n:DailyReport) REQUIRE (n.areaCode, n.date) IS UNIQUE"},
 }
 
 // LatestMigration is the version Ready expects to find recorded.
