@@ -108,3 +108,9 @@ run: neo4j build
 .PHONY: bench-trace
 bench-trace: neo4j
 	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} $(GO) run ./bench/trace $(BENCH_TRACE_FLAGS)
+# The quarantine engine's share of a run on a county-sized quarantine state (docs/benchmarks.md).
+.PHONY: bench-quarantine
+bench-quarantine:
+	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} \
+	  $(GO) test -count=1 -run '^$$' -bench BenchmarkQuarantineRun -benchtime 3x -timeout 30m ./graph/

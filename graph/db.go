@@ -105,7 +105,17 @@ func Write[T any](ctx context.Context, db *DB, op string, work func(ctx context.
 	return run(ctx, db, op, neo4j.AccessModeWrite, work)
 }
 
+// WriteLong is Write for a batch job whose one transaction may run longer than the
+// usual query timeout (a county-wide quarantine run): it gets timeout instead.
+func WriteLong[T any](ctx context.Context, db *DB, op string, timeout time.Duration, work func(ctx context.Context, tx Tx) (T, error)) (T, error) {
+	return runTimeout(ctx, db, op, neo4j.AccessModeWrite, timeout, work)
+}
+
 func run[T any](ctx context.Context, db *DB, op string, mode neo4j.AccessMode, work func(ctx context.Context, tx Tx) (T, error)) (T, error) {
+	return runTimeout(ctx, db, op, mode, db.timeout, work)
+}
+
+func runTimeout[T any](ctx context.Context, db *DB, op string, mode neo4j.AccessMode, timeout time.Duration, work func(ctx context.Context, tx Tx) (T, error)) (T, error) {
 	start := time.Now()
 	session := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database, AccessMode: mode})
 	defer session.Close(ctx)
@@ -114,7 +124,7 @@ func run[T any](ctx context.Context, db *DB, op string, mode neo4j.AccessMode, w
 		res any
 		err error
 	)
-	cfg := neo4j.WithTxTimeout(db.timeout)
+	cfg := neo4j.WithTxTimeout(timeout)
 	if mode == neo4j.AccessModeRead {
 		res, err = session.ExecuteRead(ctx, fn, cfg)
 	} else {

@@ -40,7 +40,10 @@ var migrations = []migration{
 	{20, "quarantine status index", "CREATE INDEX quarantine_status IF NOT EXISTS FOR (n:Quarantine) ON (n.status)"},
 	{21, "audit record id unique", "CREATE CONSTRAINT audit_record_id IF NOT EXISTS FOR (n:AuditRecord) REQUIRE n.id IS UNIQUE"},
 	{22, "audit record time index", "CREATE INDEX audit_record_at IF NOT EXISTS FOR (n:AuditRecord) ON (n.at)"},
-	{23, "vehicle plate unique", "CREATE CONSTRAINT vehicle_plate IF NOT EXISTS FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE"},
+	{23, "quarantine run lock unique", "CREATE CONSTRAINT quarantine_lock_id IF NOT EXISTS FOR (n:QuarantineLock) REQUIRE n.id IS UNIQUE"},
+	{24, "quarantine person index", "CREATE INDEX quarantine_person IF NOT EXISTS FOR (n:Quarantine) ON (n.personId)"},
+	{25, "quarantine change index", "CREATE INDEX quarantine_change IF NOT EXISTS FOR (n:QuarantineChange) ON (n.quarantineId)"},
+	{26, "vehicle plate unique", "CREATE CONSTRAINT vehicle_plate IF NOT EXISTS FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE"},
 }
 
 // LatestMigration is the version Ready expects to find recorded.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 )
@@ -92,8 +93,60 @@ func DefaultPolicy() Policy {
 // only in the quarantine table; see docs/rules.md.
 func presets() map[string]func() Policy {
 	return map[string]func() Policy{
-		"default": DefaultPolicy,
+		"default":    DefaultPolicy,
+		"edition8":   Edition8Policy,
+		"edition9":   Edition9Policy,
+		"measures20": Measures20Policy,
 	}
+}
+
+// Edition8Policy is the 8th edition of the national protocol: close contacts 14 days
+// centralized then 7 days of home health monitoring, sampled on days 1, 4, 7 and 14;
+// secondary contacts 7 days centralized.
+func Edition8Policy() Policy {
+	p := DefaultPolicy()
+	p.Name = "edition8"
+	p.Quarantine.CloseContact = Measure{Kind: KindCentralized, Days: 14, TestDays: []int{1, 4, 7, 14},
+		Then: &Measure{Kind: KindHealthMonitoring, Days: 7}}
+	p.Quarantine.SecondaryContact = &Measure{Kind: KindCentralized, Days: 7}
+	return p
+}
+
+// Edition9Policy is the 9th edition: close contacts 7 days centralized then 3 days of
+// home health monitoring, sampled on days 1, 2, 3, 5 and 7; secondary contacts 7 days
+// at home, sampled on days 1, 4 and 7; arrivals from high-risk areas 7 days
+// centralized, from medium-risk areas 7 days at home.
+func Edition9Policy() Policy {
+	p := DefaultPolicy()
+	p.Name = "edition9"
+	p.Quarantine.CloseContact = Measure{Kind: KindCentralized, Days: 7, TestDays: []int{1, 2, 3, 5, 7},
+		Then: &Measure{Kind: KindHealthMonitoring, Days: 3}}
+	p.Quarantine.SecondaryContact = &Measure{Kind: KindHome, Days: 7, TestDays: []int{1, 4, 7}}
+	p.Quarantine.HighRiskArrival = Measure{Kind: KindCentralized, Days: 7}
+	p.Quarantine.MediumRiskArrival = Measure{Kind: KindHome, Days: 7}
+	return p
+}
+
+// Measures20Policy is the "20 measures" protocol: close contacts 5 days centralized
+// then 3 days at home, sampled on days 1, 2, 3 and 5; secondary contacts are not
+// quarantined.
+func Measures20Policy() Policy {
+	p := DefaultPolicy()
+	p.Name = "measures20"
+	p.Quarantine.CloseContact = Measure{Kind: KindCentralized, Days: 5, TestDays: []int{1, 2, 3, 5},
+		Then: &Measure{Kind: KindHome, Days: 3}}
+	p.Quarantine.SecondaryContact = nil
+	return p
+}
+
+// PresetNames lists the policy presets, sorted.
+func PresetNames() []string {
+	var names []string
+	for n := range presets() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // LoadPolicy reads TRACEGRAPH_POLICY: empty or a preset name, or the path of a JSON
@@ -121,13 +174,7 @@ func LoadPolicy(spec string) (Policy, error) {
 	return p, nil
 }
 
-func presetNames() string {
-	names := []string{}
-	for n := range presets() {
-		names = append(names, n)
-	}
-	return strings.Join(names, ", ")
-}
+func presetNames() string { return strings.Join(PresetNames(), ", ") }
 
 // Validate rejects a policy whose numbers cannot be right.
 func (p Policy) Validate() error {

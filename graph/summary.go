@@ -42,18 +42,6 @@ func (q *QuarantineCounts) add(kind string, n int) {
 // TierCounts counts people by tier.
 type TierCounts struct{ Red, Yellow, Green int }
 
-// FacilityOccupancy is one facility's places as of a moment.
-type FacilityOccupancy struct {
-	Facility Facility
-	Occupied int // open, placed centralized assignments at it
-}
-
-// Free is the number of free places, never below zero.
-func (f FacilityOccupancy) Free() int { return max(0, f.Facility.Capacity-f.Occupied) }
-
-// Capacity is the facility's capacity.
-func (f FacilityOccupancy) Capacity() int { return f.Facility.Capacity }
-
 // AreaSummary is an area's figures, its facilities, and (one level down) its children's.
 type AreaSummary struct {
 	AsOf time.Time
@@ -277,12 +265,6 @@ func (s *Service) countCases(ctx context.Context, tx Tx, asOf time.Time, bucket 
 	return res.Err()
 }
 
-func daysBetween(a, b Date) int {
-	ta := time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, time.UTC)
-	tb := time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC)
-	return int(tb.Sub(ta) / Day)
-}
-
 func countPeople(ctx context.Context, tx Tx, bucket func(string) []*AreaSummary) error {
 	res, err := tx.Run(ctx, `MATCH (p:Person)
 		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
@@ -347,6 +329,7 @@ func readOccupancy(ctx context.Context, tx Tx, asOf time.Time, bucket func(strin
 		occ, _ := r.Get("occupied")
 		c, _ := capacity.(int64)
 		fo := FacilityOccupancy{Facility: Facility{ID: str(id), Name: str(name), AreaCode: str(area), Capacity: int(c)}, Occupied: int(occ.(int64))}
+		fo.Free = max(0, fo.Capacity-fo.Occupied)
 		for _, b := range bucket(str(area)) {
 			b.Facilities = append(b.Facilities, fo)
 		}

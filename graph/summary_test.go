@@ -81,8 +81,8 @@ func TestSummaryOfCase01(t *testing.T) {
 		t.Fatal("no facilities")
 	}
 	for _, fo := range s.Facilities {
-		if fo.Occupied != 0 || fo.Free() != fo.Facility.Capacity {
-			t.Errorf("facility %s: occupied %d free %d capacity %d", fo.Facility.ID, fo.Occupied, fo.Free(), fo.Facility.Capacity)
+		if fo.Occupied != 0 || fo.Free != fo.Facility.Capacity {
+			t.Errorf("facility %s: occupied %d free %d capacity %d", fo.Facility.ID, fo.Occupied, fo.Free, fo.Facility.Capacity)
 		}
 	}
 

@@ -71,6 +71,44 @@ func (r *row) fail(col int, reason string) {
 
 func (r *row) failed(col int) bool { return r.failCol >= 0 && r.failCol <= col }
 
+// row implements graph.RowValues: the row rules live in graph/rowrules.go, shared with
+// the API's writes.
+var _ graph.RowValues = (*row)(nil)
+
+// Text is an optional or required text cell ("" when empty).
+func (r *row) Text(name string) string { return r.text(name) }
+
+// Ref records a reference cell for the reference check and returns its value.
+func (r *row) Ref(name string, kind graph.KeyKind) string { return r.ref(name, kind) }
+
+// Time reads a time cell.
+func (r *row) Time(name string, allowDate bool) time.Time { return r.time(name, allowDate) }
+
+// OptTime reads an optional time cell.
+func (r *row) OptTime(name string) *time.Time { return r.optTime(name) }
+
+// Date reads an optional date cell.
+func (r *row) Date(name string) *graph.Date { return r.date(name) }
+
+// Enum reads an optional enum cell, def when empty.
+func (r *row) Enum(name string, allowed []string, def string) string {
+	return r.enum(name, allowed, def)
+}
+
+// Bool reads an optional boolean cell, def when empty.
+func (r *row) Bool(name string, def bool) bool { return r.boolean(name, def) }
+
+// Decimal reads an optional number cell within [min, max].
+func (r *row) Decimal(name string, min, max float64) *float64 { return r.decimal(name, min, max) }
+
+// NotBefore rejects an end before its start, naming the end column.
+func (r *row) NotBefore(endName string, end, start time.Time, startName string) {
+	r.notBefore(endName, end, start, startName)
+}
+
+// Fail records a failure of the named column.
+func (r *row) Fail(name, reason string) { r.fail(r.t.index(name), reason) }
+
 // text is an optional or required text cell ("" when empty).
 func (r *row) text(name string) string { return r.vals[r.t.index(name)] }
 
@@ -162,18 +200,6 @@ func (r *row) decimal(name string, min, max float64) *float64 {
 	return &v
 }
 
-// Enumerations of SPEC §2–3.
-var (
-	riskLevels   = []string{"low", "medium", "high"}
-	caseStatuses = []string{graph.StatusSuspected, graph.StatusConfirmed, graph.StatusAsymptomatic, graph.StatusRecovered, graph.StatusDeceased}
-	tripModes    = []string{"flight", "train", "bus", "car", "other"}
-	proximities  = []string{"close", "venue"}
-	settings     = []string{"household", "meal", "vehicle", "medical", "work", "other"}
-	testKinds    = []string{"pcr", "antigen", "antibody"}
-	testResults  = []string{"positive", "negative", "pending"}
-	officerRoles = []string{"cadre", "medical"}
-)
-
 func req(name string) column { return column{name, true} }
 func opt(name string) column { return column{name, false} }
 
@@ -185,112 +211,49 @@ var tables = []*table{
 	{
 		file: "areas.csv", cols: []column{req("code"), req("name"), req("level"), opt("parent_code")},
 		provides: graph.KeyArea,
-		parse: func(r *row) any {
-			a := graph.Area{Code: r.text("code"), Name: r.text("name")}
-			a.Level = r.enum("level", graph.AreaLevels, "")
-			a.ParentCode = r.ref("parent_code", graph.KeyArea)
-			if a.ParentCode != "" && a.ParentCode == a.Code {
-				r.fail(r.t.index("parent_code"), "an area cannot be its own parent")
-			}
-			return a
-		},
-		key: func(v any) string { return v.(graph.Area).Code },
-		id:  func(v any) string { return v.(graph.Area).Code },
+		parse:    func(r *row) any { return graph.AreaRow(r) },
+		key:      func(v any) string { return v.(graph.Area).Code },
+		id:       func(v any) string { return v.(graph.Area).Code },
 	},
 	{
 		file: "risk_designations.csv", cols: []column{req("area_code"), req("level"), req("since")},
-		parse: func(r *row) any {
-			d := graph.RiskDesignation{AreaCode: r.ref("area_code", graph.KeyArea)}
-			d.Level = r.enum("level", riskLevels, "")
-			d.Since = r.time("since", true)
-			return d
-		},
-		key: func(v any) string { d := v.(graph.RiskDesignation); return d.AreaCode + "\x00" + nano(d.Since) },
+		parse: func(r *row) any { return graph.RiskDesignationRow(r) },
+		key:   func(v any) string { d := v.(graph.RiskDesignation); return d.AreaCode + "\x00" + nano(d.Since) },
 	},
 	{
 		file: "households.csv", cols: []column{req("id"), opt("address"), req("area_code")},
 		provides: graph.KeyHousehold,
-		parse: func(r *row) any {
-			return graph.Household{ID: r.text("id"), Address: r.text("address"), AreaCode: r.ref("area_code", graph.KeyArea)}
-		},
-		key: func(v any) string { return v.(graph.Household).ID },
-		id:  func(v any) string { return v.(graph.Household).ID },
+		parse:    func(r *row) any { return graph.HouseholdRow(r) },
+		key:      func(v any) string { return v.(graph.Household).ID },
+		id:       func(v any) string { return v.(graph.Household).ID },
 	},
 	{
 		file: "people.csv", cols: []column{req("id"), req("name"), opt("id_number"), opt("phone"), opt("sex"), opt("birth_date"), opt("household_id")},
 		provides: graph.KeyPerson,
-		parse: func(r *row) any {
-			p := graph.Person{ID: r.text("id"), Name: r.text("name"), Phone: r.text("phone"), Sex: r.text("sex")}
-			var idBirth graph.Date
-			if s := r.text("id_number"); s != "" {
-				n, d, err := ParseIDNumber(s)
-				if err != nil {
-					r.fail(r.t.index("id_number"), err.Error())
-				}
-				p.IDNumber, idBirth = n, d
-			}
-			p.BirthDate = r.date("birth_date")
-			if p.BirthDate != nil && p.IDNumber != "" && *p.BirthDate != idBirth {
-				r.fail(r.t.index("birth_date"), fmt.Sprintf("birth_date %s does not match the ID number's %s", p.BirthDate, idBirth))
-			}
-			p.HouseholdID = r.ref("household_id", graph.KeyHousehold)
-			return p
-		},
-		key: func(v any) string { return v.(graph.Person).ID },
-		id:  func(v any) string { return v.(graph.Person).ID },
+		parse:    func(r *row) any { return graph.PersonRow(r) },
+		key:      func(v any) string { return v.(graph.Person).ID },
+		id:       func(v any) string { return v.(graph.Person).ID },
 	},
 	{
 		file: "cases.csv", cols: []column{req("person_id"), req("status"), opt("onset_date"), opt("confirmed_at"), opt("isolated_at")},
-		parse: func(r *row) any {
-			c := graph.Case{PersonID: r.ref("person_id", graph.KeyPerson)}
-			c.Status = r.enum("status", caseStatuses, "")
-			c.OnsetDate = r.date("onset_date")
-			c.ConfirmedAt = r.optTime("confirmed_at")
-			c.IsolatedAt = r.optTime("isolated_at")
-			return c
-		},
-		key: func(v any) string { return v.(graph.Case).PersonID },
+		parse: func(r *row) any { return graph.CaseRow(r) },
+		key:   func(v any) string { return v.(graph.Case).PersonID },
 	},
 	{
 		file: "trips.csv", cols: []column{req("id"), req("person_id"), req("mode"), opt("number"), opt("seat"), opt("from_area"), opt("to_area"), req("depart_at"), req("arrive_at")},
-		parse: func(r *row) any {
-			t := graph.Trip{ID: r.text("id"), PersonID: r.ref("person_id", graph.KeyPerson)}
-			t.Mode = r.enum("mode", tripModes, "")
-			t.Number, t.Seat = r.text("number"), r.text("seat")
-			t.FromArea = r.ref("from_area", graph.KeyArea)
-			t.ToArea = r.ref("to_area", graph.KeyArea)
-			t.DepartAt = r.time("depart_at", false)
-			t.ArriveAt = r.time("arrive_at", false)
-			r.notBefore("arrive_at", t.ArriveAt, t.DepartAt, "depart_at")
-			return t
-		},
-		key: func(v any) string { return v.(graph.Trip).ID },
+		parse: func(r *row) any { return graph.TripRow(r) },
+		key:   func(v any) string { return v.(graph.Trip).ID },
 	},
 	{
 		file: "events.csv", cols: []column{req("id"), req("kind"), opt("place"), opt("area_code"), req("start"), req("end"), opt("indoor")},
 		provides: graph.KeyEvent,
-		parse: func(r *row) any {
-			e := graph.Event{ID: r.text("id"), Kind: r.text("kind"), Place: r.text("place")}
-			e.AreaCode = r.ref("area_code", graph.KeyArea)
-			e.Start = r.time("start", false)
-			e.End = r.time("end", false)
-			r.notBefore("end", e.End, e.Start, "start")
-			e.Indoor = r.boolean("indoor", true)
-			return e
-		},
-		key: func(v any) string { return v.(graph.Event).ID },
-		id:  func(v any) string { return v.(graph.Event).ID },
+		parse:    func(r *row) any { return graph.EventRow(r) },
+		key:      func(v any) string { return v.(graph.Event).ID },
+		id:       func(v any) string { return v.(graph.Event).ID },
 	},
 	{
 		file: "attendance.csv", cols: []column{req("person_id"), req("event_id"), req("from"), req("to"), opt("proximity")},
-		parse: func(r *row) any {
-			a := graph.Attendance{PersonID: r.ref("person_id", graph.KeyPerson), EventID: r.ref("event_id", graph.KeyEvent)}
-			a.From = r.time("from", false)
-			a.To = r.time("to", false)
-			r.notBefore("to", a.To, a.From, "from")
-			a.Proximity = r.enum("proximity", proximities, "venue")
-			return a
-		},
+		parse: func(r *row) any { return graph.AttendanceRow(r) },
 		key: func(v any) string {
 			a := v.(graph.Attendance)
 			return a.PersonID + "\x00" + a.EventID + "\x00" + nano(a.From)
@@ -298,17 +261,7 @@ var tables = []*table{
 	},
 	{
 		file: "contacts.csv", cols: []column{req("person_a"), req("person_b"), req("at"), opt("duration_min"), opt("setting"), opt("protected")},
-		parse: func(r *row) any {
-			c := graph.Contact{PersonA: r.ref("person_a", graph.KeyPerson), PersonB: r.ref("person_b", graph.KeyPerson)}
-			if c.PersonA != "" && c.PersonA == c.PersonB {
-				r.fail(r.t.index("person_b"), "a contact of a person with themselves")
-			}
-			c.At = r.time("at", false)
-			c.DurationMin = r.decimal("duration_min", 0, posInf)
-			c.Setting = r.enum("setting", settings, "")
-			c.Protected = r.boolean("protected", false)
-			return c
-		},
+		parse: func(r *row) any { return graph.ContactRow(r) },
 		key: func(v any) string {
 			c := v.(graph.Contact)
 			a, b := c.PersonA, c.PersonB
@@ -320,38 +273,19 @@ var tables = []*table{
 	},
 	{
 		file: "tests.csv", cols: []column{req("id"), req("person_id"), req("kind"), req("sampled_at"), req("result")},
-		parse: func(r *row) any {
-			t := graph.Test{ID: r.text("id"), PersonID: r.ref("person_id", graph.KeyPerson)}
-			t.Kind = r.enum("kind", testKinds, "")
-			t.SampledAt = r.time("sampled_at", false)
-			t.Result = r.enum("result", testResults, "")
-			return t
-		},
-		key: func(v any) string { return v.(graph.Test).ID },
+		parse: func(r *row) any { return graph.TestRow(r) },
+		key:   func(v any) string { return v.(graph.Test).ID },
 	},
 	{
 		file: "checkpoints.csv", cols: []column{req("id"), req("name"), req("area_code")},
 		provides: graph.KeyCheckpoint,
-		parse: func(r *row) any {
-			return graph.Checkpoint{ID: r.text("id"), Name: r.text("name"), AreaCode: r.ref("area_code", graph.KeyArea)}
-		},
-		key: func(v any) string { return v.(graph.Checkpoint).ID },
-		id:  func(v any) string { return v.(graph.Checkpoint).ID },
+		parse:    func(r *row) any { return graph.CheckpointRow(r) },
+		key:      func(v any) string { return v.(graph.Checkpoint).ID },
+		id:       func(v any) string { return v.(graph.Checkpoint).ID },
 	},
 	{
 		file: "passages.csv", cols: []column{req("checkpoint_id"), req("at"), opt("person_id"), opt("plate"), opt("temperature"), opt("turned_back")},
-		parse: func(r *row) any {
-			p := graph.Passage{CheckpointID: r.ref("checkpoint_id", graph.KeyCheckpoint)}
-			p.At = r.time("at", false)
-			p.PersonID = r.ref("person_id", graph.KeyPerson)
-			p.Plate = r.text("plate")
-			if p.PersonID == "" && p.Plate == "" {
-				r.fail(r.t.index("plate"), "required: a passage names a person_id or a plate")
-			}
-			p.Temperature = r.decimal("temperature", 30, 45)
-			p.TurnedBack = r.boolean("turned_back", false)
-			return p
-		},
+		parse: func(r *row) any { return graph.PassageRow(r) },
 		key: func(v any) string {
 			p := v.(graph.Passage)
 			who := "p:" + p.PersonID
@@ -363,51 +297,25 @@ var tables = []*table{
 	},
 	{
 		file: "facilities.csv", cols: []column{req("id"), req("name"), req("area_code"), req("capacity")},
-		parse: func(r *row) any {
-			f := graph.Facility{ID: r.text("id"), Name: r.text("name"), AreaCode: r.ref("area_code", graph.KeyArea)}
-			if s := r.text("capacity"); s != "" {
-				n, err := ParseCount(s)
-				if err != nil {
-					r.fail(r.t.index("capacity"), err.Error())
-				}
-				f.Capacity = n
-			}
-			return f
-		},
-		key: func(v any) string { return v.(graph.Facility).ID },
+		parse: func(r *row) any { return graph.FacilityRow(r) },
+		key:   func(v any) string { return v.(graph.Facility).ID },
 	},
 	{
 		file: "officers.csv", cols: []column{req("id"), req("name"), req("role"), req("area_code"), opt("phone")},
 		provides: graph.KeyOfficer,
-		parse: func(r *row) any {
-			o := graph.Officer{ID: r.text("id"), Name: r.text("name")}
-			o.Role = r.enum("role", officerRoles, "")
-			o.AreaCode = r.ref("area_code", graph.KeyArea)
-			o.Phone = r.text("phone")
-			return o
-		},
-		key: func(v any) string { return v.(graph.Officer).ID },
-		id:  func(v any) string { return v.(graph.Officer).ID },
+		parse:    func(r *row) any { return graph.OfficerRow(r) },
+		key:      func(v any) string { return v.(graph.Officer).ID },
+		id:       func(v any) string { return v.(graph.Officer).ID },
 	},
 	{
 		file: "responsibilities.csv", cols: []column{req("officer_id"), req("person_id")},
-		parse: func(r *row) any {
-			return graph.Responsibility{OfficerID: r.ref("officer_id", graph.KeyOfficer), PersonID: r.ref("person_id", graph.KeyPerson)}
-		},
-		key: func(v any) string { x := v.(graph.Responsibility); return x.OfficerID + "\x00" + x.PersonID },
+		parse: func(r *row) any { return graph.ResponsibilityRow(r) },
+		key:   func(v any) string { x := v.(graph.Responsibility); return x.OfficerID + "\x00" + x.PersonID },
 	},
 	{
 		file: "health_reports.csv", cols: []column{req("person_id"), req("date"), opt("temperature"), opt("symptoms")},
-		parse: func(r *row) any {
-			h := graph.HealthReport{PersonID: r.ref("person_id", graph.KeyPerson)}
-			if d := r.date("date"); d != nil {
-				h.Date = *d
-			}
-			h.Temperature = r.decimal("temperature", 30, 45)
-			h.Symptoms = r.text("symptoms")
-			return h
-		},
-		key: func(v any) string { x := v.(graph.HealthReport); return x.PersonID + "\x00" + x.Date.String() },
+		parse: func(r *row) any { return graph.HealthReportRow(r) },
+		key:   func(v any) string { x := v.(graph.HealthReport); return x.PersonID + "\x00" + x.Date.String() },
 	},
 }
 

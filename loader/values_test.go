@@ -117,11 +117,11 @@ func TestParseBool(t *testing.T) {
 }
 
 func TestParseEnum(t *testing.T) {
-	if v, err := ParseEnum("high", riskLevels); err != nil || v != "high" {
+	if v, err := ParseEnum("high", graph.RiskLevels); err != nil || v != "high" {
 		t.Errorf("ParseEnum(high) = %q, %v", v, err)
 	}
 	for _, s := range []string{"High", "HIGH", "higher", "h", "red"} {
-		if _, err := ParseEnum(s, riskLevels); err == nil || !strings.Contains(err.Error(), "unknown value") {
+		if _, err := ParseEnum(s, graph.RiskLevels); err == nil || !strings.Contains(err.Error(), "unknown value") {
 			t.Errorf("ParseEnum(%q) error = %v", s, err)
 		}
 	}
@@ -175,11 +175,7 @@ func TestParseCount(t *testing.T) {
 
 // idNumber builds a valid GB 11643 number from its first 17 digits.
 func idNumber(first17 string) string {
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(first17[i]-'0') * idWeights[i]
-	}
-	return first17 + string(idCheckChars[sum%11])
+	return first17 + string(graph.IDCheckChar(first17))
 }
 
 func TestParseIDNumber(t *testing.T) {

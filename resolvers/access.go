@@ -53,6 +53,31 @@ var ownerOf = map[string]func(obj any) (string, bool){
 		}
 		return "", false
 	},
+	// Quarantine objects belong to their person (schema/quarantine.graphqls).
+	"Quarantine":          ownedBy(func(q *graph.Quarantine) string { return q.PersonID }),
+	"TestDue":             ownedBy(func(t *graph.TestDue) string { return t.PersonID }),
+	"Referral":            ownedBy(func(r *graph.Referral) string { return r.PersonID }),
+	"QuarantineExportRow": ownedBy(func(r *graph.ExportRow) string { return r.PersonID }),
+	"MissingOfficer":      ownedBy(func(m *graph.MissingOfficer) string { return m.PersonID }),
+	// Records that belong to one person (schema/api.graphqls).
+	"Case":                ownedBy(func(c *graph.Case) string { return c.PersonID }),
+	"Trip":                ownedBy(func(t *graph.Trip) string { return t.PersonID }),
+	"Attendance":          ownedBy(func(a *graph.Attendance) string { return a.PersonID }),
+	"ContactRecord":       ownedBy(func(c *graph.ContactRecord) string { return c.PersonID }),
+	"Test":                ownedBy(func(t *graph.Test) string { return t.PersonID }),
+	"Passage":             ownedBy(func(p *graph.Passage) string { return p.PersonID }),
+	"HealthReport":        ownedBy(func(h *graph.HealthReport) string { return h.PersonID }),
+	"OverdueHealthReport": ownedBy(func(o *graph.OverdueHealthReport) string { return o.Person.ID }),
+}
+
+// ownedBy makes an ownerOf entry for a record type T resolved as *T.
+func ownedBy[T any](id func(*T) string) func(obj any) (string, bool) {
+	return func(obj any) (string, bool) {
+		if v, ok := obj.(*T); ok && v != nil {
+			return id(v), true
+		}
+		return "", false
+	}
 }
 
 type requestAccess struct {
@@ -208,4 +233,126 @@ func maskValue(v any, mask func(string) string) any {
 		return &m
 	}
 	return v
+}
+
+// tracerAreas is the areas a tracer serves (never nil for a tracer, so a tracer with
+// no areas sees no one), or nil for roles that see the whole county.
+func tracerAreas(ctx context.Context) []string {
+	p := graph.PrincipalFrom(ctx)
+	if p == nil || p.Role != graph.RoleTracer {
+		return nil
+	}
+	if p.Areas == nil {
+		return []string{}
+	}
+	return p.Areas
+}
+
+// Writes by tracers are kept to the areas they serve (SPEC §8): the resolvers of the
+// write mutations call these before writing. Other roles pass (the field rules already
+// keep dashboards out).
+
+// tracerMayWriteAbout checks that every named person is in the tracer's scope (in
+// their areas, or a contact of someone there: a tracer records their cases' contacts'
+// tests and trips too).
+func (r *Resolver) tracerMayWriteAbout(ctx context.Context, personIDs ...string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	scope, err := r.Svc.PeopleInScope(ctx, areas, personIDs)
+	if err != nil {
+		return err
+	}
+	for _, id := range personIDs {
+		if scope[id] == graph.OutOfScope {
+			return forbidden("person %s is outside the areas you serve", id)
+		}
+	}
+	return nil
+}
+
+// tracerMayRecordContact checks that at least one of the two people lives in the
+// tracer's areas: a new contact may be with someone from anywhere.
+func (r *Resolver) tracerMayRecordContact(ctx context.Context, a, b string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	scope, err := r.Svc.PeopleInScope(ctx, areas, []string{a, b})
+	if err != nil {
+		return err
+	}
+	if scope[a] != graph.InArea && scope[b] != graph.InArea {
+		return forbidden("neither %s nor %s lives in the areas you serve", a, b)
+	}
+	return nil
+}
+
+// tracerMayWriteInArea checks that an area (a household's, a town's) is under the
+// tracer's areas. An empty code is out of scope for a tracer.
+func (r *Resolver) tracerMayWriteInArea(ctx context.Context, code string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	ok := false
+	if code != "" {
+		var err error
+		if ok, err = r.Svc.AreaUnder(ctx, code, areas); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		return forbidden("area %q is outside the areas you serve", code)
+	}
+	return nil
+}
+
+// tracerMayUpsertPerson: an existing person must live in the tracer's areas, and the
+// household given must be in them too.
+func (r *Resolver) tracerMayUpsertPerson(ctx context.Context, personID, householdID string) error {
+	areas := tracerAreas(ctx)
+	if areas == nil {
+		return nil
+	}
+	scope, err := r.Svc.PeopleInScope(ctx, areas, []string{personID})
+	if err != nil {
+		return err
+	}
+	existing, err := r.Svc.People(ctx, []string{personID})
+	if err != nil {
+		return err
+	}
+	if existing[personID] != nil && scope[personID] != graph.InArea {
+		return forbidden("person %s is outside the areas you serve", personID)
+	}
+	hs, err := r.Svc.Households(ctx, []string{householdID})
+	if err != nil {
+		return err
+	}
+	code := ""
+	if h := hs[householdID]; h != nil {
+		code = h.AreaCode
+	}
+	return r.tracerMayWriteInArea(ctx, code)
+}
+
+// tracerMayUpsertHousehold: the household's new area, and its current one, must be in
+// the tracer's areas.
+func (r *Resolver) tracerMayUpsertHousehold(ctx context.Context, householdID, areaCode string) error {
+	if tracerAreas(ctx) == nil {
+		return nil
+	}
+	if err := r.tracerMayWriteInArea(ctx, areaCode); err != nil {
+		return err
+	}
+	hs, err := r.Svc.Households(ctx, []string{householdID})
+	if err != nil {
+		return err
+	}
+	if h := hs[householdID]; h != nil {
+		return r.tracerMayWriteInArea(ctx, h.AreaCode)
+	}
+	return nil
 }

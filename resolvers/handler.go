@@ -39,7 +39,10 @@ type Options struct {
 // NewHandler is the GraphQL endpoint: transports, caches, limits and the one place
 // where graph error kinds become extensions.code.
 func NewHandler(r *Resolver, opt Options) *handler.Server {
-	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r}))
+	if r.events == nil {
+		r.events = newBroker()
+	}
+	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.SSE{}) // before POST: it claims POSTs that accept text/event-stream
 	srv.AddTransport(transport.GET{})
@@ -69,7 +72,8 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(peopleLoader{}) // one round trip for the people of an answer (tracing)
+	srv.Use(peopleLoader{})     // one round trip for the people of an answer (tracing)
+	srv.Use(quarantineLoader{}) // facilities and officers read once per answer (quarantine)
 	maxComplexity := opt.MaxComplexity
 	if maxComplexity == 0 {
 		maxComplexity = 5000
@@ -104,6 +108,11 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			}
 			return resp
 		}
+	})
+	// Batching loaders, fresh for each response (resolvers/loaders.go): once per query
+	// or mutation, once per event of a subscription, so nothing is cached across them.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(context.WithValue(ctx, loadersKey{}, newLoaders(r.Svc)))
 	})
 	log := opt.Logger
 	ac := &accessControl{svc: r.Svc, rules: accessRules, log: log}

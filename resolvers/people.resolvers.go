@@ -28,6 +28,14 @@ func (r *queryResolver) Person(ctx context.Context, id string) (*graph.Person, e
 	return p, err
 }
 
+func (r *Resolver) Facility() schema.FacilityResolver { return &facilityResolver{r} }
+
+func (r *Resolver) Officer() schema.OfficerResolver { return &officerResolver{r} }
+
 func (r *Resolver) Person() schema.PersonResolver { return &personResolver{r} }
 
-type personResolver struct{ *Resolver }
+type (
+	facilityResolver struct{ *Resolver }
+	officerResolver  struct{ *Resolver }
+	personResolver   struct{ *Resolver }
+)

@@ -186,11 +186,11 @@ func (r *exposureResolver) Protected(ctx context.Context, obj *graph.Exposure) (
 }
 
 func (r *personResolver) Risk(ctx context.Context, obj *graph.Person, asOf *time.Time) (*graph.Risk, error) {
-	return r.Svc.Risk(ctx, obj.ID, r.Svc.AsOf(asOf))
+	return r.riskOf(ctx, obj.ID, asOf) // batched (resolvers/loaders.go)
 }
 
 func (r *personResolver) Case(ctx context.Context, obj *graph.Person) (*graph.Case, error) {
-	return r.Svc.CaseOf(ctx, obj.ID)
+	return load(ctx, loadersFrom(ctx).cases, obj.ID) // batched (resolvers/loaders.go)
 }
 
 func (r *queryResolver) ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error) {

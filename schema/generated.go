@@ -29,27 +29,71 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Area() AreaResolver
+	Attendance() AttendanceResolver
 	Case() CaseResolver
+	CasePage() CasePageResolver
 	ChainStatistics() ChainStatisticsResolver
 	Cluster() ClusterResolver
 	ClusterCase() ClusterCaseResolver
 	ClusterLink() ClusterLinkResolver
 	Contact() ContactResolver
 	ContactChain() ContactChainResolver
+	ContactRecord() ContactRecordResolver
+	DailyReport() DailyReportResolver
 	DataWarning() DataWarningResolver
+	EffectiveLevel() EffectiveLevelResolver
+	EpicurvePoint() EpicurvePointResolver
+	Event() EventResolver
 	Exposure() ExposureResolver
+	Facility() FacilityResolver
+	HealthReport() HealthReportResolver
+	Household() HouseholdResolver
 	Measure() MeasureResolver
+	MissingOfficer() MissingOfficerResolver
+	Mutation() MutationResolver
+	Officer() OfficerResolver
+	OverdueHealthReport() OverdueHealthReportResolver
+	Passage() PassageResolver
 	Person() PersonResolver
+	PersonPage() PersonPageResolver
+	Quarantine() QuarantineResolver
+	QuarantineChange() QuarantineChangeResolver
+	QuarantineConnection() QuarantineConnectionResolver
+	QuarantineExportRow() QuarantineExportRowResolver
+	QuarantineRun() QuarantineRunResolver
 	Query() QueryResolver
+	Referral() ReferralResolver
 	Risk() RiskResolver
+	RiskChange() RiskChangeResolver
 	RiskReason() RiskReasonResolver
 	SerialInterval() SerialIntervalResolver
+	Subscription() SubscriptionResolver
+	TestDue() TestDueResolver
+	Trip() TripResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Area struct {
+		Children       func(childComplexity int) int
+		Code           func(childComplexity int) int
+		Designations   func(childComplexity int) int
+		EffectiveLevel func(childComplexity int, at *time.Time) int
+		Level          func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Parent         func(childComplexity int) int
+	}
+
+	Attendance struct {
+		Event     func(childComplexity int) int
+		From      func(childComplexity int) int
+		Proximity func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
 	AuditRecord struct {
 		Actor     func(childComplexity int) int
 		At        func(childComplexity int) int
@@ -63,7 +107,14 @@ type ComplexityRoot struct {
 		ConfirmedAt func(childComplexity int) int
 		IsolatedAt  func(childComplexity int) int
 		OnsetDate   func(childComplexity int) int
+		Person      func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	CasePage struct {
+		Cases     func(childComplexity int) int
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
 	}
 
 	ChainStatistics struct {
@@ -79,6 +130,23 @@ type ComplexityRoot struct {
 		SerialIntervalMedian  func(childComplexity int) int
 		SerialIntervals       func(childComplexity int) int
 		Warnings              func(childComplexity int) int
+	}
+
+	Checkpoint struct {
+		AreaCode func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	CheckpointStats struct {
+		ByCheckpoint    func(childComplexity int) int
+		Checkpoint      func(childComplexity int) int
+		Fevers          func(childComplexity int) int
+		OutsideVehicles func(childComplexity int) int
+		Passages        func(childComplexity int) int
+		People          func(childComplexity int) int
+		TurnedBack      func(childComplexity int) int
+		Vehicles        func(childComplexity int) int
 	}
 
 	Cluster struct {
@@ -128,12 +196,54 @@ type ComplexityRoot struct {
 		WindowEmpty func(childComplexity int) int
 	}
 
+	ContactRecord struct {
+		At          func(childComplexity int) int
+		DurationMin func(childComplexity int) int
+		Other       func(childComplexity int) int
+		Protected   func(childComplexity int) int
+		Setting     func(childComplexity int) int
+	}
+
+	DailyReport struct {
+		AreaCode       func(childComplexity int) int
+		AreaName       func(childComplexity int) int
+		Date           func(childComplexity int) int
+		NewCases       func(childComplexity int) int
+		NewFevers      func(childComplexity int) int
+		NewQuarantines func(childComplexity int) int
+		NewReturnees   func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Submitted      func(childComplexity int) int
+		SubmittedAt    func(childComplexity int) int
+	}
+
 	DataWarning struct {
 		At      func(childComplexity int) int
 		Case    func(childComplexity int) int
 		Kind    func(childComplexity int) int
 		Message func(childComplexity int) int
 		Person  func(childComplexity int) int
+	}
+
+	EffectiveLevel struct {
+		DesignatedArea func(childComplexity int) int
+		Level          func(childComplexity int) int
+		Since          func(childComplexity int) int
+	}
+
+	EpicurvePoint struct {
+		Cases func(childComplexity int) int
+		Date  func(childComplexity int) int
+	}
+
+	Event struct {
+		AreaCode func(childComplexity int) int
+		End      func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Indoor   func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Place    func(childComplexity int) int
+		Start    func(childComplexity int) int
 	}
 
 	Exposure struct {
@@ -162,8 +272,10 @@ type ComplexityRoot struct {
 	Facility struct {
 		AreaCode func(childComplexity int) int
 		Capacity func(childComplexity int) int
+		Free     func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
+		Occupied func(childComplexity int) int
 	}
 
 	FacilityOccupancy struct {
@@ -171,6 +283,20 @@ type ComplexityRoot struct {
 		Facility func(childComplexity int) int
 		Free     func(childComplexity int) int
 		Occupied func(childComplexity int) int
+	}
+
+	HealthReport struct {
+		Date        func(childComplexity int) int
+		Symptoms    func(childComplexity int) int
+		Temperature func(childComplexity int) int
+	}
+
+	Household struct {
+		Address  func(childComplexity int) int
+		Area     func(childComplexity int) int
+		AreaCode func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Members  func(childComplexity int) int
 	}
 
 	Interval struct {
@@ -185,24 +311,78 @@ type ComplexityRoot struct {
 		Then     func(childComplexity int) int
 	}
 
+	MissingOfficer struct {
+		Person     func(childComplexity int) int
+		Quarantine func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AssignQuarantines  func(childComplexity int, asOf *time.Time, dryRun *bool) int
+		DesignateRisk      func(childComplexity int, input RiskDesignationInput) int
+		RecordAttendance   func(childComplexity int, input AttendanceInput) int
+		RecordContact      func(childComplexity int, input ContactInput) int
+		RecordEvent        func(childComplexity int, input EventInput) int
+		RecordPassage      func(childComplexity int, input PassageInput) int
+		RecordTest         func(childComplexity int, input TestInput) int
+		RecordTrip         func(childComplexity int, input TripInput) int
+		SetCaseStatus      func(childComplexity int, input CaseStatusInput) int
+		SubmitDailyReport  func(childComplexity int, areaCode string, date string, note *string) int
+		SubmitHealthReport func(childComplexity int, input HealthReportInput) int
+		UpsertFacility     func(childComplexity int, input FacilityInput) int
+		UpsertHousehold    func(childComplexity int, input HouseholdInput) int
+		UpsertOfficer      func(childComplexity int, input OfficerInput) int
+		UpsertPerson       func(childComplexity int, input PersonInput) int
+	}
+
 	Officer struct {
-		AreaCode func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Name     func(childComplexity int) int
-		Phone    func(childComplexity int) int
-		Role     func(childComplexity int) int
+		AreaCode        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		OpenAssignments func(childComplexity int) int
+		Phone           func(childComplexity int) int
+		Role            func(childComplexity int) int
+	}
+
+	OverdueHealthReport struct {
+		Kind     func(childComplexity int) int
+		Officers func(childComplexity int) int
+		Person   func(childComplexity int) int
+	}
+
+	Passage struct {
+		At          func(childComplexity int) int
+		Checkpoint  func(childComplexity int) int
+		Plate       func(childComplexity int) int
+		Temperature func(childComplexity int) int
+		TurnedBack  func(childComplexity int) int
 	}
 
 	Person struct {
-		BirthDate   func(childComplexity int) int
-		Case        func(childComplexity int) int
-		HouseholdID func(childComplexity int) int
-		ID          func(childComplexity int) int
-		IDNumber    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Phone       func(childComplexity int) int
-		Risk        func(childComplexity int, asOf *time.Time) int
-		Sex         func(childComplexity int) int
+		Attendances   func(childComplexity int) int
+		BirthDate     func(childComplexity int) int
+		Case          func(childComplexity int) int
+		Contacts      func(childComplexity int) int
+		HealthReports func(childComplexity int) int
+		Household     func(childComplexity int) int
+		HouseholdID   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		IDNumber      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Officers      func(childComplexity int) int
+		Passages      func(childComplexity int) int
+		Phone         func(childComplexity int) int
+		Quarantines   func(childComplexity int) int
+		Risk          func(childComplexity int, asOf *time.Time) int
+		Sex           func(childComplexity int) int
+		Tests         func(childComplexity int) int
+		Trips         func(childComplexity int) int
+	}
+
+	PersonPage struct {
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
+		People    func(childComplexity int) int
 	}
 
 	Policy struct {
@@ -220,10 +400,60 @@ type ComplexityRoot struct {
 		WindowLeadDays      func(childComplexity int) int
 	}
 
+	Quarantine struct {
+		End      func(childComplexity int) int
+		Facility func(childComplexity int) int
+		History  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Officers func(childComplexity int) int
+		Person   func(childComplexity int) int
+		PlacedAt func(childComplexity int) int
+		Reasons  func(childComplexity int) int
+		Start    func(childComplexity int) int
+		Status   func(childComplexity int) int
+	}
+
+	QuarantineChange struct {
+		At       func(childComplexity int) int
+		Change   func(childComplexity int) int
+		Facility func(childComplexity int) int
+		From     func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		RunID    func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
+	QuarantineConnection struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+	}
+
 	QuarantineCounts struct {
 		Centralized      func(childComplexity int) int
 		HealthMonitoring func(childComplexity int) int
 		Home             func(childComplexity int) int
+	}
+
+	QuarantineExportRow struct {
+		Address      func(childComplexity int) int
+		AreaCode     func(childComplexity int) int
+		End          func(childComplexity int) int
+		FacilityID   func(childComplexity int) int
+		FacilityName func(childComplexity int) int
+		IDNumber     func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Officers     func(childComplexity int) int
+		PersonID     func(childComplexity int) int
+		Phone        func(childComplexity int) int
+		PlacedAt     func(childComplexity int) int
+		QuarantineID func(childComplexity int) int
+		Start        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		TestsDue     func(childComplexity int) int
 	}
 
 	QuarantinePolicy struct {
@@ -235,16 +465,58 @@ type ComplexityRoot struct {
 		TestDays          func(childComplexity int) int
 	}
 
+	QuarantineRun struct {
+		AsOf            func(childComplexity int) int
+		Completed       func(childComplexity int) int
+		Created         func(childComplexity int) int
+		DryRun          func(childComplexity int) int
+		Escalated       func(childComplexity int) int
+		Extended        func(childComplexity int) int
+		MissingOfficers func(childComplexity int) int
+		Pending         func(childComplexity int) int
+		Placed          func(childComplexity int) int
+		ReferralReasons func(childComplexity int) int
+		Referrals       func(childComplexity int) int
+		RunID           func(childComplexity int) int
+		Superseded      func(childComplexity int) int
+	}
+
+	QuarantineUpdate struct {
+		At        func(childComplexity int) int
+		Cause     func(childComplexity int) int
+		PersonIDs func(childComplexity int) int
+	}
+
 	Query struct {
-		AuditLog        func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
-		ChainStatistics func(childComplexity int, asOf *time.Time, areaCode *string) int
-		Cluster         func(childComplexity int, caseID string, asOf *time.Time) int
-		Clusters        func(childComplexity int, asOf *time.Time, minSize *int) int
-		ContactChain    func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
-		Person          func(childComplexity int, id string) int
-		Policy          func(childComplexity int) int
-		Risk            func(childComplexity int, personID string, asOf *time.Time) int
-		Summary         func(childComplexity int, asOf *time.Time, areaCode *string) int
+		Area                 func(childComplexity int, code string) int
+		AuditLog             func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
+		Cases                func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
+		ChainStatistics      func(childComplexity int, asOf *time.Time, areaCode *string) int
+		CheckpointStats      func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
+		Cluster              func(childComplexity int, caseID string, asOf *time.Time) int
+		Clusters             func(childComplexity int, asOf *time.Time, minSize *int) int
+		ContactChain         func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
+		DailyReports         func(childComplexity int, date string) int
+		Epicurve             func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
+		Facilities           func(childComplexity int) int
+		Household            func(childComplexity int, id string) int
+		Officers             func(childComplexity int) int
+		OverdueHealthReports func(childComplexity int, date string) int
+		PendingPlacements    func(childComplexity int) int
+		People               func(childComplexity int, filter *PeopleFilter, first *int, after *string, asOf *time.Time) int
+		Person               func(childComplexity int, id string) int
+		Policy               func(childComplexity int) int
+		Quarantine           func(childComplexity int, id string) int
+		QuarantineExport     func(childComplexity int, asOf *time.Time, areaCode *string) int
+		Quarantines          func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
+		Risk                 func(childComplexity int, personID string, asOf *time.Time) int
+		Summary              func(childComplexity int, asOf *time.Time, areaCode *string) int
+		TestsDue             func(childComplexity int, date string) int
+	}
+
+	Referral struct {
+		Person func(childComplexity int) int
+		Rules  func(childComplexity int) int
 	}
 
 	Risk struct {
@@ -252,6 +524,19 @@ type ComplexityRoot struct {
 		Person    func(childComplexity int) int
 		Reasons   func(childComplexity int) int
 		Tier      func(childComplexity int) int
+	}
+
+	RiskChange struct {
+		At        func(childComplexity int) int
+		Cause     func(childComplexity int) int
+		People    func(childComplexity int) int
+		PersonIDs func(childComplexity int) int
+	}
+
+	RiskDesignation struct {
+		AreaCode func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Since    func(childComplexity int) int
 	}
 
 	RiskReason struct {
@@ -279,6 +564,12 @@ type ComplexityRoot struct {
 		Target func(childComplexity int) int
 	}
 
+	Subscription struct {
+		CaseConfirmed     func(childComplexity int) int
+		QuarantineChanged func(childComplexity int) int
+		RiskChanged       func(childComplexity int, areaCode *string) int
+	}
+
 	Summary struct {
 		ActiveCases               func(childComplexity int) int
 		AreaCode                  func(childComplexity int) int
@@ -300,10 +591,37 @@ type ComplexityRoot struct {
 		Suspected                 func(childComplexity int) int
 	}
 
+	Test struct {
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Result    func(childComplexity int) int
+		SampledAt func(childComplexity int) int
+	}
+
+	TestDue struct {
+		Date       func(childComplexity int) int
+		Day        func(childComplexity int) int
+		Facility   func(childComplexity int) int
+		Officers   func(childComplexity int) int
+		Person     func(childComplexity int) int
+		Quarantine func(childComplexity int) int
+	}
+
 	TierCounts struct {
 		Green  func(childComplexity int) int
 		Red    func(childComplexity int) int
 		Yellow func(childComplexity int) int
+	}
+
+	Trip struct {
+		ArriveAt func(childComplexity int) int
+		DepartAt func(childComplexity int) int
+		FromArea func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Mode     func(childComplexity int) int
+		Number   func(childComplexity int) int
+		Seat     func(childComplexity int) int
+		ToArea   func(childComplexity int) int
 	}
 }
 
@@ -311,9 +629,23 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AreaResolver interface {
+	Parent(ctx context.Context, obj *graph.Area) (*graph.Area, error)
+	Children(ctx context.Context, obj *graph.Area) ([]*graph.Area, error)
+	Designations(ctx context.Context, obj *graph.Area) ([]*graph.RiskDesignation, error)
+	EffectiveLevel(ctx context.Context, obj *graph.Area, at *time.Time) (*graph.EffectiveLevel, error)
+}
+type AttendanceResolver interface {
+	Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error)
+}
 type CaseResolver interface {
 	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
 	OnsetDate(ctx context.Context, obj *graph.Case) (*string, error)
+
+	Person(ctx context.Context, obj *graph.Case) (*graph.Person, error)
+}
+type CasePageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error)
 }
 type ChainStatisticsResolver interface {
 	AreaCode(ctx context.Context, obj *graph.ChainStatistics) (*string, error)
@@ -350,9 +682,32 @@ type ContactChainResolver interface {
 	Window(ctx context.Context, obj *graph.Chain) (*graph.Interval, error)
 	WindowEmpty(ctx context.Context, obj *graph.Chain) (bool, error)
 }
+type ContactRecordResolver interface {
+	Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error)
+
+	Setting(ctx context.Context, obj *graph.ContactRecord) (*string, error)
+}
+type DailyReportResolver interface {
+	Date(ctx context.Context, obj *graph.DailyReport) (string, error)
+
+	Submitted(ctx context.Context, obj *graph.DailyReport) (bool, error)
+
+	Note(ctx context.Context, obj *graph.DailyReport) (*string, error)
+}
 type DataWarningResolver interface {
 	Case(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
 	Person(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error)
+}
+type EffectiveLevelResolver interface {
+	DesignatedArea(ctx context.Context, obj *graph.EffectiveLevel) (*string, error)
+	Since(ctx context.Context, obj *graph.EffectiveLevel) (*time.Time, error)
+}
+type EpicurvePointResolver interface {
+	Date(ctx context.Context, obj *graph.EpicurvePoint) (string, error)
+}
+type EventResolver interface {
+	Place(ctx context.Context, obj *graph.Event) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.Event) (*string, error)
 }
 type ExposureResolver interface {
 	Kind(ctx context.Context, obj *graph.Exposure) (ExposureKind, error)
@@ -374,19 +729,133 @@ type ExposureResolver interface {
 	Setting(ctx context.Context, obj *graph.Exposure) (*string, error)
 	Protected(ctx context.Context, obj *graph.Exposure) (*bool, error)
 }
+type FacilityResolver interface {
+	Occupied(ctx context.Context, obj *graph.Facility) (int, error)
+	Free(ctx context.Context, obj *graph.Facility) (int, error)
+}
+type HealthReportResolver interface {
+	Date(ctx context.Context, obj *graph.HealthReport) (string, error)
+
+	Symptoms(ctx context.Context, obj *graph.HealthReport) (*string, error)
+}
+type HouseholdResolver interface {
+	Address(ctx context.Context, obj *graph.Household) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.Household) (*string, error)
+	Area(ctx context.Context, obj *graph.Household) (*graph.Area, error)
+	Members(ctx context.Context, obj *graph.Household) ([]*graph.Person, error)
+}
 type MeasureResolver interface {
 	Kind(ctx context.Context, obj *graph.Measure) (QuarantineKind, error)
+}
+type MissingOfficerResolver interface {
+	Quarantine(ctx context.Context, obj *graph.MissingOfficer) (*graph.Quarantine, error)
+	Person(ctx context.Context, obj *graph.MissingOfficer) (*graph.Person, error)
+}
+type MutationResolver interface {
+	AssignQuarantines(ctx context.Context, asOf *time.Time, dryRun *bool) (*graph.QuarantineRun, error)
+	UpsertPerson(ctx context.Context, input PersonInput) (*graph.Person, error)
+	UpsertHousehold(ctx context.Context, input HouseholdInput) (*graph.Household, error)
+	RecordTrip(ctx context.Context, input TripInput) (*graph.Trip, error)
+	RecordEvent(ctx context.Context, input EventInput) (*graph.Event, error)
+	RecordAttendance(ctx context.Context, input AttendanceInput) (*graph.Attendance, error)
+	RecordContact(ctx context.Context, input ContactInput) (*graph.ContactRecord, error)
+	RecordTest(ctx context.Context, input TestInput) (*graph.Test, error)
+	SetCaseStatus(ctx context.Context, input CaseStatusInput) (*graph.Case, error)
+	DesignateRisk(ctx context.Context, input RiskDesignationInput) (*graph.RiskDesignation, error)
+	RecordPassage(ctx context.Context, input PassageInput) (*graph.Passage, error)
+	SubmitHealthReport(ctx context.Context, input HealthReportInput) (*graph.HealthReport, error)
+	SubmitDailyReport(ctx context.Context, areaCode string, date string, note *string) (*graph.DailyReport, error)
+	UpsertFacility(ctx context.Context, input FacilityInput) (*graph.Facility, error)
+	UpsertOfficer(ctx context.Context, input OfficerInput) (*graph.Officer, error)
+}
+type OfficerResolver interface {
+	OpenAssignments(ctx context.Context, obj *graph.Officer) ([]*graph.Quarantine, error)
+}
+type OverdueHealthReportResolver interface {
+	Kind(ctx context.Context, obj *graph.OverdueHealthReport) (QuarantineKind, error)
+	Officers(ctx context.Context, obj *graph.OverdueHealthReport) ([]*graph.Officer, error)
+}
+type PassageResolver interface {
+	Checkpoint(ctx context.Context, obj *graph.Passage) (*graph.Checkpoint, error)
+
+	Plate(ctx context.Context, obj *graph.Passage) (*string, error)
 }
 type PersonResolver interface {
 	BirthDate(ctx context.Context, obj *graph.Person) (*string, error)
 
+	Household(ctx context.Context, obj *graph.Person) (*graph.Household, error)
+	Trips(ctx context.Context, obj *graph.Person) ([]*graph.Trip, error)
+	Attendances(ctx context.Context, obj *graph.Person) ([]*graph.Attendance, error)
+	Contacts(ctx context.Context, obj *graph.Person) ([]*graph.ContactRecord, error)
+	Tests(ctx context.Context, obj *graph.Person) ([]*graph.Test, error)
+	Passages(ctx context.Context, obj *graph.Person) ([]*graph.Passage, error)
+	HealthReports(ctx context.Context, obj *graph.Person) ([]*graph.HealthReport, error)
+	Quarantines(ctx context.Context, obj *graph.Person) ([]*graph.Quarantine, error)
+	Officers(ctx context.Context, obj *graph.Person) ([]*graph.Officer, error)
 	Risk(ctx context.Context, obj *graph.Person, asOf *time.Time) (*graph.Risk, error)
 	Case(ctx context.Context, obj *graph.Person) (*graph.Case, error)
+}
+type PersonPageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.PersonPage) (*string, error)
+}
+type QuarantineResolver interface {
+	Person(ctx context.Context, obj *graph.Quarantine) (*graph.Person, error)
+	Kind(ctx context.Context, obj *graph.Quarantine) (QuarantineKind, error)
+	Status(ctx context.Context, obj *graph.Quarantine) (QuarantineStatus, error)
+
+	Facility(ctx context.Context, obj *graph.Quarantine) (*graph.Facility, error)
+	Officers(ctx context.Context, obj *graph.Quarantine) ([]*graph.Officer, error)
+	Reasons(ctx context.Context, obj *graph.Quarantine) ([]string, error)
+	History(ctx context.Context, obj *graph.Quarantine) ([]*graph.HistoryEntry, error)
+}
+type QuarantineChangeResolver interface {
+	RunID(ctx context.Context, obj *graph.HistoryEntry) (*string, error)
+	Reason(ctx context.Context, obj *graph.HistoryEntry) (*string, error)
+
+	Facility(ctx context.Context, obj *graph.HistoryEntry) (*graph.Facility, error)
+}
+type QuarantineConnectionResolver interface {
+	Nodes(ctx context.Context, obj *graph.QuarantinePage) ([]*graph.Quarantine, error)
+	EndCursor(ctx context.Context, obj *graph.QuarantinePage) (*string, error)
+}
+type QuarantineExportRowResolver interface {
+	IDNumber(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Phone(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Address(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	AreaCode(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Kind(ctx context.Context, obj *graph.ExportRow) (QuarantineKind, error)
+	Status(ctx context.Context, obj *graph.ExportRow) (QuarantineStatus, error)
+
+	FacilityID(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	FacilityName(ctx context.Context, obj *graph.ExportRow) (*string, error)
+	Officers(ctx context.Context, obj *graph.ExportRow) ([]*graph.Officer, error)
+	TestsDue(ctx context.Context, obj *graph.ExportRow) ([]string, error)
+}
+type QuarantineRunResolver interface {
+	RunID(ctx context.Context, obj *graph.QuarantineRun) (*string, error)
+
+	Referrals(ctx context.Context, obj *graph.QuarantineRun) ([]*graph.Person, error)
+	ReferralReasons(ctx context.Context, obj *graph.QuarantineRun) ([]*graph.Referral, error)
 }
 type QueryResolver interface {
 	Policy(ctx context.Context) (*graph.Policy, error)
 	AuditLog(ctx context.Context, personID *string, actor *string, from *time.Time, to *time.Time, first *int) ([]*graph.AuditRecord, error)
+	People(ctx context.Context, filter *PeopleFilter, first *int, after *string, asOf *time.Time) (*graph.PersonPage, error)
+	Household(ctx context.Context, id string) (*graph.Household, error)
+	Area(ctx context.Context, code string) (*graph.Area, error)
+	Cases(ctx context.Context, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) (*graph.CasePage, error)
+	CheckpointStats(ctx context.Context, date string, areaCode string, localPlatePrefix *string) (*graph.CheckpointStats, error)
+	OverdueHealthReports(ctx context.Context, date string) ([]*graph.OverdueHealthReport, error)
+	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
+	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+	Quarantines(ctx context.Context, filter *QuarantineFilter, first *int, after *string) (*graph.QuarantinePage, error)
+	Quarantine(ctx context.Context, id string) (*graph.Quarantine, error)
+	Facilities(ctx context.Context) ([]*graph.Facility, error)
+	PendingPlacements(ctx context.Context) ([]*graph.Quarantine, error)
+	TestsDue(ctx context.Context, date string) ([]*graph.TestDue, error)
+	Officers(ctx context.Context) ([]*graph.Officer, error)
+	QuarantineExport(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.ExportRow, error)
 	Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error)
 	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
@@ -394,9 +863,15 @@ type QueryResolver interface {
 	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
 	ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error)
 }
+type ReferralResolver interface {
+	Person(ctx context.Context, obj *graph.Referral) (*graph.Person, error)
+}
 type RiskResolver interface {
 	Person(ctx context.Context, obj *graph.Risk) (*graph.Person, error)
 	Tier(ctx context.Context, obj *graph.Risk) (RiskTier, error)
+}
+type RiskChangeResolver interface {
+	People(ctx context.Context, obj *graph.RiskChange) ([]*graph.Person, error)
 }
 type RiskReasonResolver interface {
 	Rule(ctx context.Context, obj *graph.RiskReason) (RiskRule, error)
@@ -419,6 +894,25 @@ type SerialIntervalResolver interface {
 	Source(ctx context.Context, obj *graph.SerialInterval) (*graph.Person, error)
 	Target(ctx context.Context, obj *graph.SerialInterval) (*graph.Person, error)
 }
+type SubscriptionResolver interface {
+	CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error)
+	RiskChanged(ctx context.Context, areaCode *string) (<-chan *graph.RiskChange, error)
+	QuarantineChanged(ctx context.Context) (<-chan *graph.QuarantineChange, error)
+}
+type TestDueResolver interface {
+	Quarantine(ctx context.Context, obj *graph.TestDue) (*graph.Quarantine, error)
+	Person(ctx context.Context, obj *graph.TestDue) (*graph.Person, error)
+
+	Date(ctx context.Context, obj *graph.TestDue) (string, error)
+	Facility(ctx context.Context, obj *graph.TestDue) (*graph.Facility, error)
+	Officers(ctx context.Context, obj *graph.TestDue) ([]*graph.Officer, error)
+}
+type TripResolver interface {
+	Number(ctx context.Context, obj *graph.Trip) (*string, error)
+	Seat(ctx context.Context, obj *graph.Trip) (*string, error)
+	FromArea(ctx context.Context, obj *graph.Trip) (*string, error)
+	ToArea(ctx context.Context, obj *graph.Trip) (*string, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -437,6 +931,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Area.children":
+		if e.ComplexityRoot.Area.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Children(childComplexity), true
+	case "Area.code":
+		if e.ComplexityRoot.Area.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Code(childComplexity), true
+	case "Area.designations":
+		if e.ComplexityRoot.Area.Designations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Designations(childComplexity), true
+	case "Area.effectiveLevel":
+		if e.ComplexityRoot.Area.EffectiveLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Area_effectiveLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Area.EffectiveLevel(childComplexity, args["at"].(*time.Time)), true
+	case "Area.level":
+		if e.ComplexityRoot.Area.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Level(childComplexity), true
+	case "Area.name":
+		if e.ComplexityRoot.Area.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Name(childComplexity), true
+	case "Area.parent":
+		if e.ComplexityRoot.Area.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Area.Parent(childComplexity), true
+
+	case "Attendance.event":
+		if e.ComplexityRoot.Attendance.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Event(childComplexity), true
+	case "Attendance.from":
+		if e.ComplexityRoot.Attendance.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.From(childComplexity), true
+	case "Attendance.proximity":
+		if e.ComplexityRoot.Attendance.Proximity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Proximity(childComplexity), true
+	case "Attendance.to":
+		if e.ComplexityRoot.Attendance.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.To(childComplexity), true
 
 	case "AuditRecord.actor":
 		if e.ComplexityRoot.AuditRecord.Actor == nil {
@@ -493,12 +1060,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.OnsetDate(childComplexity), true
+	case "Case.person":
+		if e.ComplexityRoot.Case.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Person(childComplexity), true
 	case "Case.status":
 		if e.ComplexityRoot.Case.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Case.Status(childComplexity), true
+
+	case "CasePage.nodes":
+		if e.ComplexityRoot.CasePage.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.Cases(childComplexity), true
+	case "CasePage.endCursor":
+		if e.ComplexityRoot.CasePage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.EndCursor(childComplexity), true
+	case "CasePage.hasNextPage":
+		if e.ComplexityRoot.CasePage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePage.HasNext(childComplexity), true
 
 	case "ChainStatistics.areaCode":
 		if e.ComplexityRoot.ChainStatistics.AreaCode == nil {
@@ -572,6 +1164,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChainStatistics.Warnings(childComplexity), true
+
+	case "Checkpoint.areaCode":
+		if e.ComplexityRoot.Checkpoint.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.AreaCode(childComplexity), true
+	case "Checkpoint.id":
+		if e.ComplexityRoot.Checkpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.ID(childComplexity), true
+	case "Checkpoint.name":
+		if e.ComplexityRoot.Checkpoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.Name(childComplexity), true
+
+	case "CheckpointStats.byCheckpoint":
+		if e.ComplexityRoot.CheckpointStats.ByCheckpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.ByCheckpoint(childComplexity), true
+	case "CheckpointStats.checkpoint":
+		if e.ComplexityRoot.CheckpointStats.Checkpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Checkpoint(childComplexity), true
+	case "CheckpointStats.fevers":
+		if e.ComplexityRoot.CheckpointStats.Fevers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Fevers(childComplexity), true
+	case "CheckpointStats.outsideVehicles":
+		if e.ComplexityRoot.CheckpointStats.OutsideVehicles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.OutsideVehicles(childComplexity), true
+	case "CheckpointStats.passages":
+		if e.ComplexityRoot.CheckpointStats.Passages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Passages(childComplexity), true
+	case "CheckpointStats.people":
+		if e.ComplexityRoot.CheckpointStats.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.People(childComplexity), true
+	case "CheckpointStats.turnedBack":
+		if e.ComplexityRoot.CheckpointStats.TurnedBack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.TurnedBack(childComplexity), true
+	case "CheckpointStats.vehicles":
+		if e.ComplexityRoot.CheckpointStats.Vehicles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointStats.Vehicles(childComplexity), true
 
 	case "Cluster.active":
 		if e.ComplexityRoot.Cluster.Active == nil {
@@ -770,6 +1430,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactChain.WindowEmpty(childComplexity), true
 
+	case "ContactRecord.at":
+		if e.ComplexityRoot.ContactRecord.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.At(childComplexity), true
+	case "ContactRecord.durationMin":
+		if e.ComplexityRoot.ContactRecord.DurationMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.DurationMin(childComplexity), true
+	case "ContactRecord.other":
+		if e.ComplexityRoot.ContactRecord.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Other(childComplexity), true
+	case "ContactRecord.protected":
+		if e.ComplexityRoot.ContactRecord.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Protected(childComplexity), true
+	case "ContactRecord.setting":
+		if e.ComplexityRoot.ContactRecord.Setting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactRecord.Setting(childComplexity), true
+
+	case "DailyReport.areaCode":
+		if e.ComplexityRoot.DailyReport.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.AreaCode(childComplexity), true
+	case "DailyReport.areaName":
+		if e.ComplexityRoot.DailyReport.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.AreaName(childComplexity), true
+	case "DailyReport.date":
+		if e.ComplexityRoot.DailyReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Date(childComplexity), true
+	case "DailyReport.newCases":
+		if e.ComplexityRoot.DailyReport.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewCases(childComplexity), true
+	case "DailyReport.newFevers":
+		if e.ComplexityRoot.DailyReport.NewFevers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewFevers(childComplexity), true
+	case "DailyReport.newQuarantines":
+		if e.ComplexityRoot.DailyReport.NewQuarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewQuarantines(childComplexity), true
+	case "DailyReport.newReturnees":
+		if e.ComplexityRoot.DailyReport.NewReturnees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.NewReturnees(childComplexity), true
+	case "DailyReport.note":
+		if e.ComplexityRoot.DailyReport.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Note(childComplexity), true
+	case "DailyReport.submitted":
+		if e.ComplexityRoot.DailyReport.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.Submitted(childComplexity), true
+	case "DailyReport.submittedAt":
+		if e.ComplexityRoot.DailyReport.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyReport.SubmittedAt(childComplexity), true
+
 	case "DataWarning.at":
 		if e.ComplexityRoot.DataWarning.At == nil {
 			break
@@ -800,6 +1552,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DataWarning.Person(childComplexity), true
+
+	case "EffectiveLevel.designatedArea":
+		if e.ComplexityRoot.EffectiveLevel.DesignatedArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.DesignatedArea(childComplexity), true
+	case "EffectiveLevel.level":
+		if e.ComplexityRoot.EffectiveLevel.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.Level(childComplexity), true
+	case "EffectiveLevel.since":
+		if e.ComplexityRoot.EffectiveLevel.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EffectiveLevel.Since(childComplexity), true
+
+	case "EpicurvePoint.cases":
+		if e.ComplexityRoot.EpicurvePoint.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EpicurvePoint.Cases(childComplexity), true
+	case "EpicurvePoint.date":
+		if e.ComplexityRoot.EpicurvePoint.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EpicurvePoint.Date(childComplexity), true
+
+	case "Event.areaCode":
+		if e.ComplexityRoot.Event.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.AreaCode(childComplexity), true
+	case "Event.end":
+		if e.ComplexityRoot.Event.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.End(childComplexity), true
+	case "Event.id":
+		if e.ComplexityRoot.Event.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.indoor":
+		if e.ComplexityRoot.Event.Indoor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Indoor(childComplexity), true
+	case "Event.kind":
+		if e.ComplexityRoot.Event.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.place":
+		if e.ComplexityRoot.Event.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Place(childComplexity), true
+	case "Event.start":
+		if e.ComplexityRoot.Event.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Start(childComplexity), true
 
 	case "Exposure.class":
 		if e.ComplexityRoot.Exposure.Class == nil {
@@ -934,6 +1761,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Capacity(childComplexity), true
+	case "Facility.free":
+		if e.ComplexityRoot.Facility.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Free(childComplexity), true
 	case "Facility.id":
 		if e.ComplexityRoot.Facility.ID == nil {
 			break
@@ -946,6 +1779,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Name(childComplexity), true
+	case "Facility.occupied":
+		if e.ComplexityRoot.Facility.Occupied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Occupied(childComplexity), true
 
 	case "FacilityOccupancy.capacity":
 		if e.ComplexityRoot.FacilityOccupancy.Capacity == nil {
@@ -971,6 +1810,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FacilityOccupancy.Occupied(childComplexity), true
+
+	case "HealthReport.date":
+		if e.ComplexityRoot.HealthReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Date(childComplexity), true
+	case "HealthReport.symptoms":
+		if e.ComplexityRoot.HealthReport.Symptoms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Symptoms(childComplexity), true
+	case "HealthReport.temperature":
+		if e.ComplexityRoot.HealthReport.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthReport.Temperature(childComplexity), true
+
+	case "Household.address":
+		if e.ComplexityRoot.Household.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Address(childComplexity), true
+	case "Household.area":
+		if e.ComplexityRoot.Household.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Area(childComplexity), true
+	case "Household.areaCode":
+		if e.ComplexityRoot.Household.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.AreaCode(childComplexity), true
+	case "Household.id":
+		if e.ComplexityRoot.Household.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.ID(childComplexity), true
+	case "Household.members":
+		if e.ComplexityRoot.Household.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Members(childComplexity), true
 
 	case "Interval.from":
 		if e.ComplexityRoot.Interval.From == nil {
@@ -1010,6 +1899,191 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Measure.Then(childComplexity), true
 
+	case "MissingOfficer.person":
+		if e.ComplexityRoot.MissingOfficer.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingOfficer.Person(childComplexity), true
+	case "MissingOfficer.quarantine":
+		if e.ComplexityRoot.MissingOfficer.Quarantine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingOfficer.Quarantine(childComplexity), true
+	case "MissingOfficer.role":
+		if e.ComplexityRoot.MissingOfficer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingOfficer.Role(childComplexity), true
+
+	case "Mutation.assignQuarantines":
+		if e.ComplexityRoot.Mutation.AssignQuarantines == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignQuarantines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignQuarantines(childComplexity, args["asOf"].(*time.Time), args["dryRun"].(*bool)), true
+	case "Mutation.designateRisk":
+		if e.ComplexityRoot.Mutation.DesignateRisk == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_designateRisk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DesignateRisk(childComplexity, args["input"].(RiskDesignationInput)), true
+	case "Mutation.recordAttendance":
+		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(AttendanceInput)), true
+	case "Mutation.recordContact":
+		if e.ComplexityRoot.Mutation.RecordContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordContact(childComplexity, args["input"].(ContactInput)), true
+	case "Mutation.recordEvent":
+		if e.ComplexityRoot.Mutation.RecordEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordEvent(childComplexity, args["input"].(EventInput)), true
+	case "Mutation.recordPassage":
+		if e.ComplexityRoot.Mutation.RecordPassage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPassage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPassage(childComplexity, args["input"].(PassageInput)), true
+	case "Mutation.recordTest":
+		if e.ComplexityRoot.Mutation.RecordTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTest(childComplexity, args["input"].(TestInput)), true
+	case "Mutation.recordTrip":
+		if e.ComplexityRoot.Mutation.RecordTrip == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTrip_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTrip(childComplexity, args["input"].(TripInput)), true
+	case "Mutation.setCaseStatus":
+		if e.ComplexityRoot.Mutation.SetCaseStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCaseStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCaseStatus(childComplexity, args["input"].(CaseStatusInput)), true
+	case "Mutation.submitDailyReport":
+		if e.ComplexityRoot.Mutation.SubmitDailyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitDailyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitDailyReport(childComplexity, args["areaCode"].(string), args["date"].(string), args["note"].(*string)), true
+	case "Mutation.submitHealthReport":
+		if e.ComplexityRoot.Mutation.SubmitHealthReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitHealthReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitHealthReport(childComplexity, args["input"].(HealthReportInput)), true
+	case "Mutation.upsertFacility":
+		if e.ComplexityRoot.Mutation.UpsertFacility == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertFacility_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertFacility(childComplexity, args["input"].(FacilityInput)), true
+	case "Mutation.upsertHousehold":
+		if e.ComplexityRoot.Mutation.UpsertHousehold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertHousehold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertHousehold(childComplexity, args["input"].(HouseholdInput)), true
+	case "Mutation.upsertOfficer":
+		if e.ComplexityRoot.Mutation.UpsertOfficer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertOfficer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertOfficer(childComplexity, args["input"].(OfficerInput)), true
+	case "Mutation.upsertPerson":
+		if e.ComplexityRoot.Mutation.UpsertPerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPerson(childComplexity, args["input"].(PersonInput)), true
+
 	case "Officer.areaCode":
 		if e.ComplexityRoot.Officer.AreaCode == nil {
 			break
@@ -1028,6 +2102,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Officer.Name(childComplexity), true
+	case "Officer.openAssignments":
+		if e.ComplexityRoot.Officer.OpenAssignments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Officer.OpenAssignments(childComplexity), true
 	case "Officer.phone":
 		if e.ComplexityRoot.Officer.Phone == nil {
 			break
@@ -1041,6 +2121,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Officer.Role(childComplexity), true
 
+	case "OverdueHealthReport.kind":
+		if e.ComplexityRoot.OverdueHealthReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Kind(childComplexity), true
+	case "OverdueHealthReport.officers":
+		if e.ComplexityRoot.OverdueHealthReport.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Officers(childComplexity), true
+	case "OverdueHealthReport.person":
+		if e.ComplexityRoot.OverdueHealthReport.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverdueHealthReport.Person(childComplexity), true
+
+	case "Passage.at":
+		if e.ComplexityRoot.Passage.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.At(childComplexity), true
+	case "Passage.checkpoint":
+		if e.ComplexityRoot.Passage.Checkpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Checkpoint(childComplexity), true
+	case "Passage.plate":
+		if e.ComplexityRoot.Passage.Plate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Plate(childComplexity), true
+	case "Passage.temperature":
+		if e.ComplexityRoot.Passage.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Temperature(childComplexity), true
+	case "Passage.turnedBack":
+		if e.ComplexityRoot.Passage.TurnedBack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.TurnedBack(childComplexity), true
+
+	case "Person.attendances":
+		if e.ComplexityRoot.Person.Attendances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Attendances(childComplexity), true
 	case "Person.birthDate":
 		if e.ComplexityRoot.Person.BirthDate == nil {
 			break
@@ -1053,6 +2189,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Case(childComplexity), true
+	case "Person.contacts":
+		if e.ComplexityRoot.Person.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Contacts(childComplexity), true
+	case "Person.healthReports":
+		if e.ComplexityRoot.Person.HealthReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.HealthReports(childComplexity), true
+	case "Person.household":
+		if e.ComplexityRoot.Person.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Household(childComplexity), true
 	case "Person.householdId":
 		if e.ComplexityRoot.Person.HouseholdID == nil {
 			break
@@ -1077,12 +2231,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Name(childComplexity), true
+	case "Person.officers":
+		if e.ComplexityRoot.Person.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Officers(childComplexity), true
+	case "Person.passages":
+		if e.ComplexityRoot.Person.Passages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Passages(childComplexity), true
 	case "Person.phone":
 		if e.ComplexityRoot.Person.Phone == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.quarantines":
+		if e.ComplexityRoot.Person.Quarantines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Quarantines(childComplexity), true
 	case "Person.risk":
 		if e.ComplexityRoot.Person.Risk == nil {
 			break
@@ -1100,6 +2272,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Sex(childComplexity), true
+	case "Person.tests":
+		if e.ComplexityRoot.Person.Tests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Tests(childComplexity), true
+	case "Person.trips":
+		if e.ComplexityRoot.Person.Trips == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Trips(childComplexity), true
+
+	case "PersonPage.endCursor":
+		if e.ComplexityRoot.PersonPage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.EndCursor(childComplexity), true
+	case "PersonPage.hasNextPage":
+		if e.ComplexityRoot.PersonPage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.HasNext(childComplexity), true
+	case "PersonPage.nodes":
+		if e.ComplexityRoot.PersonPage.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPage.People(childComplexity), true
 
 	case "Policy.arrivalRiskDays":
 		if e.ComplexityRoot.Policy.ArrivalRiskDays == nil {
@@ -1174,6 +2377,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Policy.WindowLeadDays(childComplexity), true
 
+	case "Quarantine.end":
+		if e.ComplexityRoot.Quarantine.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.End(childComplexity), true
+	case "Quarantine.facility":
+		if e.ComplexityRoot.Quarantine.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Facility(childComplexity), true
+	case "Quarantine.history":
+		if e.ComplexityRoot.Quarantine.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.History(childComplexity), true
+	case "Quarantine.id":
+		if e.ComplexityRoot.Quarantine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.ID(childComplexity), true
+	case "Quarantine.kind":
+		if e.ComplexityRoot.Quarantine.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Kind(childComplexity), true
+	case "Quarantine.officers":
+		if e.ComplexityRoot.Quarantine.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Officers(childComplexity), true
+	case "Quarantine.person":
+		if e.ComplexityRoot.Quarantine.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Person(childComplexity), true
+	case "Quarantine.placedAt":
+		if e.ComplexityRoot.Quarantine.PlacedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.PlacedAt(childComplexity), true
+	case "Quarantine.reasons":
+		if e.ComplexityRoot.Quarantine.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Reasons(childComplexity), true
+	case "Quarantine.start":
+		if e.ComplexityRoot.Quarantine.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Start(childComplexity), true
+	case "Quarantine.status":
+		if e.ComplexityRoot.Quarantine.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quarantine.Status(childComplexity), true
+
+	case "QuarantineChange.at":
+		if e.ComplexityRoot.QuarantineChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.At(childComplexity), true
+	case "QuarantineChange.change":
+		if e.ComplexityRoot.QuarantineChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.Change(childComplexity), true
+	case "QuarantineChange.facility":
+		if e.ComplexityRoot.QuarantineChange.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.Facility(childComplexity), true
+	case "QuarantineChange.from":
+		if e.ComplexityRoot.QuarantineChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.From(childComplexity), true
+	case "QuarantineChange.reason":
+		if e.ComplexityRoot.QuarantineChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.Reason(childComplexity), true
+	case "QuarantineChange.runId":
+		if e.ComplexityRoot.QuarantineChange.RunID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.RunID(childComplexity), true
+	case "QuarantineChange.to":
+		if e.ComplexityRoot.QuarantineChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineChange.To(childComplexity), true
+
+	case "QuarantineConnection.endCursor":
+		if e.ComplexityRoot.QuarantineConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.EndCursor(childComplexity), true
+	case "QuarantineConnection.hasNextPage":
+		if e.ComplexityRoot.QuarantineConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.HasNextPage(childComplexity), true
+	case "QuarantineConnection.nodes":
+		if e.ComplexityRoot.QuarantineConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.Nodes(childComplexity), true
+	case "QuarantineConnection.totalCount":
+		if e.ComplexityRoot.QuarantineConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineConnection.TotalCount(childComplexity), true
+
 	case "QuarantineCounts.centralized":
 		if e.ComplexityRoot.QuarantineCounts.Centralized == nil {
 			break
@@ -1192,6 +2530,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuarantineCounts.Home(childComplexity), true
+
+	case "QuarantineExportRow.address":
+		if e.ComplexityRoot.QuarantineExportRow.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Address(childComplexity), true
+	case "QuarantineExportRow.areaCode":
+		if e.ComplexityRoot.QuarantineExportRow.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.AreaCode(childComplexity), true
+	case "QuarantineExportRow.end":
+		if e.ComplexityRoot.QuarantineExportRow.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.End(childComplexity), true
+	case "QuarantineExportRow.facilityId":
+		if e.ComplexityRoot.QuarantineExportRow.FacilityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.FacilityID(childComplexity), true
+	case "QuarantineExportRow.facilityName":
+		if e.ComplexityRoot.QuarantineExportRow.FacilityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.FacilityName(childComplexity), true
+	case "QuarantineExportRow.idNumber":
+		if e.ComplexityRoot.QuarantineExportRow.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.IDNumber(childComplexity), true
+	case "QuarantineExportRow.kind":
+		if e.ComplexityRoot.QuarantineExportRow.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Kind(childComplexity), true
+	case "QuarantineExportRow.name":
+		if e.ComplexityRoot.QuarantineExportRow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Name(childComplexity), true
+	case "QuarantineExportRow.officers":
+		if e.ComplexityRoot.QuarantineExportRow.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Officers(childComplexity), true
+	case "QuarantineExportRow.personId":
+		if e.ComplexityRoot.QuarantineExportRow.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.PersonID(childComplexity), true
+	case "QuarantineExportRow.phone":
+		if e.ComplexityRoot.QuarantineExportRow.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Phone(childComplexity), true
+	case "QuarantineExportRow.placedAt":
+		if e.ComplexityRoot.QuarantineExportRow.PlacedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.PlacedAt(childComplexity), true
+	case "QuarantineExportRow.assignment":
+		if e.ComplexityRoot.QuarantineExportRow.QuarantineID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.QuarantineID(childComplexity), true
+	case "QuarantineExportRow.start":
+		if e.ComplexityRoot.QuarantineExportRow.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Start(childComplexity), true
+	case "QuarantineExportRow.status":
+		if e.ComplexityRoot.QuarantineExportRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.Status(childComplexity), true
+	case "QuarantineExportRow.testsDue":
+		if e.ComplexityRoot.QuarantineExportRow.TestsDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineExportRow.TestsDue(childComplexity), true
 
 	case "QuarantinePolicy.closeContact":
 		if e.ComplexityRoot.QuarantinePolicy.CloseContact == nil {
@@ -1230,6 +2665,115 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuarantinePolicy.TestDays(childComplexity), true
 
+	case "QuarantineRun.asOf":
+		if e.ComplexityRoot.QuarantineRun.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.AsOf(childComplexity), true
+	case "QuarantineRun.completed":
+		if e.ComplexityRoot.QuarantineRun.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Completed(childComplexity), true
+	case "QuarantineRun.created":
+		if e.ComplexityRoot.QuarantineRun.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Created(childComplexity), true
+	case "QuarantineRun.dryRun":
+		if e.ComplexityRoot.QuarantineRun.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.DryRun(childComplexity), true
+	case "QuarantineRun.escalated":
+		if e.ComplexityRoot.QuarantineRun.Escalated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Escalated(childComplexity), true
+	case "QuarantineRun.extended":
+		if e.ComplexityRoot.QuarantineRun.Extended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Extended(childComplexity), true
+	case "QuarantineRun.missingOfficers":
+		if e.ComplexityRoot.QuarantineRun.MissingOfficers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.MissingOfficers(childComplexity), true
+	case "QuarantineRun.pending":
+		if e.ComplexityRoot.QuarantineRun.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Pending(childComplexity), true
+	case "QuarantineRun.placed":
+		if e.ComplexityRoot.QuarantineRun.Placed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Placed(childComplexity), true
+	case "QuarantineRun.referralReasons":
+		if e.ComplexityRoot.QuarantineRun.ReferralReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.ReferralReasons(childComplexity), true
+	case "QuarantineRun.referrals":
+		if e.ComplexityRoot.QuarantineRun.Referrals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Referrals(childComplexity), true
+	case "QuarantineRun.runId":
+		if e.ComplexityRoot.QuarantineRun.RunID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.RunID(childComplexity), true
+	case "QuarantineRun.superseded":
+		if e.ComplexityRoot.QuarantineRun.Superseded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineRun.Superseded(childComplexity), true
+
+	case "QuarantineUpdate.at":
+		if e.ComplexityRoot.QuarantineUpdate.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.At(childComplexity), true
+	case "QuarantineUpdate.cause":
+		if e.ComplexityRoot.QuarantineUpdate.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.Cause(childComplexity), true
+	case "QuarantineUpdate.personIds":
+		if e.ComplexityRoot.QuarantineUpdate.PersonIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.PersonIDs(childComplexity), true
+
+	case "Query.area":
+		if e.ComplexityRoot.Query.Area == nil {
+			break
+		}
+
+		args, err := ec.field_Query_area_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Area(childComplexity, args["code"].(string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1241,6 +2785,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["personId"].(*string), args["actor"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int)), true
+	case "Query.cases":
+		if e.ComplexityRoot.Query.Cases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*CaseFilter), args["sort"].(*CaseDate), args["first"].(*int), args["after"].(*string), args["asOf"].(*time.Time)), true
 	case "Query.chainStatistics":
 		if e.ComplexityRoot.Query.ChainStatistics == nil {
 			break
@@ -1252,6 +2807,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ChainStatistics(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.checkpointStats":
+		if e.ComplexityRoot.Query.CheckpointStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkpointStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckpointStats(childComplexity, args["date"].(string), args["areaCode"].(string), args["localPlatePrefix"].(*string)), true
 	case "Query.cluster":
 		if e.ComplexityRoot.Query.Cluster == nil {
 			break
@@ -1285,7 +2851,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ContactChain(childComplexity, args["caseId"].(string), args["maxDepth"].(*int), args["asOf"].(*time.Time)), true
+	case "Query.dailyReports":
+		if e.ComplexityRoot.Query.DailyReports == nil {
+			break
+		}
 
+		args, err := ec.field_Query_dailyReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DailyReports(childComplexity, args["date"].(string)), true
+	case "Query.epicurve":
+		if e.ComplexityRoot.Query.Epicurve == nil {
+			break
+		}
+
+		args, err := ec.field_Query_epicurve_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Epicurve(childComplexity, args["from"].(string), args["to"].(string), args["areaCode"].(*string), args["by"].(*CaseDate)), true
+	case "Query.facilities":
+		if e.ComplexityRoot.Query.Facilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Facilities(childComplexity), true
+	case "Query.household":
+		if e.ComplexityRoot.Query.Household == nil {
+			break
+		}
+
+		args, err := ec.field_Query_household_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Household(childComplexity, args["id"].(string)), true
+
+	case "Query.officers":
+		if e.ComplexityRoot.Query.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Officers(childComplexity), true
+	case "Query.overdueHealthReports":
+		if e.ComplexityRoot.Query.OverdueHealthReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overdueHealthReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverdueHealthReports(childComplexity, args["date"].(string)), true
+	case "Query.pendingPlacements":
+		if e.ComplexityRoot.Query.PendingPlacements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PendingPlacements(childComplexity), true
+	case "Query.people":
+		if e.ComplexityRoot.Query.People == nil {
+			break
+		}
+
+		args, err := ec.field_Query_people_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*PeopleFilter), args["first"].(*int), args["after"].(*string), args["asOf"].(*time.Time)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1303,6 +2942,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Policy(childComplexity), true
+	case "Query.quarantine":
+		if e.ComplexityRoot.Query.Quarantine == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantine_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Quarantine(childComplexity, args["id"].(string)), true
+	case "Query.quarantineExport":
+		if e.ComplexityRoot.Query.QuarantineExport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantineExport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QuarantineExport(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.quarantines":
+		if e.ComplexityRoot.Query.Quarantines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Quarantines(childComplexity, args["filter"].(*QuarantineFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.risk":
 		if e.ComplexityRoot.Query.Risk == nil {
 			break
@@ -1325,6 +2997,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Summary(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.testsDue":
+		if e.ComplexityRoot.Query.TestsDue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_testsDue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TestsDue(childComplexity, args["date"].(string)), true
+
+	case "Referral.person":
+		if e.ComplexityRoot.Referral.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.Person(childComplexity), true
+	case "Referral.rules":
+		if e.ComplexityRoot.Referral.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.Rules(childComplexity), true
 
 	case "Risk.expiresAt":
 		if e.ComplexityRoot.Risk.ExpiresAt == nil {
@@ -1350,6 +3046,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Risk.Tier(childComplexity), true
+
+	case "RiskChange.at":
+		if e.ComplexityRoot.RiskChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.At(childComplexity), true
+	case "RiskChange.cause":
+		if e.ComplexityRoot.RiskChange.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.Cause(childComplexity), true
+	case "RiskChange.people":
+		if e.ComplexityRoot.RiskChange.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.People(childComplexity), true
+	case "RiskChange.personIds":
+		if e.ComplexityRoot.RiskChange.PersonIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.PersonIDs(childComplexity), true
+
+	case "RiskDesignation.areaCode":
+		if e.ComplexityRoot.RiskDesignation.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.AreaCode(childComplexity), true
+	case "RiskDesignation.level":
+		if e.ComplexityRoot.RiskDesignation.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.Level(childComplexity), true
+	case "RiskDesignation.since":
+		if e.ComplexityRoot.RiskDesignation.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskDesignation.Since(childComplexity), true
 
 	case "RiskReason.areaCode":
 		if e.ComplexityRoot.RiskReason.AreaCode == nil {
@@ -1467,6 +3207,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SerialInterval.Target(childComplexity), true
 
+	case "Subscription.caseConfirmed":
+		if e.ComplexityRoot.Subscription.CaseConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.CaseConfirmed(childComplexity), true
+	case "Subscription.quarantineChanged":
+		if e.ComplexityRoot.Subscription.QuarantineChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.QuarantineChanged(childComplexity), true
+	case "Subscription.riskChanged":
+		if e.ComplexityRoot.Subscription.RiskChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_riskChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.RiskChanged(childComplexity, args["areaCode"].(*string)), true
+
 	case "Summary.activeCases":
 		if e.ComplexityRoot.Summary.ActiveCases == nil {
 			break
@@ -1576,6 +3340,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Summary.Suspected(childComplexity), true
 
+	case "Test.id":
+		if e.ComplexityRoot.Test.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.ID(childComplexity), true
+	case "Test.kind":
+		if e.ComplexityRoot.Test.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.Kind(childComplexity), true
+	case "Test.result":
+		if e.ComplexityRoot.Test.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.Result(childComplexity), true
+	case "Test.sampledAt":
+		if e.ComplexityRoot.Test.SampledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Test.SampledAt(childComplexity), true
+
+	case "TestDue.date":
+		if e.ComplexityRoot.TestDue.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Date(childComplexity), true
+	case "TestDue.day":
+		if e.ComplexityRoot.TestDue.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Day(childComplexity), true
+	case "TestDue.facility":
+		if e.ComplexityRoot.TestDue.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Facility(childComplexity), true
+	case "TestDue.officers":
+		if e.ComplexityRoot.TestDue.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Officers(childComplexity), true
+	case "TestDue.person":
+		if e.ComplexityRoot.TestDue.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Person(childComplexity), true
+	case "TestDue.quarantine":
+		if e.ComplexityRoot.TestDue.Quarantine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TestDue.Quarantine(childComplexity), true
+
 	case "TierCounts.green":
 		if e.ComplexityRoot.TierCounts.Green == nil {
 			break
@@ -1595,6 +3421,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TierCounts.Yellow(childComplexity), true
 
+	case "Trip.arriveAt":
+		if e.ComplexityRoot.Trip.ArriveAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ArriveAt(childComplexity), true
+	case "Trip.departAt":
+		if e.ComplexityRoot.Trip.DepartAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.DepartAt(childComplexity), true
+	case "Trip.fromArea":
+		if e.ComplexityRoot.Trip.FromArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.FromArea(childComplexity), true
+	case "Trip.id":
+		if e.ComplexityRoot.Trip.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ID(childComplexity), true
+	case "Trip.mode":
+		if e.ComplexityRoot.Trip.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Mode(childComplexity), true
+	case "Trip.number":
+		if e.ComplexityRoot.Trip.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Number(childComplexity), true
+	case "Trip.seat":
+		if e.ComplexityRoot.Trip.Seat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.Seat(childComplexity), true
+	case "Trip.toArea":
+		if e.ComplexityRoot.Trip.ToArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trip.ToArea(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1603,7 +3478,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AttendanceInput", ec.unmarshalInputAttendanceInput),
+			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
+			graphql.NewInputUnmarshaler("CaseStatusInput", ec.unmarshalInputCaseStatusInput),
+			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("FacilityInput", ec.unmarshalInputFacilityInput),
+			graphql.NewInputUnmarshaler("HealthReportInput", ec.unmarshalInputHealthReportInput),
+			graphql.NewInputUnmarshaler("HouseholdInput", ec.unmarshalInputHouseholdInput),
+			graphql.NewInputUnmarshaler("OfficerInput", ec.unmarshalInputOfficerInput),
+			graphql.NewInputUnmarshaler("PassageInput", ec.unmarshalInputPassageInput),
+			graphql.NewInputUnmarshaler("PeopleFilter", ec.unmarshalInputPeopleFilter),
+			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
+			graphql.NewInputUnmarshaler("QuarantineFilter", ec.unmarshalInputQuarantineFilter),
+			graphql.NewInputUnmarshaler("RiskDesignationInput", ec.unmarshalInputRiskDesignationInput),
+			graphql.NewInputUnmarshaler("TestInput", ec.unmarshalInputTestInput),
+			graphql.NewInputUnmarshaler("TripInput", ec.unmarshalInputTripInput),
+		)
 	}
 	first := true
 
@@ -1638,6 +3530,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1663,7 +3587,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "people.graphqls" "schema.graphqls" "summary.graphqls" "tracing.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1676,16 +3600,54 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
+	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
+	{Name: "quarantine.graphqls", Input: sourceData("quarantine.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "subscriptions.graphqls", Input: sourceData("subscriptions.graphqls"), BuiltIn: false},
 	{Name: "summary.graphqls", Input: sourceData("summary.graphqls"), BuiltIn: false},
 	{Name: "tracing.graphqls", Input: sourceData("tracing.graphqls"), BuiltIn: false},
+	{Name: "writes.graphqls", Input: sourceData("writes.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Area(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Area_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Area_name(ctx, field)
+	case "level":
+		return ec.fieldContext_Area_level(ctx, field)
+	case "parent":
+		return ec.fieldContext_Area_parent(ctx, field)
+	case "children":
+		return ec.fieldContext_Area_children(ctx, field)
+	case "designations":
+		return ec.fieldContext_Area_designations(ctx, field)
+	case "effectiveLevel":
+		return ec.fieldContext_Area_effectiveLevel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Area", field.Name)
+}
+
+func (ec *executionContext) childFields_Attendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_Attendance_event(ctx, field)
+	case "from":
+		return ec.fieldContext_Attendance_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Attendance_to(ctx, field)
+	case "proximity":
+		return ec.fieldContext_Attendance_proximity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attendance", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1715,8 +3677,22 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_confirmedAt(ctx, field)
 	case "isolatedAt":
 		return ec.fieldContext_Case_isolatedAt(ctx, field)
+	case "person":
+		return ec.fieldContext_Case_person(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
+func (ec *executionContext) childFields_CasePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_CasePage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_CasePage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_CasePage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CasePage", field.Name)
 }
 
 func (ec *executionContext) childFields_ChainStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1747,6 +3723,40 @@ func (ec *executionContext) childFields_ChainStatistics(ctx context.Context, fie
 		return ec.fieldContext_ChainStatistics_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChainStatistics", field.Name)
+}
+
+func (ec *executionContext) childFields_Checkpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Checkpoint_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Checkpoint_name(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Checkpoint_areaCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Checkpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckpointStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkpoint":
+		return ec.fieldContext_CheckpointStats_checkpoint(ctx, field)
+	case "passages":
+		return ec.fieldContext_CheckpointStats_passages(ctx, field)
+	case "people":
+		return ec.fieldContext_CheckpointStats_people(ctx, field)
+	case "vehicles":
+		return ec.fieldContext_CheckpointStats_vehicles(ctx, field)
+	case "fevers":
+		return ec.fieldContext_CheckpointStats_fevers(ctx, field)
+	case "turnedBack":
+		return ec.fieldContext_CheckpointStats_turnedBack(ctx, field)
+	case "outsideVehicles":
+		return ec.fieldContext_CheckpointStats_outsideVehicles(ctx, field)
+	case "byCheckpoint":
+		return ec.fieldContext_CheckpointStats_byCheckpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckpointStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Cluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1843,6 +3853,48 @@ func (ec *executionContext) childFields_ContactChain(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ContactChain", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "other":
+		return ec.fieldContext_ContactRecord_other(ctx, field)
+	case "at":
+		return ec.fieldContext_ContactRecord_at(ctx, field)
+	case "durationMin":
+		return ec.fieldContext_ContactRecord_durationMin(ctx, field)
+	case "setting":
+		return ec.fieldContext_ContactRecord_setting(ctx, field)
+	case "protected":
+		return ec.fieldContext_ContactRecord_protected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_DailyReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_DailyReport_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_DailyReport_areaName(ctx, field)
+	case "date":
+		return ec.fieldContext_DailyReport_date(ctx, field)
+	case "newReturnees":
+		return ec.fieldContext_DailyReport_newReturnees(ctx, field)
+	case "newFevers":
+		return ec.fieldContext_DailyReport_newFevers(ctx, field)
+	case "newQuarantines":
+		return ec.fieldContext_DailyReport_newQuarantines(ctx, field)
+	case "newCases":
+		return ec.fieldContext_DailyReport_newCases(ctx, field)
+	case "submitted":
+		return ec.fieldContext_DailyReport_submitted(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_DailyReport_submittedAt(ctx, field)
+	case "note":
+		return ec.fieldContext_DailyReport_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DailyReport", field.Name)
+}
+
 func (ec *executionContext) childFields_DataWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -1857,6 +3909,48 @@ func (ec *executionContext) childFields_DataWarning(ctx context.Context, field g
 		return ec.fieldContext_DataWarning_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DataWarning", field.Name)
+}
+
+func (ec *executionContext) childFields_EffectiveLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_EffectiveLevel_level(ctx, field)
+	case "designatedArea":
+		return ec.fieldContext_EffectiveLevel_designatedArea(ctx, field)
+	case "since":
+		return ec.fieldContext_EffectiveLevel_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EffectiveLevel", field.Name)
+}
+
+func (ec *executionContext) childFields_EpicurvePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_EpicurvePoint_date(ctx, field)
+	case "cases":
+		return ec.fieldContext_EpicurvePoint_cases(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EpicurvePoint", field.Name)
+}
+
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Event_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Event_kind(ctx, field)
+	case "place":
+		return ec.fieldContext_Event_place(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Event_areaCode(ctx, field)
+	case "start":
+		return ec.fieldContext_Event_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Event_end(ctx, field)
+	case "indoor":
+		return ec.fieldContext_Event_indoor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
 func (ec *executionContext) childFields_Exposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1915,6 +4009,10 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_areaCode(ctx, field)
 	case "capacity":
 		return ec.fieldContext_Facility_capacity(ctx, field)
+	case "occupied":
+		return ec.fieldContext_Facility_occupied(ctx, field)
+	case "free":
+		return ec.fieldContext_Facility_free(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
 }
@@ -1931,6 +4029,34 @@ func (ec *executionContext) childFields_FacilityOccupancy(ctx context.Context, f
 		return ec.fieldContext_FacilityOccupancy_free(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FacilityOccupancy", field.Name)
+}
+
+func (ec *executionContext) childFields_HealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_HealthReport_date(ctx, field)
+	case "temperature":
+		return ec.fieldContext_HealthReport_temperature(ctx, field)
+	case "symptoms":
+		return ec.fieldContext_HealthReport_symptoms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HealthReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Household(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Household_id(ctx, field)
+	case "address":
+		return ec.fieldContext_Household_address(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Household_areaCode(ctx, field)
+	case "area":
+		return ec.fieldContext_Household_area(ctx, field)
+	case "members":
+		return ec.fieldContext_Household_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
 }
 
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1957,6 +4083,64 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
 }
 
+func (ec *executionContext) childFields_MissingOfficer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarantine":
+		return ec.fieldContext_MissingOfficer_quarantine(ctx, field)
+	case "person":
+		return ec.fieldContext_MissingOfficer_person(ctx, field)
+	case "role":
+		return ec.fieldContext_MissingOfficer_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissingOfficer", field.Name)
+}
+
+func (ec *executionContext) childFields_Officer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Officer_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Officer_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Officer_role(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Officer_areaCode(ctx, field)
+	case "phone":
+		return ec.fieldContext_Officer_phone(ctx, field)
+	case "openAssignments":
+		return ec.fieldContext_Officer_openAssignments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Officer", field.Name)
+}
+
+func (ec *executionContext) childFields_OverdueHealthReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_OverdueHealthReport_person(ctx, field)
+	case "kind":
+		return ec.fieldContext_OverdueHealthReport_kind(ctx, field)
+	case "officers":
+		return ec.fieldContext_OverdueHealthReport_officers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OverdueHealthReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Passage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checkpoint":
+		return ec.fieldContext_Passage_checkpoint(ctx, field)
+	case "at":
+		return ec.fieldContext_Passage_at(ctx, field)
+	case "plate":
+		return ec.fieldContext_Passage_plate(ctx, field)
+	case "temperature":
+		return ec.fieldContext_Passage_temperature(ctx, field)
+	case "turnedBack":
+		return ec.fieldContext_Passage_turnedBack(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Passage", field.Name)
+}
+
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1973,12 +4157,42 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_birthDate(ctx, field)
 	case "householdId":
 		return ec.fieldContext_Person_householdId(ctx, field)
+	case "household":
+		return ec.fieldContext_Person_household(ctx, field)
+	case "trips":
+		return ec.fieldContext_Person_trips(ctx, field)
+	case "attendances":
+		return ec.fieldContext_Person_attendances(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Person_contacts(ctx, field)
+	case "tests":
+		return ec.fieldContext_Person_tests(ctx, field)
+	case "passages":
+		return ec.fieldContext_Person_passages(ctx, field)
+	case "healthReports":
+		return ec.fieldContext_Person_healthReports(ctx, field)
+	case "quarantines":
+		return ec.fieldContext_Person_quarantines(ctx, field)
+	case "officers":
+		return ec.fieldContext_Person_officers(ctx, field)
 	case "risk":
 		return ec.fieldContext_Person_risk(ctx, field)
 	case "case":
 		return ec.fieldContext_Person_case(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_PersonPage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PersonPage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_PersonPage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonPage", field.Name)
 }
 
 func (ec *executionContext) childFields_Policy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2011,6 +4225,68 @@ func (ec *executionContext) childFields_Policy(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
 }
 
+func (ec *executionContext) childFields_Quarantine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Quarantine_id(ctx, field)
+	case "person":
+		return ec.fieldContext_Quarantine_person(ctx, field)
+	case "kind":
+		return ec.fieldContext_Quarantine_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Quarantine_status(ctx, field)
+	case "start":
+		return ec.fieldContext_Quarantine_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Quarantine_end(ctx, field)
+	case "placedAt":
+		return ec.fieldContext_Quarantine_placedAt(ctx, field)
+	case "facility":
+		return ec.fieldContext_Quarantine_facility(ctx, field)
+	case "officers":
+		return ec.fieldContext_Quarantine_officers(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Quarantine_reasons(ctx, field)
+	case "history":
+		return ec.fieldContext_Quarantine_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Quarantine", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_QuarantineChange_change(ctx, field)
+	case "at":
+		return ec.fieldContext_QuarantineChange_at(ctx, field)
+	case "runId":
+		return ec.fieldContext_QuarantineChange_runId(ctx, field)
+	case "reason":
+		return ec.fieldContext_QuarantineChange_reason(ctx, field)
+	case "from":
+		return ec.fieldContext_QuarantineChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_QuarantineChange_to(ctx, field)
+	case "facility":
+		return ec.fieldContext_QuarantineChange_facility(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineChange", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_QuarantineConnection_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_QuarantineConnection_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_QuarantineConnection_hasNextPage(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_QuarantineConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "centralized":
@@ -2021,6 +4297,44 @@ func (ec *executionContext) childFields_QuarantineCounts(ctx context.Context, fi
 		return ec.fieldContext_QuarantineCounts_healthMonitoring(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QuarantineCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineExportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_QuarantineExportRow_assignment(ctx, field)
+	case "personId":
+		return ec.fieldContext_QuarantineExportRow_personId(ctx, field)
+	case "name":
+		return ec.fieldContext_QuarantineExportRow_name(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_QuarantineExportRow_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_QuarantineExportRow_phone(ctx, field)
+	case "address":
+		return ec.fieldContext_QuarantineExportRow_address(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_QuarantineExportRow_areaCode(ctx, field)
+	case "kind":
+		return ec.fieldContext_QuarantineExportRow_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_QuarantineExportRow_status(ctx, field)
+	case "start":
+		return ec.fieldContext_QuarantineExportRow_start(ctx, field)
+	case "end":
+		return ec.fieldContext_QuarantineExportRow_end(ctx, field)
+	case "placedAt":
+		return ec.fieldContext_QuarantineExportRow_placedAt(ctx, field)
+	case "facilityId":
+		return ec.fieldContext_QuarantineExportRow_facilityId(ctx, field)
+	case "facilityName":
+		return ec.fieldContext_QuarantineExportRow_facilityName(ctx, field)
+	case "officers":
+		return ec.fieldContext_QuarantineExportRow_officers(ctx, field)
+	case "testsDue":
+		return ec.fieldContext_QuarantineExportRow_testsDue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineExportRow", field.Name)
 }
 
 func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2041,6 +4355,60 @@ func (ec *executionContext) childFields_QuarantinePolicy(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type QuarantinePolicy", field.Name)
 }
 
+func (ec *executionContext) childFields_QuarantineRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "runId":
+		return ec.fieldContext_QuarantineRun_runId(ctx, field)
+	case "asOf":
+		return ec.fieldContext_QuarantineRun_asOf(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_QuarantineRun_dryRun(ctx, field)
+	case "created":
+		return ec.fieldContext_QuarantineRun_created(ctx, field)
+	case "extended":
+		return ec.fieldContext_QuarantineRun_extended(ctx, field)
+	case "superseded":
+		return ec.fieldContext_QuarantineRun_superseded(ctx, field)
+	case "completed":
+		return ec.fieldContext_QuarantineRun_completed(ctx, field)
+	case "escalated":
+		return ec.fieldContext_QuarantineRun_escalated(ctx, field)
+	case "placed":
+		return ec.fieldContext_QuarantineRun_placed(ctx, field)
+	case "pending":
+		return ec.fieldContext_QuarantineRun_pending(ctx, field)
+	case "referrals":
+		return ec.fieldContext_QuarantineRun_referrals(ctx, field)
+	case "referralReasons":
+		return ec.fieldContext_QuarantineRun_referralReasons(ctx, field)
+	case "missingOfficers":
+		return ec.fieldContext_QuarantineRun_missingOfficers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineRun", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarantineUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personIds":
+		return ec.fieldContext_QuarantineUpdate_personIds(ctx, field)
+	case "cause":
+		return ec.fieldContext_QuarantineUpdate_cause(ctx, field)
+	case "at":
+		return ec.fieldContext_QuarantineUpdate_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarantineUpdate", field.Name)
+}
+
+func (ec *executionContext) childFields_Referral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_Referral_person(ctx, field)
+	case "rules":
+		return ec.fieldContext_Referral_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Referral", field.Name)
+}
+
 func (ec *executionContext) childFields_Risk(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "person":
@@ -2053,6 +4421,32 @@ func (ec *executionContext) childFields_Risk(ctx context.Context, field graphql.
 		return ec.fieldContext_Risk_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Risk", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personIds":
+		return ec.fieldContext_RiskChange_personIds(ctx, field)
+	case "people":
+		return ec.fieldContext_RiskChange_people(ctx, field)
+	case "cause":
+		return ec.fieldContext_RiskChange_cause(ctx, field)
+	case "at":
+		return ec.fieldContext_RiskChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskChange", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskDesignation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_RiskDesignation_areaCode(ctx, field)
+	case "level":
+		return ec.fieldContext_RiskDesignation_level(ctx, field)
+	case "since":
+		return ec.fieldContext_RiskDesignation_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskDesignation", field.Name)
 }
 
 func (ec *executionContext) childFields_RiskReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2147,6 +4541,38 @@ func (ec *executionContext) childFields_Summary(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Summary", field.Name)
 }
 
+func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Test_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Test_kind(ctx, field)
+	case "sampledAt":
+		return ec.fieldContext_Test_sampledAt(ctx, field)
+	case "result":
+		return ec.fieldContext_Test_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Test", field.Name)
+}
+
+func (ec *executionContext) childFields_TestDue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarantine":
+		return ec.fieldContext_TestDue_quarantine(ctx, field)
+	case "person":
+		return ec.fieldContext_TestDue_person(ctx, field)
+	case "day":
+		return ec.fieldContext_TestDue_day(ctx, field)
+	case "date":
+		return ec.fieldContext_TestDue_date(ctx, field)
+	case "facility":
+		return ec.fieldContext_TestDue_facility(ctx, field)
+	case "officers":
+		return ec.fieldContext_TestDue_officers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TestDue", field.Name)
+}
+
 func (ec *executionContext) childFields_TierCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "red":
@@ -2157,6 +4583,28 @@ func (ec *executionContext) childFields_TierCounts(ctx context.Context, field gr
 		return ec.fieldContext_TierCounts_green(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TierCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_Trip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Trip_id(ctx, field)
+	case "mode":
+		return ec.fieldContext_Trip_mode(ctx, field)
+	case "number":
+		return ec.fieldContext_Trip_number(ctx, field)
+	case "seat":
+		return ec.fieldContext_Trip_seat(ctx, field)
+	case "fromArea":
+		return ec.fieldContext_Trip_fromArea(ctx, field)
+	case "toArea":
+		return ec.fieldContext_Trip_toArea(ctx, field)
+	case "departAt":
+		return ec.fieldContext_Trip_departAt(ctx, field)
+	case "arriveAt":
+		return ec.fieldContext_Trip_arriveAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Trip", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2275,6 +4723,254 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Area_effectiveLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignQuarantines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_designateRisk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RiskDesignationInput, error) {
+			return ec.unmarshalNRiskDesignationInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskDesignationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AttendanceInput, error) {
+			return ec.unmarshalNAttendanceInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAttendanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ContactInput, error) {
+			return ec.unmarshalNContactInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EventInput, error) {
+			return ec.unmarshalNEventInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordPassage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (PassageInput, error) {
+			return ec.unmarshalNPassageInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPassageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (TestInput, error) {
+			return ec.unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTrip_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (TripInput, error) {
+			return ec.unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setCaseStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CaseStatusInput, error) {
+			return ec.unmarshalNCaseStatusInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitDailyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitHealthReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (HealthReportInput, error) {
+			return ec.unmarshalNHealthReportInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHealthReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertFacility_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (FacilityInput, error) {
+			return ec.unmarshalNFacilityInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐFacilityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (HouseholdInput, error) {
+			return ec.unmarshalNHouseholdInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHouseholdInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertOfficer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (OfficerInput, error) {
+			return ec.unmarshalNOfficerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐOfficerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (PersonInput, error) {
+			return ec.unmarshalNPersonInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPersonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Person_risk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2300,6 +4996,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_area_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
 	return args, nil
 }
 
@@ -2349,6 +5059,52 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*CaseFilter, error) {
+			return ec.unmarshalOCaseFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*CaseDate, error) {
+			return ec.unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_chainStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2368,6 +5124,36 @@ func (ec *executionContext) field_Query_chainStatistics_args(ctx context.Context
 		return nil, err
 	}
 	args["areaCode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkpointStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "localPlatePrefix",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["localPlatePrefix"] = arg2
 	return args, nil
 }
 
@@ -2445,6 +5231,124 @@ func (ec *executionContext) field_Query_contactChain_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_dailyReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_epicurve_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (*CaseDate, error) {
+			return ec.unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_household_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overdueHealthReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*PeopleFilter, error) {
+			return ec.unmarshalOPeopleFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPeopleFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2456,6 +5360,72 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quarantineExport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quarantine_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quarantines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*QuarantineFilter, error) {
+			return ec.unmarshalOQuarantineFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -2500,6 +5470,34 @@ func (ec *executionContext) field_Query_summary_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["areaCode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_testsDue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_riskChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg0
 	return args, nil
 }
 
@@ -2576,6 +5574,316 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Area_code(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Area_name(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "String")
+}
+
+func (ec *executionContext) _Area_level(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Area", field, false, false, "String")
+}
+
+func (ec *executionContext) _Area_parent(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Area_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_children(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Area) graphql.Marshaler {
+			return ec.marshalNArea2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_designations(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_designations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Area().Designations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.RiskDesignation) graphql.Marshaler {
+			return ec.marshalNRiskDesignation2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_designations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskDesignation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Area_effectiveLevel(ctx context.Context, field graphql.CollectedField, obj *graph.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_effectiveLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Area().EffectiveLevel(ctx, obj, fc.Args["at"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EffectiveLevel) graphql.Marshaler {
+			return ec.marshalNEffectiveLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEffectiveLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_effectiveLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EffectiveLevel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Area_effectiveLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_event(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Attendance().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_from(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Attendance_to(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Attendance_proximity(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_proximity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proximity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_proximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "String")
+}
 
 func (ec *executionContext) _AuditRecord_id(ctx context.Context, field graphql.CollectedField, obj *graph.AuditRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -2805,6 +6113,116 @@ func (ec *executionContext) _Case_isolatedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Case_isolatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Case_person(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CasePage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CasePage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CasePage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CasePage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CasePage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.CasePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ChainStatistics_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.ChainStatistics) (ret graphql.Marshaler) {
@@ -3087,6 +6505,277 @@ func (ec *executionContext) fieldContext_ChainStatistics_warnings(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DataWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Checkpoint_id(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Checkpoint_name(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _Checkpoint_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Checkpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Checkpoint_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Checkpoint_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Checkpoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CheckpointStats_checkpoint(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_checkpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checkpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+			return ec.marshalOCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Checkpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckpointStats_passages(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_passages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_passages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_people(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_vehicles(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_vehicles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vehicles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_vehicles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_fevers(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_fevers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fevers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_fevers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_turnedBack(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_turnedBack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TurnedBack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_turnedBack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_outsideVehicles(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_outsideVehicles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutsideVehicles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_outsideVehicles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckpointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckpointStats_byCheckpoint(ctx context.Context, field graphql.CollectedField, obj *graph.CheckpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckpointStats_byCheckpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCheckpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.CheckpointStats) graphql.Marshaler {
+			return ec.marshalNCheckpointStats2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckpointStats_byCheckpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckpointStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckpointStats(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3963,6 +7652,360 @@ func (ec *executionContext) fieldContext_ContactChain_contacts(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ContactRecord_other(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactRecord().Other(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactRecord_at(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ContactRecord_durationMin(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_durationMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_durationMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ContactRecord_setting(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_setting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactRecord().Setting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_setting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _ContactRecord_protected(ctx context.Context, field graphql.CollectedField, obj *graph.ContactRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactRecord_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactRecord_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactRecord", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DailyReport_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DailyReport_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _DailyReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _DailyReport_newReturnees(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newReturnees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewReturnees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newReturnees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newFevers(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newFevers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewFevers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newFevers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newQuarantines(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewQuarantines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newQuarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyReport_submitted(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_submitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Submitted(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_submitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _DailyReport_submittedAt(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DailyReport_note(ctx context.Context, field graphql.CollectedField, obj *graph.DailyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyReport_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailyReport().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailyReport_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyReport", field, true, true, "String")
+}
+
 func (ec *executionContext) _DataWarning_kind(ctx context.Context, field graphql.CollectedField, obj *graph.DataWarning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4094,6 +8137,282 @@ func (ec *executionContext) _DataWarning_message(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_DataWarning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _EffectiveLevel_level(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _EffectiveLevel_designatedArea(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_designatedArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EffectiveLevel().DesignatedArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_designatedArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, true, true, "ID")
+}
+
+func (ec *executionContext) _EffectiveLevel_since(ctx context.Context, field graphql.CollectedField, obj *graph.EffectiveLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EffectiveLevel_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EffectiveLevel().Since(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EffectiveLevel_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EffectiveLevel", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _EpicurvePoint_date(ctx context.Context, field graphql.CollectedField, obj *graph.EpicurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EpicurvePoint_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EpicurvePoint().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EpicurvePoint_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EpicurvePoint", field, true, true, "String")
+}
+
+func (ec *executionContext) _EpicurvePoint_cases(ctx context.Context, field graphql.CollectedField, obj *graph.EpicurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EpicurvePoint_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EpicurvePoint_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EpicurvePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Place(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, "String")
+}
+
+func (ec *executionContext) _Event_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Event_start(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Event_end(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Event_indoor(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_indoor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indoor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_indoor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Exposure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
@@ -4657,6 +8976,52 @@ func (ec *executionContext) fieldContext_Facility_capacity(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Facility", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Facility_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_occupied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Facility().Occupied(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_occupied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Facility_free(ctx context.Context, field graphql.CollectedField, obj *graph.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Facility().Free(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, true, "Int")
+}
+
 func (ec *executionContext) _FacilityOccupancy_facility(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4698,7 +9063,7 @@ func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, fie
 			return ec.fieldContext_FacilityOccupancy_capacity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Capacity(), nil
+			return obj.Capacity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -4709,7 +9074,7 @@ func (ec *executionContext) _FacilityOccupancy_capacity(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_FacilityOccupancy_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FacilityOccupancy_occupied(ctx context.Context, field graphql.CollectedField, obj *graph.FacilityOccupancy) (ret graphql.Marshaler) {
@@ -4744,7 +9109,7 @@ func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field g
 			return ec.fieldContext_FacilityOccupancy_free(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Free(), nil
+			return obj.Free, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -4755,7 +9120,209 @@ func (ec *executionContext) _FacilityOccupancy_free(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_FacilityOccupancy_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FacilityOccupancy", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("FacilityOccupancy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HealthReport_date(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HealthReport().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _HealthReport_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HealthReport_symptoms(ctx context.Context, field graphql.CollectedField, obj *graph.HealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthReport_symptoms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HealthReport().Symptoms(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HealthReport_symptoms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _Household_id(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Household_address(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, true, "String")
+}
+
+func (ec *executionContext) _Household_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Household_area(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Area(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Household_members(ctx context.Context, field graphql.CollectedField, obj *graph.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Interval_from(ctx context.Context, field graphql.CollectedField, obj *graph.Interval) (ret graphql.Marshaler) {
@@ -4905,6 +9472,753 @@ func (ec *executionContext) fieldContext_Measure_then(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _MissingOfficer_quarantine(ctx context.Context, field graphql.CollectedField, obj *graph.MissingOfficer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingOfficer_quarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MissingOfficer().Quarantine(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingOfficer_quarantine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissingOfficer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissingOfficer_person(ctx context.Context, field graphql.CollectedField, obj *graph.MissingOfficer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingOfficer_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MissingOfficer().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingOfficer_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissingOfficer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissingOfficer_role(ctx context.Context, field graphql.CollectedField, obj *graph.MissingOfficer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingOfficer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingOfficer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissingOfficer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mutation_assignQuarantines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignQuarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignQuarantines(ctx, fc.Args["asOf"].(*time.Time), fc.Args["dryRun"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantineRun) graphql.Marshaler {
+			return ec.marshalNQuarantineRun2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignQuarantines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineRun(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignQuarantines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPerson(ctx, fc.Args["input"].(PersonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertHousehold(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertHousehold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertHousehold(ctx, fc.Args["input"].(HouseholdInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalNHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertHousehold(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordTrip(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTrip(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTrip(ctx, fc.Args["input"].(TripInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Trip) graphql.Marshaler {
+			return ec.marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTrip(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trip(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTrip_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordEvent(ctx, fc.Args["input"].(EventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordAttendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordAttendance(ctx, fc.Args["input"].(AttendanceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordAttendance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordContact(ctx, fc.Args["input"].(ContactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ContactRecord) graphql.Marshaler {
+			return ec.marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTest(ctx, fc.Args["input"].(TestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Test) graphql.Marshaler {
+			return ec.marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Test(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCaseStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCaseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCaseStatus(ctx, fc.Args["input"].(CaseStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCaseStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCaseStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_designateRisk(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_designateRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DesignateRisk(ctx, fc.Args["input"].(RiskDesignationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.RiskDesignation) graphql.Marshaler {
+			return ec.marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_designateRisk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskDesignation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_designateRisk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPassage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPassage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPassage(ctx, fc.Args["input"].(PassageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Passage) graphql.Marshaler {
+			return ec.marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPassage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPassage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitHealthReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitHealthReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitHealthReport(ctx, fc.Args["input"].(HealthReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.HealthReport) graphql.Marshaler {
+			return ec.marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitHealthReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HealthReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitHealthReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitDailyReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitDailyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitDailyReport(ctx, fc.Args["areaCode"].(string), fc.Args["date"].(string), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.DailyReport) graphql.Marshaler {
+			return ec.marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitDailyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitDailyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertFacility(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertFacility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertFacility(ctx, fc.Args["input"].(FacilityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertFacility(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertFacility_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertOfficer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertOfficer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertOfficer(ctx, fc.Args["input"].(OfficerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertOfficer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertOfficer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Officer_id(ctx context.Context, field graphql.CollectedField, obj *graph.Officer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5018,6 +10332,249 @@ func (ec *executionContext) _Officer_phone(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Officer_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Officer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Officer_openAssignments(ctx context.Context, field graphql.CollectedField, obj *graph.Officer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Officer_openAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Officer().OpenAssignments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Officer_openAssignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Officer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverdueHealthReport_person(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverdueHealthReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverdueHealthReport_kind(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverdueHealthReport().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverdueHealthReport", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _OverdueHealthReport_officers(ctx context.Context, field graphql.CollectedField, obj *graph.OverdueHealthReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverdueHealthReport_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OverdueHealthReport().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverdueHealthReport_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverdueHealthReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Passage_checkpoint(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_checkpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Passage().Checkpoint(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+			return ec.marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Passage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Checkpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Passage_at(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Passage_plate(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_plate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Passage().Plate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_plate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, true, true, "String")
+}
+
+func (ec *executionContext) _Passage_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Passage_turnedBack(ctx context.Context, field graphql.CollectedField, obj *graph.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_turnedBack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TurnedBack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_turnedBack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
@@ -5181,6 +10738,294 @@ func (ec *executionContext) fieldContext_Person_householdId(_ context.Context, f
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Person_household(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Household(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_trips(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_trips(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Trips(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
+			return ec.marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_trips(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trip(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_attendances(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_attendances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Attendances(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_attendances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_contacts(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Contacts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ContactRecord) graphql.Marshaler {
+			return ec.marshalNContactRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_tests(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_tests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Tests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
+			return ec.marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_tests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Test(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_passages(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_passages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Passages(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Passage) graphql.Marshaler {
+			return ec.marshalNPassage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_passages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_healthReports(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_healthReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().HealthReports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.HealthReport) graphql.Marshaler {
+			return ec.marshalNHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_healthReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HealthReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_quarantines(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_quarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Quarantines(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_quarantines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_officers(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_risk(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5255,6 +11100,84 @@ func (ec *executionContext) fieldContext_Person_case(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PersonPage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonPage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonPage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonPage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PersonPage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.PersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonPage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Policy_name(ctx context.Context, field graphql.CollectedField, obj *graph.Policy) (ret graphql.Marshaler) {
@@ -5542,6 +11465,566 @@ func (ec *executionContext) fieldContext_Policy_quarantine(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Quarantine_id(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Quarantine_person(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Quarantine_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _Quarantine_status(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineStatus) graphql.Marshaler {
+			return ec.marshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, true, true, "QuarantineStatus")
+}
+
+func (ec *executionContext) _Quarantine_start(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Quarantine_end(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Quarantine_placedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_placedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_placedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Quarantine_facility(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Quarantine_officers(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Quarantine_reasons(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().Reasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quarantine", field, true, true, "String")
+}
+
+func (ec *executionContext) _Quarantine_history(ctx context.Context, field graphql.CollectedField, obj *graph.Quarantine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quarantine_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quarantine().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.HistoryEntry) graphql.Marshaler {
+			return ec.marshalNQuarantineChange2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quarantine_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quarantine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineChange_change(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineChange_at(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineChange_runId(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_runId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineChange().RunID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_runId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineChange_reason(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineChange().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineChange_from(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineChange_to(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineChange_facility(ctx context.Context, field graphql.CollectedField, obj *graph.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineChange_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineChange().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineChange_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineConnection().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineConnection().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineConnection", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QuarantineConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineConnection", field, false, false, "Int")
+}
+
 func (ec *executionContext) _QuarantineCounts_centralized(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineCounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5609,6 +12092,383 @@ func (ec *executionContext) _QuarantineCounts_healthMonitoring(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_QuarantineCounts_healthMonitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuarantineCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineExportRow_assignment(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuarantineID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_personId(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_name(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_idNumber(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_phone(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_address(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_kind(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineKind) graphql.Marshaler {
+			return ec.marshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _QuarantineExportRow_status(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v QuarantineStatus) graphql.Marshaler {
+			return ec.marshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "QuarantineStatus")
+}
+
+func (ec *executionContext) _QuarantineExportRow_start(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_end(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_placedAt(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_placedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_placedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineExportRow_facilityId(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_facilityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().FacilityID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_facilityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineExportRow_facilityName(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_facilityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().FacilityName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_facilityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _QuarantineExportRow_officers(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineExportRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineExportRow_testsDue(ctx context.Context, field graphql.CollectedField, obj *graph.ExportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineExportRow_testsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineExportRow().TestsDue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineExportRow_testsDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineExportRow", field, true, true, "String")
 }
 
 func (ec *executionContext) _QuarantinePolicy_closeContact(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantinePolicy) (ret graphql.Marshaler) {
@@ -5794,6 +12654,464 @@ func (ec *executionContext) fieldContext_QuarantinePolicy_testDays(_ context.Con
 	return graphql.NewScalarFieldContext("QuarantinePolicy", field, false, false, "Int")
 }
 
+func (ec *executionContext) _QuarantineRun_runId(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_runId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineRun().RunID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_runId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineRun", field, true, true, "ID")
+}
+
+func (ec *executionContext) _QuarantineRun_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineRun", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QuarantineRun_dryRun(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineRun", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QuarantineRun_created(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_extended(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_extended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Extended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_extended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_superseded(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_superseded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Superseded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_superseded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_completed(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_escalated(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_escalated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Escalated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_escalated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_placed(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_placed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_pending(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_referrals(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_referrals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineRun().Referrals(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_referrals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_referralReasons(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_referralReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QuarantineRun().ReferralReasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Referral) graphql.Marshaler {
+			return ec.marshalNReferral2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferralᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_referralReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Referral(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineRun_missingOfficers(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineRun_missingOfficers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingOfficers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.MissingOfficer) graphql.Marshaler {
+			return ec.marshalNMissingOfficer2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineRun_missingOfficers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuarantineRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissingOfficer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuarantineUpdate_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_personIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuarantineUpdate_cause(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarantineUpdate_at(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Query_policy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5870,6 +13188,358 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_people(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*PeopleFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.PersonPage) graphql.Marshaler {
+			return ec.marshalNPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_household(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Household(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_household(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_household_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_area(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Area(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_area(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_area_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*CaseFilter), fc.Args["sort"].(*CaseDate), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
+			return ec.marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CasePage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkpointStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkpointStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckpointStats(ctx, fc.Args["date"].(string), fc.Args["areaCode"].(string), fc.Args["localPlatePrefix"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.CheckpointStats) graphql.Marshaler {
+			return ec.marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkpointStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckpointStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkpointStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overdueHealthReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overdueHealthReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverdueHealthReports(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.OverdueHealthReport) graphql.Marshaler {
+			return ec.marshalNOverdueHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overdueHealthReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverdueHealthReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overdueHealthReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dailyReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dailyReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DailyReports(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.DailyReport) graphql.Marshaler {
+			return ec.marshalNDailyReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dailyReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dailyReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_epicurve(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_epicurve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Epicurve(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["areaCode"].(*string), fc.Args["by"].(*CaseDate))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.EpicurvePoint) graphql.Marshaler {
+			return ec.marshalNEpicurvePoint2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_epicurve(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EpicurvePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_epicurve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_person(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5908,6 +13578,278 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_person_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_quarantines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Quarantines(ctx, fc.Args["filter"].(*QuarantineFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantinePage) graphql.Marshaler {
+			return ec.marshalNQuarantineConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantinePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_quarantine(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Quarantine(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+			return ec.marshalOQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantine(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantine_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_facilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Facilities(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pendingPlacements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pendingPlacements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PendingPlacements(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pendingPlacements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_testsDue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_testsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TestsDue(ctx, fc.Args["date"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.TestDue) graphql.Marshaler {
+			return ec.marshalNTestDue2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_testsDue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TestDue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_testsDue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_officers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Officers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_quarantineExport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantineExport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QuarantineExport(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ExportRow) graphql.Marshaler {
+			return ec.marshalNQuarantineExportRow2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantineExport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineExportRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantineExport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6254,6 +14196,61 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Referral_person(ctx context.Context, field graphql.CollectedField, obj *graph.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Referral().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Referral",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Referral_rules(ctx context.Context, field graphql.CollectedField, obj *graph.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
+}
+
 func (ec *executionContext) _Risk_person(ctx context.Context, field graphql.CollectedField, obj *graph.Risk) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6362,6 +14359,176 @@ func (ec *executionContext) _Risk_expiresAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Risk_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Risk", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RiskChange_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_personIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskChange_people(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskChange().People(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskChange_cause(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskChange_at(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RiskDesignation_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RiskDesignation_level(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskDesignation_since(ctx context.Context, field graphql.CollectedField, obj *graph.RiskDesignation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskDesignation_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskDesignation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskDesignation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RiskReason_rule(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
@@ -6846,6 +15013,114 @@ func (ec *executionContext) fieldContext_SerialInterval_days(_ context.Context, 
 	return graphql.NewScalarFieldContext("SerialInterval", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Subscription_caseConfirmed(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_caseConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().CaseConfirmed(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_caseConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_riskChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_riskChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().RiskChanged(ctx, fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
+			return ec.marshalNRiskChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_riskChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_riskChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_quarantineChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_quarantineChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().QuarantineChanged(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+			return ec.marshalNQuarantineUpdate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_quarantineChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarantineUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Summary_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7296,6 +15571,272 @@ func (ec *executionContext) fieldContext_Summary_children(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Test_id(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Test_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
+func (ec *executionContext) _Test_sampledAt(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_sampledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SampledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_sampledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Test_result(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Test_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Test_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Test", field, false, false, "String")
+}
+
+func (ec *executionContext) _TestDue_quarantine(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_quarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Quarantine(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+			return ec.marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_quarantine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TestDue_person(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TestDue_day(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TestDue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TestDue_date(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TestDue", field, true, true, "String")
+}
+
+func (ec *executionContext) _TestDue_facility(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TestDue_officers(ctx context.Context, field graphql.CollectedField, obj *graph.TestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TestDue_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TestDue().Officers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TestDue_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TestDue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TierCounts_red(ctx context.Context, field graphql.CollectedField, obj *graph.TierCounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7363,6 +15904,190 @@ func (ec *executionContext) _TierCounts_green(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_TierCounts_green(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Trip_id(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Trip_mode(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Trip_number(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().Number(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "String")
+}
+
+func (ec *executionContext) _Trip_seat(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_seat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().Seat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_seat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "String")
+}
+
+func (ec *executionContext) _Trip_fromArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_fromArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().FromArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_fromArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Trip_toArea(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_toArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trip().ToArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_toArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Trip_departAt(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_departAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_departAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Trip_arriveAt(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trip_arriveAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArriveAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trip_arriveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -8438,6 +17163,1133 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAttendanceInput(ctx context.Context, obj any) (AttendanceInput, error) {
+	var it AttendanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "eventId", "from", "to", "proximity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "eventId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "proximity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proximity"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Proximity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttendanceInput unmarshals raw into the AttendanceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttendanceInput(ctx context.Context, raw any) (AttendanceInput, error) {
+	var out AttendanceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttendanceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj any) (CaseFilter, error) {
+	var it CaseFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "areaCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseFilter unmarshals raw into the CaseFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseFilter(ctx context.Context, raw any) (CaseFilter, error) {
+	var out CaseFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaseStatusInput(ctx context.Context, obj any) (CaseStatusInput, error) {
+	var it CaseStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "status", "onsetDate", "confirmedAt", "isolatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "onsetDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onsetDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnsetDate = data
+		case "confirmedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAt = data
+		case "isolatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isolatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsolatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseStatusInput unmarshals raw into the CaseStatusInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseStatusInput(ctx context.Context, raw any) (CaseStatusInput, error) {
+	var out CaseStatusInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseStatusInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (ContactInput, error) {
+	var it ContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personA", "personB", "at", "durationMin", "setting", "protected"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personA":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personA"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonA = data
+		case "personB":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personB"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonB = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "durationMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMin"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMin = data
+		case "setting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Setting = data
+		case "protected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("protected"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Protected = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactInput unmarshals raw into the ContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactInput(ctx context.Context, raw any) (ContactInput, error) {
+	var out ContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (EventInput, error) {
+	var it EventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "kind", "place", "areaCode", "start", "end", "indoor"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "indoor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("indoor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Indoor = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventInput unmarshals raw into the EventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventInput(ctx context.Context, raw any) (EventInput, error) {
+	var out EventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityInput(ctx context.Context, obj any) (FacilityInput, error) {
+	var it FacilityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "areaCode", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityInput unmarshals raw into the FacilityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityInput(ctx context.Context, raw any) (FacilityInput, error) {
+	var out FacilityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHealthReportInput(ctx context.Context, obj any) (HealthReportInput, error) {
+	var it HealthReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "date", "temperature", "symptoms"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "temperature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("temperature"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Temperature = data
+		case "symptoms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("symptoms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Symptoms = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHealthReportInput unmarshals raw into the HealthReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHealthReportInput(ctx context.Context, raw any) (HealthReportInput, error) {
+	var out HealthReportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HealthReportInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHouseholdInput(ctx context.Context, obj any) (HouseholdInput, error) {
+	var it HouseholdInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "address", "areaCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHouseholdInput unmarshals raw into the HouseholdInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHouseholdInput(ctx context.Context, raw any) (HouseholdInput, error) {
+	var out HouseholdInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOfficerInput(ctx context.Context, obj any) (OfficerInput, error) {
+	var it OfficerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "role", "areaCode", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOfficerInput unmarshals raw into the OfficerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOfficerInput(ctx context.Context, raw any) (OfficerInput, error) {
+	var out OfficerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfficerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPassageInput(ctx context.Context, obj any) (PassageInput, error) {
+	var it PassageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkpointId", "at", "personId", "plate", "temperature", "turnedBack"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkpointId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkpointId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckpointID = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "plate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Plate = data
+		case "temperature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("temperature"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Temperature = data
+		case "turnedBack":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("turnedBack"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TurnedBack = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPassageInput unmarshals raw into the PassageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPassageInput(ctx context.Context, raw any) (PassageInput, error) {
+	var out PassageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PassageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPeopleFilter(ctx context.Context, obj any) (PeopleFilter, error) {
+	var it PeopleFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"namePrefix", "idNumber", "phone", "areaCode", "caseStatus", "inQuarantine"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "namePrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namePrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamePrefix = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "caseStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseStatus"))
+			data, err := ec.unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseStatus = data
+		case "inQuarantine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inQuarantine"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InQuarantine = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPeopleFilter unmarshals raw into the PeopleFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPeopleFilter(ctx context.Context, raw any) (PeopleFilter, error) {
+	var out PeopleFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PeopleFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (PersonInput, error) {
+	var it PersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "idNumber", "phone", "sex", "birthDate", "householdId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "sex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sex"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sex = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "householdId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonInput unmarshals raw into the PersonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonInput(ctx context.Context, raw any) (PersonInput, error) {
+	var out PersonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQuarantineFilter(ctx context.Context, obj any) (QuarantineFilter, error) {
+	var it QuarantineFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "status", "areaCode", "facilityId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOQuarantineKind2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuarantineFilter unmarshals raw into the QuarantineFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuarantineFilter(ctx context.Context, raw any) (QuarantineFilter, error) {
+	var out QuarantineFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuarantineFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRiskDesignationInput(ctx context.Context, obj any) (RiskDesignationInput, error) {
+	var it RiskDesignationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"areaCode", "level", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRiskDesignationInput unmarshals raw into the RiskDesignationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRiskDesignationInput(ctx context.Context, raw any) (RiskDesignationInput, error) {
+	var out RiskDesignationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RiskDesignationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTestInput(ctx context.Context, obj any) (TestInput, error) {
+	var it TestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "personId", "kind", "sampledAt", "result"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sampledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sampledAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SampledAt = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTestInput unmarshals raw into the TestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTestInput(ctx context.Context, raw any) (TestInput, error) {
+	var out TestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTripInput(ctx context.Context, obj any) (TripInput, error) {
+	var it TripInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "personId", "mode", "number", "seat", "fromArea", "toArea", "departAt", "arriveAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "seat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seat"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seat = data
+		case "fromArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromArea = data
+		case "toArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToArea = data
+		case "departAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartAt = data
+		case "arriveAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arriveAt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArriveAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTripInput unmarshals raw into the TripInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTripInput(ctx context.Context, raw any) (TripInput, error) {
+	var out TripInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TripInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -8445,6 +18297,122 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var areaImplementors = []string{"Area"}
+
+func (ec *executionContext) _Area(ctx context.Context, sel ast.SelectionSet, obj *graph.Area) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, areaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Area")
+		case "code":
+			out.Values[i] = ec._Area_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Area_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._Area_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_parent(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_children(ctx, field, obj)
+				})
+		case "designations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_designations(ctx, field, obj)
+				})
+		case "effectiveLevel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_effectiveLevel(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceImplementors = []string{"Attendance"}
+
+func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSet, obj *graph.Attendance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attendance")
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attendance_event(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._Attendance_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Attendance_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "proximity":
+			out.Values[i] = ec._Attendance_proximity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var auditRecordImplementors = []string{"AuditRecord"}
 
@@ -8537,6 +18505,56 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_person(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var casePageImplementors = []string{"CasePage"}
+
+func (ec *executionContext) _CasePage(ctx context.Context, sel ast.SelectionSet, obj *graph.CasePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, casePageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CasePage")
+		case "nodes":
+			out.Values[i] = ec._CasePage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CasePage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._CasePage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8625,6 +18643,117 @@ func (ec *executionContext) _ChainStatistics(ctx context.Context, sel ast.Select
 			out.Values[i] = ec._ChainStatistics_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkpointImplementors = []string{"Checkpoint"}
+
+func (ec *executionContext) _Checkpoint(ctx context.Context, sel ast.SelectionSet, obj *graph.Checkpoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Checkpoint")
+		case "id":
+			out.Values[i] = ec._Checkpoint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Checkpoint_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Checkpoint_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkpointStatsImplementors = []string{"CheckpointStats"}
+
+func (ec *executionContext) _CheckpointStats(ctx context.Context, sel ast.SelectionSet, obj *graph.CheckpointStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkpointStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckpointStats")
+		case "checkpoint":
+			out.Values[i] = ec._CheckpointStats_checkpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "passages":
+			out.Values[i] = ec._CheckpointStats_passages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._CheckpointStats_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vehicles":
+			out.Values[i] = ec._CheckpointStats_vehicles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fevers":
+			out.Values[i] = ec._CheckpointStats_fevers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "turnedBack":
+			out.Values[i] = ec._CheckpointStats_turnedBack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outsideVehicles":
+			out.Values[i] = ec._CheckpointStats_outsideVehicles(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byCheckpoint":
+			out.Values[i] = ec._CheckpointStats_byCheckpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8961,6 +19090,142 @@ func (ec *executionContext) _ContactChain(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var contactRecordImplementors = []string{"ContactRecord"}
+
+func (ec *executionContext) _ContactRecord(ctx context.Context, sel ast.SelectionSet, obj *graph.ContactRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactRecord")
+		case "other":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactRecord_other(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._ContactRecord_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationMin":
+			out.Values[i] = ec._ContactRecord_durationMin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "setting":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactRecord_setting(ctx, field, obj)
+				})
+		case "protected":
+			out.Values[i] = ec._ContactRecord_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dailyReportImplementors = []string{"DailyReport"}
+
+func (ec *executionContext) _DailyReport(ctx context.Context, sel ast.SelectionSet, obj *graph.DailyReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dailyReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DailyReport")
+		case "areaCode":
+			out.Values[i] = ec._DailyReport_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaName":
+			out.Values[i] = ec._DailyReport_areaName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_date(ctx, field, obj)
+				})
+		case "newReturnees":
+			out.Values[i] = ec._DailyReport_newReturnees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newFevers":
+			out.Values[i] = ec._DailyReport_newFevers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newQuarantines":
+			out.Values[i] = ec._DailyReport_newQuarantines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCases":
+			out.Values[i] = ec._DailyReport_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitted":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_submitted(ctx, field, obj)
+				})
+		case "submittedAt":
+			out.Values[i] = ec._DailyReport_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailyReport_note(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataWarningImplementors = []string{"DataWarning"}
 
 func (ec *executionContext) _DataWarning(ctx context.Context, sel ast.SelectionSet, obj *graph.DataWarning) graphql.Marshaler {
@@ -8996,6 +19261,155 @@ func (ec *executionContext) _DataWarning(ctx context.Context, sel ast.SelectionS
 			}
 		case "message":
 			out.Values[i] = ec._DataWarning_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var effectiveLevelImplementors = []string{"EffectiveLevel"}
+
+func (ec *executionContext) _EffectiveLevel(ctx context.Context, sel ast.SelectionSet, obj *graph.EffectiveLevel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, effectiveLevelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EffectiveLevel")
+		case "level":
+			out.Values[i] = ec._EffectiveLevel_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "designatedArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EffectiveLevel_designatedArea(ctx, field, obj)
+				})
+		case "since":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EffectiveLevel_since(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var epicurvePointImplementors = []string{"EpicurvePoint"}
+
+func (ec *executionContext) _EpicurvePoint(ctx context.Context, sel ast.SelectionSet, obj *graph.EpicurvePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, epicurvePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EpicurvePoint")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EpicurvePoint_date(ctx, field, obj)
+				})
+		case "cases":
+			out.Values[i] = ec._EpicurvePoint_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventImplementors = []string{"Event"}
+
+func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *graph.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Event")
+		case "id":
+			out.Values[i] = ec._Event_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Event_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "place":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_place(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_areaCode(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._Event_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Event_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "indoor":
+			out.Values[i] = ec._Event_indoor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -9174,23 +19588,35 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 		case "id":
 			out.Values[i] = ec._Facility_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Facility_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "areaCode":
 			out.Values[i] = ec._Facility_areaCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "capacity":
 			out.Values[i] = ec._Facility_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "occupied":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_occupied(ctx, field, obj)
+				})
+		case "free":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_free(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9239,6 +19665,108 @@ func (ec *executionContext) _FacilityOccupancy(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var healthReportImplementors = []string{"HealthReport"}
+
+func (ec *executionContext) _HealthReport(ctx context.Context, sel ast.SelectionSet, obj *graph.HealthReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, healthReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HealthReport")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HealthReport_date(ctx, field, obj)
+				})
+		case "temperature":
+			out.Values[i] = ec._HealthReport_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "symptoms":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HealthReport_symptoms(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdImplementors = []string{"Household"}
+
+func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet, obj *graph.Household) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Household")
+		case "id":
+			out.Values[i] = ec._Household_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_address(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_areaCode(ctx, field, obj)
+				})
+		case "area":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_area(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_members(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9343,6 +19871,192 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var missingOfficerImplementors = []string{"MissingOfficer"}
+
+func (ec *executionContext) _MissingOfficer(ctx context.Context, sel ast.SelectionSet, obj *graph.MissingOfficer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missingOfficerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissingOfficer")
+		case "quarantine":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MissingOfficer_quarantine(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MissingOfficer_person(ctx, field, obj)
+				})
+		case "role":
+			out.Values[i] = ec._MissingOfficer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "assignQuarantines":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignQuarantines(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertPerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertHousehold":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertHousehold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordTrip":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTrip(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordAttendance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordAttendance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCaseStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCaseStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "designateRisk":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_designateRisk(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPassage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPassage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitHealthReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitHealthReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitDailyReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitDailyReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertFacility":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertFacility(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertOfficer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertOfficer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var officerImplementors = []string{"Officer"}
 
 func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, obj *graph.Officer) graphql.Marshaler {
@@ -9357,27 +20071,133 @@ func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Officer_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Officer_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "role":
 			out.Values[i] = ec._Officer_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "areaCode":
 			out.Values[i] = ec._Officer_areaCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "phone":
 			out.Values[i] = ec._Officer_phone(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openAssignments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Officer_openAssignments(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var overdueHealthReportImplementors = []string{"OverdueHealthReport"}
+
+func (ec *executionContext) _OverdueHealthReport(ctx context.Context, sel ast.SelectionSet, obj *graph.OverdueHealthReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overdueHealthReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OverdueHealthReport")
+		case "person":
+			out.Values[i] = ec._OverdueHealthReport_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverdueHealthReport_kind(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverdueHealthReport_officers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passageImplementors = []string{"Passage"}
+
+func (ec *executionContext) _Passage(ctx context.Context, sel ast.SelectionSet, obj *graph.Passage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Passage")
+		case "checkpoint":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Passage_checkpoint(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._Passage_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Passage_plate(ctx, field, obj)
+				})
+		case "temperature":
+			out.Values[i] = ec._Passage_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "turnedBack":
+			out.Values[i] = ec._Passage_turnedBack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9443,6 +20263,60 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_household(ctx, field, obj)
+				})
+		case "trips":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_trips(ctx, field, obj)
+				})
+		case "attendances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_attendances(ctx, field, obj)
+				})
+		case "contacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_contacts(ctx, field, obj)
+				})
+		case "tests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_tests(ctx, field, obj)
+				})
+		case "passages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_passages(ctx, field, obj)
+				})
+		case "healthReports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_healthReports(ctx, field, obj)
+				})
+		case "quarantines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_quarantines(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_officers(ctx, field, obj)
+				})
 		case "risk":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -9455,6 +20329,50 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_case(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personPageImplementors = []string{"PersonPage"}
+
+func (ec *executionContext) _PersonPage(ctx context.Context, sel ast.SelectionSet, obj *graph.PersonPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonPage")
+		case "nodes":
+			out.Values[i] = ec._PersonPage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonPage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._PersonPage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9560,6 +20478,212 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var quarantineImplementors = []string{"Quarantine"}
+
+func (ec *executionContext) _Quarantine(ctx context.Context, sel ast.SelectionSet, obj *graph.Quarantine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Quarantine")
+		case "id":
+			out.Values[i] = ec._Quarantine_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_person(ctx, field, obj)
+				})
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_kind(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_status(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._Quarantine_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Quarantine_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placedAt":
+			out.Values[i] = ec._Quarantine_placedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_facility(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_officers(ctx, field, obj)
+				})
+		case "reasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_reasons(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quarantine_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarantineChangeImplementors = []string{"QuarantineChange"}
+
+func (ec *executionContext) _QuarantineChange(ctx context.Context, sel ast.SelectionSet, obj *graph.HistoryEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineChange")
+		case "change":
+			out.Values[i] = ec._QuarantineChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._QuarantineChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "runId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineChange_runId(ctx, field, obj)
+				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineChange_reason(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._QuarantineChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._QuarantineChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineChange_facility(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarantineConnectionImplementors = []string{"QuarantineConnection"}
+
+func (ec *executionContext) _QuarantineConnection(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantinePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineConnection")
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineConnection_nodes(ctx, field, obj)
+				})
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineConnection_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._QuarantineConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.Values[i] = ec._QuarantineConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var quarantineCountsImplementors = []string{"QuarantineCounts"}
 
 func (ec *executionContext) _QuarantineCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineCounts) graphql.Marshaler {
@@ -9586,6 +20710,124 @@ func (ec *executionContext) _QuarantineCounts(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarantineExportRowImplementors = []string{"QuarantineExportRow"}
+
+func (ec *executionContext) _QuarantineExportRow(ctx context.Context, sel ast.SelectionSet, obj *graph.ExportRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineExportRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineExportRow")
+		case "assignment":
+			out.Values[i] = ec._QuarantineExportRow_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "personId":
+			out.Values[i] = ec._QuarantineExportRow_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._QuarantineExportRow_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_idNumber(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_phone(ctx, field, obj)
+				})
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_address(ctx, field, obj)
+				})
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_areaCode(ctx, field, obj)
+				})
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_kind(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_status(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._QuarantineExportRow_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._QuarantineExportRow_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placedAt":
+			out.Values[i] = ec._QuarantineExportRow_placedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facilityId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_facilityId(ctx, field, obj)
+				})
+		case "facilityName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_facilityName(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_officers(ctx, field, obj)
+				})
+		case "testsDue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineExportRow_testsDue(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9661,6 +20903,145 @@ func (ec *executionContext) _QuarantinePolicy(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var quarantineRunImplementors = []string{"QuarantineRun"}
+
+func (ec *executionContext) _QuarantineRun(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineRun) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineRunImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineRun")
+		case "runId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineRun_runId(ctx, field, obj)
+				})
+		case "asOf":
+			out.Values[i] = ec._QuarantineRun_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dryRun":
+			out.Values[i] = ec._QuarantineRun_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "created":
+			out.Values[i] = ec._QuarantineRun_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extended":
+			out.Values[i] = ec._QuarantineRun_extended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "superseded":
+			out.Values[i] = ec._QuarantineRun_superseded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completed":
+			out.Values[i] = ec._QuarantineRun_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "escalated":
+			out.Values[i] = ec._QuarantineRun_escalated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placed":
+			out.Values[i] = ec._QuarantineRun_placed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pending":
+			out.Values[i] = ec._QuarantineRun_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "referrals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineRun_referrals(ctx, field, obj)
+				})
+		case "referralReasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QuarantineRun_referralReasons(ctx, field, obj)
+				})
+		case "missingOfficers":
+			out.Values[i] = ec._QuarantineRun_missingOfficers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarantineUpdateImplementors = []string{"QuarantineUpdate"}
+
+func (ec *executionContext) _QuarantineUpdate(ctx context.Context, sel ast.SelectionSet, obj *graph.QuarantineChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarantineUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarantineUpdate")
+		case "personIds":
+			out.Values[i] = ec._QuarantineUpdate_personIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cause":
+			out.Values[i] = ec._QuarantineUpdate_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._QuarantineUpdate_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -9692,11 +21073,101 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "people":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_people(ctx, field)
+				})
+		case "household":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_household(ctx, field)
+				})
+		case "area":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_area(ctx, field)
+				})
+		case "cases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cases(ctx, field)
+				})
+		case "checkpointStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkpointStats(ctx, field)
+				})
+		case "overdueHealthReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overdueHealthReports(ctx, field)
+				})
+		case "dailyReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dailyReports(ctx, field)
+				})
+		case "epicurve":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_epicurve(ctx, field)
+				})
 		case "person":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
+				})
+		case "quarantines":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantines(ctx, field)
+				})
+		case "quarantine":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantine(ctx, field)
+				})
+		case "facilities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_facilities(ctx, field)
+				})
+		case "pendingPlacements":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pendingPlacements(ctx, field)
+				})
+		case "testsDue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_testsDue(ctx, field)
+				})
+		case "officers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_officers(ctx, field)
+				})
+		case "quarantineExport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantineExport(ctx, field)
 				})
 		case "summary":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -9765,6 +21236,45 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var referralImplementors = []string{"Referral"}
+
+func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet, obj *graph.Referral) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referralImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Referral")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Referral_person(ctx, field, obj)
+				})
+		case "rules":
+			out.Values[i] = ec._Referral_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var riskImplementors = []string{"Risk"}
 
 func (ec *executionContext) _Risk(ctx context.Context, sel ast.SelectionSet, obj *graph.Risk) graphql.Marshaler {
@@ -9797,6 +21307,98 @@ func (ec *executionContext) _Risk(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Risk_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskChangeImplementors = []string{"RiskChange"}
+
+func (ec *executionContext) _RiskChange(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskChange")
+		case "personIds":
+			out.Values[i] = ec._RiskChange_personIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "people":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskChange_people(ctx, field, obj)
+				})
+		case "cause":
+			out.Values[i] = ec._RiskChange_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._RiskChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskDesignationImplementors = []string{"RiskDesignation"}
+
+func (ec *executionContext) _RiskDesignation(ctx context.Context, sel ast.SelectionSet, obj *graph.RiskDesignation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskDesignationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskDesignation")
+		case "areaCode":
+			out.Values[i] = ec._RiskDesignation_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._RiskDesignation_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._RiskDesignation_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9981,6 +21583,30 @@ func (ec *executionContext) _SerialInterval(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "caseConfirmed":
+		return ec._Subscription_caseConfirmed(ctx, fields[0])
+	case "riskChanged":
+		return ec._Subscription_riskChanged(ctx, fields[0])
+	case "quarantineChanged":
+		return ec._Subscription_quarantineChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var summaryImplementors = []string{"Summary"}
 
 func (ec *executionContext) _Summary(ctx context.Context, sel ast.SelectionSet, obj *graph.AreaSummary) graphql.Marshaler {
@@ -10099,6 +21725,117 @@ func (ec *executionContext) _Summary(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var testImplementors = []string{"Test"}
+
+func (ec *executionContext) _Test(ctx context.Context, sel ast.SelectionSet, obj *graph.Test) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, testImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Test")
+		case "id":
+			out.Values[i] = ec._Test_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Test_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sampledAt":
+			out.Values[i] = ec._Test_sampledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._Test_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var testDueImplementors = []string{"TestDue"}
+
+func (ec *executionContext) _TestDue(ctx context.Context, sel ast.SelectionSet, obj *graph.TestDue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, testDueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TestDue")
+		case "quarantine":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_quarantine(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_person(ctx, field, obj)
+				})
+		case "day":
+			out.Values[i] = ec._TestDue_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_date(ctx, field, obj)
+				})
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_facility(ctx, field, obj)
+				})
+		case "officers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TestDue_officers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var tierCountsImplementors = []string{"TierCounts"}
 
 func (ec *executionContext) _TierCounts(ctx context.Context, sel ast.SelectionSet, obj *graph.TierCounts) graphql.Marshaler {
@@ -10124,6 +21861,78 @@ func (ec *executionContext) _TierCounts(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._TierCounts_green(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tripImplementors = []string{"Trip"}
+
+func (ec *executionContext) _Trip(ctx context.Context, sel ast.SelectionSet, obj *graph.Trip) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tripImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Trip")
+		case "id":
+			out.Values[i] = ec._Trip_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._Trip_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_number(ctx, field, obj)
+				})
+		case "seat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_seat(ctx, field, obj)
+				})
+		case "fromArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_fromArea(ctx, field, obj)
+				})
+		case "toArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trip_toArea(ctx, field, obj)
+				})
+		case "departAt":
+			out.Values[i] = ec._Trip_departAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "arriveAt":
+			out.Values[i] = ec._Trip_arriveAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10504,6 +22313,59 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNArea2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Area) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx context.Context, sel ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Area!")
+		return graphql.Null
+	}
+	return ec._Area(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Attendance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendance(ctx context.Context, sel ast.SelectionSet, v *graph.Attendance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Attendance!")
+		return graphql.Null
+	}
+	return ec._Attendance(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttendanceInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAttendanceInput(ctx context.Context, v any) (AttendanceInput, error) {
+	res, err := ec.unmarshalInputAttendanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuditRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAuditRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AuditRecord) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10542,6 +22404,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCase2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Case) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCase2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCase(ctx context.Context, sel ast.SelectionSet, v *graph.Case) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Case!")
+		return graphql.Null
+	}
+	return ec._Case(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCasePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCasePage(ctx context.Context, sel ast.SelectionSet, v *graph.CasePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CasePage!")
+		return graphql.Null
+	}
+	return ec._CasePage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCaseStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, v any) (CaseStatus, error) {
 	var res CaseStatus
 	err := res.UnmarshalGQL(v)
@@ -10552,12 +22446,49 @@ func (ec *executionContext) marshalNCaseStatus2githubᚗcomᚋtracegraphᚋtrace
 	return v
 }
 
+func (ec *executionContext) unmarshalNCaseStatusInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatusInput(ctx context.Context, v any) (CaseStatusInput, error) {
+	res, err := ec.unmarshalInputCaseStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNChainStatistics2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainStatistics(ctx context.Context, sel ast.SelectionSet, v *graph.ChainStatistics) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChainStatistics!")
 		return graphql.Null
 	}
 	return ec._ChainStatistics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Checkpoint!")
+		return graphql.Null
+	}
+	return ec._Checkpoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckpointStats2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.CheckpointStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCheckpointStats2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpointStats(ctx context.Context, sel ast.SelectionSet, v *graph.CheckpointStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckpointStats!")
+		return graphql.Null
+	}
+	return ec._CheckpointStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCluster2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Cluster) graphql.Marshaler {
@@ -10662,6 +22593,59 @@ func (ec *executionContext) marshalNContactClass2githubᚗcomᚋtracegraphᚋtra
 	return v
 }
 
+func (ec *executionContext) unmarshalNContactInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐContactInput(ctx context.Context, v any) (ContactInput, error) {
+	res, err := ec.unmarshalInputContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ContactRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContactRecord2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐContactRecord(ctx context.Context, sel ast.SelectionSet, v *graph.ContactRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactRecord!")
+		return graphql.Null
+	}
+	return ec._ContactRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDailyReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.DailyReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDailyReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDailyReport(ctx context.Context, sel ast.SelectionSet, v *graph.DailyReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DailyReport!")
+		return graphql.Null
+	}
+	return ec._DailyReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDataWarning2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐDataWarning(ctx context.Context, sel ast.SelectionSet, v graph.DataWarning) graphql.Marshaler {
 	return ec._DataWarning(ctx, sel, &v)
 }
@@ -10694,6 +22678,51 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNEffectiveLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEffectiveLevel(ctx context.Context, sel ast.SelectionSet, v *graph.EffectiveLevel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EffectiveLevel!")
+		return graphql.Null
+	}
+	return ec._EffectiveLevel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEpicurvePoint2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.EpicurvePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEpicurvePoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEpicurvePoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePoint(ctx context.Context, sel ast.SelectionSet, v *graph.EpicurvePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EpicurvePoint!")
+		return graphql.Null
+	}
+	return ec._EpicurvePoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx context.Context, sel ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Event!")
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEventInput(ctx context.Context, v any) (EventInput, error) {
+	res, err := ec.unmarshalInputEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNExposure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposure(ctx context.Context, sel ast.SelectionSet, v graph.Exposure) graphql.Marshaler {
@@ -10730,6 +22759,35 @@ func (ec *executionContext) marshalNFacility2githubᚗcomᚋtracegraphᚋtracegr
 	return ec._Facility(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNFacility2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Facility) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Facility!")
+		return graphql.Null
+	}
+	return ec._Facility(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFacilityInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐFacilityInput(ctx context.Context, v any) (FacilityInput, error) {
+	res, err := ec.unmarshalInputFacilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNFacilityOccupancy2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacilityOccupancy(ctx context.Context, sel ast.SelectionSet, v graph.FacilityOccupancy) graphql.Marshaler {
 	return ec._FacilityOccupancy(ctx, sel, &v)
 }
@@ -10762,6 +22820,48 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.HealthReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHealthReport(ctx context.Context, sel ast.SelectionSet, v *graph.HealthReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HealthReport!")
+		return graphql.Null
+	}
+	return ec._HealthReport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHealthReportInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHealthReportInput(ctx context.Context, v any) (HealthReportInput, error) {
+	res, err := ec.unmarshalInputHealthReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Household!")
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHouseholdInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHouseholdInput(ctx context.Context, v any) (HouseholdInput, error) {
+	res, err := ec.unmarshalInputHouseholdInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -10854,6 +22954,108 @@ func (ec *executionContext) marshalNMeasure2githubᚗcomᚋtracegraphᚋtracegra
 	return ec._Measure(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNMissingOfficer2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficer(ctx context.Context, sel ast.SelectionSet, v graph.MissingOfficer) graphql.Marshaler {
+	return ec._MissingOfficer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMissingOfficer2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficerᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.MissingOfficer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMissingOfficer2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfficer2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficerᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Officer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfficer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOfficer(ctx context.Context, sel ast.SelectionSet, v *graph.Officer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Officer!")
+		return graphql.Null
+	}
+	return ec._Officer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOfficerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐOfficerInput(ctx context.Context, v any) (OfficerInput, error) {
+	res, err := ec.unmarshalInputOfficerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverdueHealthReport2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.OverdueHealthReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverdueHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOverdueHealthReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐOverdueHealthReport(ctx context.Context, sel ast.SelectionSet, v *graph.OverdueHealthReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OverdueHealthReport!")
+		return graphql.Null
+	}
+	return ec._OverdueHealthReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassageᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Passage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPassage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPassage(ctx context.Context, sel ast.SelectionSet, v *graph.Passage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Passage!")
+		return graphql.Null
+	}
+	return ec._Passage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPassageInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPassageInput(ctx context.Context, v any) (PassageInput, error) {
+	res, err := ec.unmarshalInputPassageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10878,6 +23080,19 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPersonInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPersonInput(ctx context.Context, v any) (PersonInput, error) {
+	res, err := ec.unmarshalInputPersonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonPage(ctx context.Context, sel ast.SelectionSet, v *graph.PersonPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonPage!")
+		return graphql.Null
+	}
+	return ec._PersonPage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *graph.Policy) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Policy!")
@@ -10886,8 +23101,88 @@ func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtracegraphᚋtraceg
 	return ec._Policy(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuarantine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Quarantine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx context.Context, sel ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Quarantine!")
+		return graphql.Null
+	}
+	return ec._Quarantine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuarantineChange2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.HistoryEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarantineChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHistoryEntry(ctx context.Context, sel ast.SelectionSet, v *graph.HistoryEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineChange!")
+		return graphql.Null
+	}
+	return ec._QuarantineChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuarantineConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantinePage(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantinePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineConnection!")
+		return graphql.Null
+	}
+	return ec._QuarantineConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNQuarantineCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineCounts(ctx context.Context, sel ast.SelectionSet, v graph.QuarantineCounts) graphql.Marshaler {
 	return ec._QuarantineCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuarantineExportRow2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ExportRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarantineExportRow2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarantineExportRow2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExportRow(ctx context.Context, sel ast.SelectionSet, v *graph.ExportRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineExportRow!")
+		return graphql.Null
+	}
+	return ec._QuarantineExportRow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNQuarantineKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (QuarantineKind, error) {
@@ -10904,12 +23199,99 @@ func (ec *executionContext) marshalNQuarantinePolicy2githubᚗcomᚋtracegraph�
 	return ec._QuarantinePolicy(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNQuarantineRun2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineRun(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantineRun) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineRun!")
+		return graphql.Null
+	}
+	return ec._QuarantineRun(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, v any) (QuarantineStatus, error) {
+	var res QuarantineStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuarantineStatus2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, sel ast.SelectionSet, v QuarantineStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNQuarantineUpdate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantineChange(ctx context.Context, sel ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuarantineUpdate!")
+		return graphql.Null
+	}
+	return ec._QuarantineUpdate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReferral2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferralᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Referral) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReferral2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferral(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReferral2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferral(ctx context.Context, sel ast.SelectionSet, v *graph.Referral) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Referral!")
+		return graphql.Null
+	}
+	return ec._Referral(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRisk2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRisk(ctx context.Context, sel ast.SelectionSet, v *graph.Risk) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Risk!")
 		return graphql.Null
 	}
 	return ec._Risk(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRiskChange2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskChange(ctx context.Context, sel ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskChange!")
+		return graphql.Null
+	}
+	return ec._RiskChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRiskDesignation2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.RiskDesignation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskDesignation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskDesignation(ctx context.Context, sel ast.SelectionSet, v *graph.RiskDesignation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskDesignation!")
+		return graphql.Null
+	}
+	return ec._RiskDesignation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRiskDesignationInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskDesignationInput(ctx context.Context, v any) (RiskDesignationInput, error) {
+	res, err := ec.unmarshalInputRiskDesignationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRiskReason2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐRiskReason(ctx context.Context, sel ast.SelectionSet, v graph.RiskReason) graphql.Marshaler {
@@ -10986,6 +23368,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSummary2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAreaSummary(ctx context.Context, sel ast.SelectionSet, v graph.AreaSummary) graphql.Marshaler {
 	return ec._Summary(ctx, sel, &v)
 }
@@ -11014,8 +23425,90 @@ func (ec *executionContext) marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtrace
 	return ec._Summary(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTest2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTest(ctx context.Context, sel ast.SelectionSet, v *graph.Test) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Test!")
+		return graphql.Null
+	}
+	return ec._Test(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTestDue2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDueᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.TestDue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTestDue2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTestDue2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestDue(ctx context.Context, sel ast.SelectionSet, v *graph.TestDue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TestDue!")
+		return graphql.Null
+	}
+	return ec._TestDue(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTestInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTestInput(ctx context.Context, v any) (TestInput, error) {
+	res, err := ec.unmarshalInputTestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTierCounts2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTierCounts(ctx context.Context, sel ast.SelectionSet, v graph.TierCounts) graphql.Marshaler {
 	return ec._TierCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTrip(ctx context.Context, sel ast.SelectionSet, v *graph.Trip) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Trip!")
+		return graphql.Null
+	}
+	return ec._Trip(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx context.Context, v any) (TripInput, error) {
+	res, err := ec.unmarshalInputTripInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -11160,6 +23653,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArea2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐArea(ctx context.Context, sel ast.SelectionSet, v *graph.Area) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Area(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11197,6 +23697,30 @@ func (ec *executionContext) marshalOCase2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 	return ec._Case(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx context.Context, v any) (*CaseDate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(CaseDate)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseDate2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseDate(ctx context.Context, sel ast.SelectionSet, v *CaseDate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCaseFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseFilter(ctx context.Context, v any) (*CaseFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCaseFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐCaseStatus(ctx context.Context, v any) (*CaseStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -11211,6 +23735,13 @@ func (ec *executionContext) marshalOCaseStatus2ᚖgithubᚗcomᚋtracegraphᚋtr
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOCheckpoint2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCheckpoint(ctx context.Context, sel ast.SelectionSet, v *graph.Checkpoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Checkpoint(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCluster2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCluster(ctx context.Context, sel ast.SelectionSet, v *graph.Cluster) graphql.Marshaler {
@@ -11238,6 +23769,13 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Facility(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -11253,6 +23791,13 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
@@ -11352,11 +23897,66 @@ func (ec *executionContext) marshalOMeasure2ᚖgithubᚗcomᚋtracegraphᚋtrace
 	return ec._Measure(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPeopleFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐPeopleFilter(ctx context.Context, v any) (*PeopleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPeopleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx context.Context, sel ast.SelectionSet, v *graph.Person) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx context.Context, sel ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Quarantine(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQuarantineFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineFilter(ctx context.Context, v any) (*QuarantineFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQuarantineFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOQuarantineKind2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, v any) (*QuarantineKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(QuarantineKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuarantineKind2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx context.Context, sel ast.SelectionSet, v *QuarantineKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, v any) (*QuarantineStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(QuarantineStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, sel ast.SelectionSet, v *QuarantineStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -9,9 +9,300 @@ import (
 	"strconv"
 )
 
+// An attendance (attendance.csv).
+type AttendanceInput struct {
+	// Who.
+	PersonID string `json:"personId"`
+	// The event.
+	EventID string `json:"eventId"`
+	// Arrival.
+	From string `json:"from"`
+	// Departure, not before arrival.
+	To string `json:"to"`
+	// close or venue (default venue).
+	Proximity *string `json:"proximity,omitempty"`
+}
+
+// Filters of cases.
+type CaseFilter struct {
+	// The case has this status.
+	Status *CaseStatus `json:"status,omitempty"`
+	// The person's household is in this area or one of its descendants.
+	AreaCode *string `json:"areaCode,omitempty"`
+}
+
+// A case's new status (cases.csv).
+type CaseStatusInput struct {
+	// The person.
+	PersonID string `json:"personId"`
+	// suspected, confirmed, asymptomatic, recovered or deceased.
+	Status string `json:"status"`
+	// YYYY-MM-DD.
+	OnsetDate *string `json:"onsetDate,omitempty"`
+	// When confirmed.
+	ConfirmedAt *string `json:"confirmedAt,omitempty"`
+	// When isolated.
+	IsolatedAt *string `json:"isolatedAt,omitempty"`
+}
+
+// A direct contact (contacts.csv).
+type ContactInput struct {
+	// One person.
+	PersonA string `json:"personA"`
+	// The other person (not personA).
+	PersonB string `json:"personB"`
+	// When.
+	At string `json:"at"`
+	// Minutes, ≥ 0.
+	DurationMin *float64 `json:"durationMin,omitempty"`
+	// household, meal, vehicle, medical, work or other.
+	Setting *string `json:"setting,omitempty"`
+	// Protective equipment worn (default false).
+	Protected *bool `json:"protected,omitempty"`
+}
+
+// An event (events.csv).
+type EventInput struct {
+	// Key.
+	ID string `json:"id"`
+	// What kind of event.
+	Kind string `json:"kind"`
+	// Where.
+	Place *string `json:"place,omitempty"`
+	// Its area.
+	AreaCode *string `json:"areaCode,omitempty"`
+	// Start.
+	Start string `json:"start"`
+	// End, not before start.
+	End string `json:"end"`
+	// Indoors (default true).
+	Indoor *bool `json:"indoor,omitempty"`
+}
+
+// A quarantine facility (facilities.csv).
+type FacilityInput struct {
+	// Key.
+	ID string `json:"id"`
+	// Name.
+	Name string `json:"name"`
+	// Its area.
+	AreaCode string `json:"areaCode"`
+	// Places, ≥ 0.
+	Capacity int `json:"capacity"`
+}
+
+// A daily health report (health_reports.csv).
+type HealthReportInput struct {
+	// Whose.
+	PersonID string `json:"personId"`
+	// YYYY-MM-DD.
+	Date string `json:"date"`
+	// °C, 30–45.
+	Temperature *float64 `json:"temperature,omitempty"`
+	// Symptoms.
+	Symptoms *string `json:"symptoms,omitempty"`
+}
+
+// A household (households.csv).
+type HouseholdInput struct {
+	// Key.
+	ID string `json:"id"`
+	// Address.
+	Address *string `json:"address,omitempty"`
+	// Its area.
+	AreaCode string `json:"areaCode"`
+}
+
+type Mutation struct {
+}
+
+// An officer (officers.csv).
+type OfficerInput struct {
+	// Key.
+	ID string `json:"id"`
+	// Name.
+	Name string `json:"name"`
+	// cadre or medical.
+	Role string `json:"role"`
+	// The area served.
+	AreaCode string `json:"areaCode"`
+	// Phone.
+	Phone *string `json:"phone,omitempty"`
+}
+
+// A checkpoint passage (passages.csv).
+type PassageInput struct {
+	// The checkpoint.
+	CheckpointID string `json:"checkpointId"`
+	// When.
+	At string `json:"at"`
+	// The person, if registered.
+	PersonID *string `json:"personId,omitempty"`
+	// The vehicle plate; required without a person.
+	Plate *string `json:"plate,omitempty"`
+	// °C, 30–45.
+	Temperature *float64 `json:"temperature,omitempty"`
+	// Turned back (default false).
+	TurnedBack *bool `json:"turnedBack,omitempty"`
+}
+
+// Filters of people; every field given must hold.
+type PeopleFilter struct {
+	// The name starts with this (exact case).
+	NamePrefix *string `json:"namePrefix,omitempty"`
+	// The resident ID number, exactly (a lower-case x matches X).
+	IDNumber *string `json:"idNumber,omitempty"`
+	// The phone number, exactly.
+	Phone *string `json:"phone,omitempty"`
+	// The person's household is in this area or one of its descendants.
+	AreaCode *string `json:"areaCode,omitempty"`
+	// The person's case has this status.
+	CaseStatus *CaseStatus `json:"caseStatus,omitempty"`
+	// The person has (true) or has not (false) a quarantine assignment (centralized, home or monitoring) covering asOf.
+	InQuarantine *bool `json:"inQuarantine,omitempty"`
+}
+
+// A person (people.csv).
+type PersonInput struct {
+	// Key.
+	ID string `json:"id"`
+	// Full name.
+	Name string `json:"name"`
+	// Resident ID number, checked by GB 11643.
+	IDNumber *string `json:"idNumber,omitempty"`
+	// Phone number.
+	Phone *string `json:"phone,omitempty"`
+	// Sex as recorded.
+	Sex *string `json:"sex,omitempty"`
+	// YYYY-MM-DD; must match the ID number's.
+	BirthDate *string `json:"birthDate,omitempty"`
+	// The household the person belongs to.
+	HouseholdID *string `json:"householdId,omitempty"`
+}
+
+// Selects assignments; every field is optional.
+type QuarantineFilter struct {
+	// Only this kind.
+	Kind *QuarantineKind `json:"kind,omitempty"`
+	// Only this status.
+	Status *QuarantineStatus `json:"status,omitempty"`
+	// Only people whose household is in this area or its descendants.
+	AreaCode *string `json:"areaCode,omitempty"`
+	// Only assignments at this facility.
+	FacilityID *string `json:"facilityId,omitempty"`
+}
+
 // Reads over the contact-tracing graph. Every answer that depends on time is computed
 // as of a moment `asOf` (default: now); facts timed after it do not exist yet.
 type Query struct {
+}
+
+// A risk designation (risk_designations.csv).
+type RiskDesignationInput struct {
+	// The area.
+	AreaCode string `json:"areaCode"`
+	// low, medium or high.
+	Level string `json:"level"`
+	// From when; a bare date means 00:00 local.
+	Since string `json:"since"`
+}
+
+// Changes pushed to open screens.
+type Subscription struct {
+}
+
+// A test (tests.csv).
+type TestInput struct {
+	// Key.
+	ID string `json:"id"`
+	// Whose sample.
+	PersonID string `json:"personId"`
+	// pcr, antigen or antibody.
+	Kind string `json:"kind"`
+	// When the sample was taken.
+	SampledAt string `json:"sampledAt"`
+	// positive, negative or pending.
+	Result string `json:"result"`
+}
+
+// A trip (trips.csv).
+type TripInput struct {
+	// Key.
+	ID string `json:"id"`
+	// Who travelled.
+	PersonID string `json:"personId"`
+	// flight, train, bus, car or other.
+	Mode string `json:"mode"`
+	// Flight or train number, plate.
+	Number *string `json:"number,omitempty"`
+	// Seat: 12C on a flight, 05-12A on a train.
+	Seat *string `json:"seat,omitempty"`
+	// The area the trip left from.
+	FromArea *string `json:"fromArea,omitempty"`
+	// The area the trip went to.
+	ToArea *string `json:"toArea,omitempty"`
+	// Departure.
+	DepartAt string `json:"departAt"`
+	// Arrival, not before departure.
+	ArriveAt string `json:"arriveAt"`
+}
+
+// The date a case is ordered or counted by.
+type CaseDate string
+
+const (
+	// The onset date.
+	CaseDateOnset CaseDate = "ONSET"
+	// The local date of confirmedAt.
+	CaseDateConfirmation CaseDate = "CONFIRMATION"
+)
+
+var AllCaseDate = []CaseDate{
+	CaseDateOnset,
+	CaseDateConfirmation,
+}
+
+func (e CaseDate) IsValid() bool {
+	switch e {
+	case CaseDateOnset, CaseDateConfirmation:
+		return true
+	}
+	return false
+}
+
+func (e CaseDate) String() string {
+	return string(e)
+}
+
+func (e *CaseDate) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaseDate(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaseDate", str)
+	}
+	return nil
+}
+
+func (e CaseDate) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaseDate) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaseDate) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type CaseStatus string
@@ -245,6 +536,73 @@ func (e *QuarantineKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e QuarantineKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The states of an assignment.
+type QuarantineStatus string
+
+const (
+	// In force.
+	QuarantineStatusActive QuarantineStatus = "ACTIVE"
+	// Centralized, waiting for a place.
+	QuarantineStatusPending QuarantineStatus = "PENDING"
+	// Reached its end.
+	QuarantineStatusCompleted QuarantineStatus = "COMPLETED"
+	// Replaced by a stronger kind.
+	QuarantineStatusSuperseded QuarantineStatus = "SUPERSEDED"
+	// Closed because its person became an active or deceased case.
+	QuarantineStatusEscalated QuarantineStatus = "ESCALATED"
+)
+
+var AllQuarantineStatus = []QuarantineStatus{
+	QuarantineStatusActive,
+	QuarantineStatusPending,
+	QuarantineStatusCompleted,
+	QuarantineStatusSuperseded,
+	QuarantineStatusEscalated,
+}
+
+func (e QuarantineStatus) IsValid() bool {
+	switch e {
+	case QuarantineStatusActive, QuarantineStatusPending, QuarantineStatusCompleted, QuarantineStatusSuperseded, QuarantineStatusEscalated:
+		return true
+	}
+	return false
+}
+
+func (e QuarantineStatus) String() string {
+	return string(e)
+}
+
+func (e *QuarantineStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QuarantineStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QuarantineStatus", str)
+	}
+	return nil
+}
+
+func (e QuarantineStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QuarantineStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QuarantineStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -37,6 +37,8 @@ const usage = `usage: tracegraph <command> [flags]
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
   load      import a bundle: load [--strict] [--rejects FILE] DIR
+  export    export quarantines [--as-of T] [--area CODE] [--format csv|json] [--unmasked]
+  quarantine  run the quarantine engine: quarantine [--as-of T] [--dry-run] [--json]
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
   gen       write a synthetic county bundle: gen --people N --seed S --out DIR (--demo: the demo county)
@@ -66,6 +68,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "gen":
 		return gen(rest, stdout)
+	case "export":
+		return export(ctx, rest, getenv, stdout, stderr, log)
+	case "quarantine":
+		return quarantine(ctx, rest, getenv, stdout, stderr, log)
 	case "token":
 		return token(rest, getenv, stdout, stderr)
 	case "version":

@@ -1,0 +1,178 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Record is one row of a query answer.
+type Record = neo4j.Record
+
+// MaxPageSize bounds every paged list: a page is one round trip, and a larger page
+// would let one request hold a transaction (and the heap) for too long.
+const MaxPageSize = 500
+
+// PeopleFilter selects people; every field that is set must hold.
+type PeopleFilter struct {
+	NamePrefix   string
+	IDNumber     string
+	Phone        string
+	AreaCode     string // the household is in this area or under it
+	CaseStatus   string // lower-case status
+	InQuarantine *bool  // an assignment whose [start, end] covers asOf
+	// ScopeAreas, when not nil, keeps only people whose household lies under one of
+	// these areas: a tracer's lists are cut to the areas they serve.
+	ScopeAreas []string
+}
+
+// scopeCond is the Cypher condition on p for ScopeAreas (a parameter $scope).
+const scopeCond = "($scope IS NULL OR EXISTS { MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(sa:Area) WHERE sa.code IN $scope })"
+
+func scopeParam(areas []string) any {
+	if areas == nil {
+		return nil
+	}
+	return areas
+}
+
+// PersonPage is one page of people and the cursor after it.
+type PersonPage struct {
+	People    []*Person
+	EndCursor string // "" when the page is empty
+	HasNext   bool
+}
+
+// checkPage validates a page size and decodes an optional cursor of the given kind.
+func checkPage(op string, first int, after string, kind string) ([]string, error) {
+	if first < 1 || first > MaxPageSize {
+		return nil, InvalidArg(op, "first", "page size %d is not in 1–%d", first, MaxPageSize)
+	}
+	if after == "" {
+		return nil, nil
+	}
+	parts, err := decodeCursor(after, kind)
+	if err != nil {
+		return nil, InvalidArg(op, "after", "not a cursor of this list: %v", err)
+	}
+	return parts, nil
+}
+
+// Cursors are opaque to clients: base64url of "kind\x00key…", the last row's sort key.
+// Keyset paging from the key is stable under inserts, unlike offsets.
+func encodeCursor(kind string, keys ...string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + strings.Join(keys, "\x00")))
+}
+
+func decodeCursor(c, kind string) ([]string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Split(string(b), "\x00")
+	if len(parts) < 2 || parts[0] != kind {
+		return nil, errBadCursor
+	}
+	return parts[1:], nil
+}
+
+var errBadCursor = Errorf(Invalid, "cursor", "wrong kind of cursor")
+
+// SearchPeople returns one page of the people matching f, ordered by id, after the
+// cursor. The page is read with first+1 rows to know whether another follows.
+func (s *Service) SearchPeople(ctx context.Context, f PeopleFilter, first int, after string, asOf time.Time) (*PersonPage, error) {
+	const op = "people"
+	cur, err := checkPage(op, first, after, "person")
+	if err != nil {
+		return nil, err
+	}
+	if len(cur) != 0 && len(cur) != 1 {
+		return nil, InvalidArg(op, "after", "not a cursor of this list")
+	}
+	params := map[string]any{"limit": first + 1, "asOf": asOf.In(s.Loc), "after": nil}
+	if len(cur) == 1 {
+		params["after"] = cur[0]
+	}
+	params["scope"] = scopeParam(f.ScopeAreas)
+	conds := []string{"($after IS NULL OR p.id > $after)", scopeCond}
+	if f.NamePrefix != "" {
+		conds = append(conds, "p.name STARTS WITH $namePrefix")
+		params["namePrefix"] = f.NamePrefix
+	}
+	if f.IDNumber != "" {
+		conds = append(conds, "p.idNumber = $idNumber")
+		params["idNumber"] = strings.ToUpper(strings.TrimSpace(f.IDNumber))
+	}
+	if f.Phone != "" {
+		conds = append(conds, "p.phone = $phone")
+		params["phone"] = strings.TrimSpace(f.Phone)
+	}
+	if f.AreaCode != "" {
+		conds = append(conds, "EXISTS { MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $areaCode}) }")
+		params["areaCode"] = f.AreaCode
+	}
+	if f.CaseStatus != "" {
+		conds = append(conds, "EXISTS { MATCH (p)-[:HAS_CASE]->(c:Case) WHERE c.status = $caseStatus }")
+		params["caseStatus"] = f.CaseStatus
+	}
+	if f.InQuarantine != nil {
+		q := "EXISTS { MATCH (p)-[:ASSIGNED]->(q:Quarantine) WHERE q.start <= $asOf AND q.end > $asOf }"
+		if !*f.InQuarantine {
+			q = "NOT " + q
+		}
+		conds = append(conds, q)
+	}
+	// Only fixed condition texts are joined here; every value is a parameter.
+	cypher := "MATCH (p:Person) WHERE " + strings.Join(conds, " AND ") + `
+		RETURN p {.id, .name, .idNumber, .phone, .sex, .birthDate, .householdId} AS p
+		ORDER BY p.id LIMIT $limit`
+	return Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*PersonPage, error) {
+		res, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		page := &PersonPage{}
+		for res.Next(ctx) {
+			v, _ := res.Record().Get("p")
+			page.People = append(page.People, personFromMap(v.(map[string]any)))
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		if len(page.People) > first {
+			page.People, page.HasNext = page.People[:first], true
+		}
+		if n := len(page.People); n > 0 {
+			page.EndCursor = encodeCursor("person", page.People[n-1].ID)
+		}
+		return page, nil
+	})
+}
+
+// collect runs one statement and hands each record to fn.
+func collect(ctx context.Context, tx Tx, cypher string, params map[string]any, fn func(r *Record)) error {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		fn(res.Record())
+	}
+	return res.Err()
+}
+
+func get(r *Record, key string) any {
+	v, _ := r.Get(key)
+	return v
+}
+
+func i64(v any) int64 {
+	n, _ := v.(int64)
+	return n
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
