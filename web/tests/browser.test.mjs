@@ -147,8 +147,15 @@ await step('dashboard: county and town figures match summary, cluster figures ma
   assert.equal(await fig('clusters'), clusters.length);
   assert.equal(await fig('activeClusters'), clusters.filter((c) => c.active).length);
   assert.equal(await fig('largestCluster'), Math.max(...clusters.map((c) => c.size)));
-  const withOnset = clusters.flatMap((c) => c.cases).filter((x) => x.onsetDate).length;
-  assert.equal(Number(await page.getAttribute('[data-testid=epicurve]', 'data-total')), withOnset);
+  // The curve, the town reports and the overdue health reports of the asOf day.
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: cfg.timeZone }).format(asOf ? new Date(asOf) : new Date());
+  const first = await page.evaluate(() => document.querySelector('[data-testid=epicurve] rect')?.dataset.date);
+  const day = await gql('query($f: String!, $t: String!, $d: String!, $c: ID) { epicurve(from: $f, to: $t, areaCode: $c) { date cases } dailyReports(date: $d) { areaCode submitted } overdueHealthReports(date: $d) { person { id } } }', { f: first, t: date, d: date, c: area });
+  assert.equal(Number(await page.getAttribute('[data-testid=epicurve]', 'data-total')), day.epicurve.reduce((s, p) => s + p.cases, 0));
+  assert.equal(await page.locator('[data-testid=epicurve] rect').count(), day.epicurve.length);
+  assert.equal(Number(await page.getAttribute('[data-testid=missing-reports]', 'data-count')), day.dailyReports.filter((r) => !r.submitted).length);
+  assert.equal(await page.locator('[data-testid=report-table] tbody tr').count(), day.dailyReports.length);
+  assert.equal(Number(await page.getAttribute('[data-testid=overdue]', 'data-count')), day.overdueHealthReports.length);
   await shot('1-dashboard-zh');
   // A town row opens that town's figures.
   const town = summary.children.find((c) => c.activeCases > 0) ?? summary.children[0];
@@ -266,6 +273,25 @@ await step('the asOf slider redraws as of the chosen day', async () => {
   if (want === null) assert.equal(err, 1);
   else assert.equal(Number(await page.getAttribute('[data-testid=contact-count]', 'data-count')), want);
   await shot('6-chain-day-before-en');
+});
+
+await step('dashboard at "latest" follows the subscriptions: confirming a suspected case updates it', async () => {
+  const suspected = (await gql('{ people(filter: { caseStatus: SUSPECTED }, first: 1) { nodes { id } } }')).people.nodes;
+  assert.ok(suspected.length > 0, 'the bundle has a suspected case to confirm');
+  // Last of the data steps: it changes the graph.
+  await page.goto(`${base}/app/#/dashboard`);
+  await page.waitForSelector('[data-figure="activeCases"]', { timeout: 60000 });
+  await page.click('header button:not([data-testid=lang])'); // "Latest"
+  await page.waitForSelector('[data-testid=live][data-live="1"]', { timeout: 30000 });
+  const area = (await page.getAttribute('[data-testid=summary-area]', 'data-area')) || null;
+  const before = (await gql('query($c: ID) { summary(areaCode: $c) { activeCases } }', { c: area })).summary.activeCases;
+  assert.equal(await page.textContent('[data-testid=summary-cards] [data-figure="activeCases"] .value'), String(before));
+  const loads = await page.getAttribute('main', 'data-loads');
+  await gql('mutation($id: ID!) { setCaseStatus(input: { personId: $id, status: "confirmed" }) { status } }', { id: suspected[0].id });
+  const after = (await gql('query($c: ID) { summary(areaCode: $c) { activeCases } }', { c: area })).summary.activeCases;
+  await page.waitForFunction((n) => document.querySelector('main')?.dataset.loads !== n, loads, { timeout: 30000 });
+  await page.waitForFunction((v) => document.querySelector('[data-testid=summary-cards] [data-figure="activeCases"] .value')?.textContent === v, String(after), { timeout: 30000 });
+  await shot('1b-dashboard-live');
 });
 
 let bench = null;
