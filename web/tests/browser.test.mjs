@@ -220,6 +220,8 @@ await step('clicking a person in the graph shows their risk reasons', async () =
     const zh = { ACTIVE_CASE: '现有病例', POSITIVE_TEST: '检测阳性', CLOSE_CONTACT: '密切接触者', HIGH_RISK_ARRIVAL: '来自高风险地区', SECONDARY_CONTACT: '次密切接触者', GENERAL_CONTACT: '一般接触者', MEDIUM_RISK_ARRIVAL: '来自中风险地区', FEVER: '发热' };
     assert.equal(text, zh[risk.reasons[0].rule]);
   }
+  const qs = (await gql('query($id: ID!) { person(id: $id) { quarantines { id } } }', { id: clicked })).person.quarantines;
+  assert.equal(await page.locator('[data-testid=quarantines] li').count(), qs.length, 'the quarantine assignments shown');
   await shot('3-person-zh');
 });
 
@@ -275,20 +277,31 @@ await step('the asOf slider redraws as of the chosen day', async () => {
   await shot('6-chain-day-before-en');
 });
 
+await step('a case found by name opens its chain', async () => {
+  const name = (await gql('query($id: ID!) { person(id: $id) { name } }', { id: caseId })).person.name;
+  await page.goto(`${base}/app/#/chain`);
+  await page.fill('[data-testid=name-search]', name);
+  await page.click(`[data-testid=name-matches] a[data-person-id="${caseId}"]`);
+  await page.waitForSelector('[data-testid=contact-count]', { timeout: 30000 });
+  assert.ok((await page.textContent('[data-testid=chain-status]')).includes(caseId));
+  await shot('6b-chain-by-name');
+});
+
 await step('dashboard at "latest" follows the subscriptions: confirming a suspected case updates it', async () => {
-  const suspected = (await gql('{ people(filter: { caseStatus: SUSPECTED }, first: 1) { nodes { id } } }')).people.nodes;
-  assert.ok(suspected.length > 0, 'the bundle has a suspected case to confirm');
   // Last of the data steps: it changes the graph.
   await page.goto(`${base}/app/#/dashboard`);
   await page.waitForSelector('[data-figure="activeCases"]', { timeout: 60000 });
   await page.click('header button:not([data-testid=lang])'); // "Latest"
   await page.waitForSelector('[data-testid=live][data-live="1"]', { timeout: 30000 });
   const area = (await page.getAttribute('[data-testid=summary-area]', 'data-area')) || null;
+  const suspected = (await gql('query($c: ID) { people(filter: { caseStatus: SUSPECTED, areaCode: $c }, first: 1) { nodes { id } } }', { c: area })).people.nodes;
+  assert.ok(suspected.length > 0, 'the bundle has a suspected case to confirm in the area shown');
   const before = (await gql('query($c: ID) { summary(areaCode: $c) { activeCases } }', { c: area })).summary.activeCases;
   assert.equal(await page.textContent('[data-testid=summary-cards] [data-figure="activeCases"] .value'), String(before));
   const loads = await page.getAttribute('main', 'data-loads');
   await gql('mutation($id: ID!) { setCaseStatus(input: { personId: $id, status: "confirmed" }) { status } }', { id: suspected[0].id });
   const after = (await gql('query($c: ID) { summary(areaCode: $c) { activeCases } }', { c: area })).summary.activeCases;
+  assert.equal(after, before + 1, 'the confirmed case is active in the area');
   await page.waitForFunction((n) => document.querySelector('main')?.dataset.loads !== n, loads, { timeout: 30000 });
   await page.waitForFunction((v) => document.querySelector('[data-testid=summary-cards] [data-figure="activeCases"] .value')?.textContent === v, String(after), { timeout: 30000 });
   await shot('1b-dashboard-live');
