@@ -95,6 +95,35 @@ export async function renderChain(root: HTMLElement, caseId: string, depth: numb
     ev.preventDefault();
     go(input.value.trim(), Number(depthSel.value));
   });
+  // Search by name (the start of it): traced cases and anyone else, to pick an id.
+  const nameInput = h('input', { type: 'search', placeholder: t('searchName'), 'data-testid': 'name-search', size: 14 });
+  const matches = h('span', { class: 'matches', 'data-testid': 'name-matches' });
+  let searchSeq = 0;
+  nameInput.addEventListener('input', async () => {
+    const mine = ++searchSeq;
+    const prefix = nameInput.value.trim();
+    clear(matches);
+    if (!prefix) return;
+    try {
+      const d = await gql<{ people: { nodes: { id: string; name: string; case: { status: string } | null }[] } }>(
+        'query($p: String) { people(filter: { namePrefix: $p }, first: 20) { nodes { id name case { status } } } }',
+        { p: prefix },
+      );
+      if (mine !== searchSeq) return;
+      if (d.people.nodes.length === 0) matches.append(t('noMatch'));
+      for (const p of d.people.nodes) {
+        const a = h('a', { href: '#', 'data-person-id': p.id }, `${who(p)}${p.case ? ' · ' + tv(p.case.status) : ''}`);
+        a.addEventListener('click', (ev) => {
+          ev.preventDefault();
+          go(p.id, Number(depthSel.value));
+        });
+        matches.append(a, ' ');
+      }
+    } catch (err) {
+      if (mine === searchSeq) matches.append(errorBox(err));
+    }
+  });
+  form.append(nameInput, matches);
   root.append(form);
   if (!caseId) {
     root.append(h('p', { class: 'hint' }, t('pickCase')));

@@ -1,13 +1,15 @@
 // Dashboard: `summary` for the county and each town (cases, new today, days since the
 // last new case, quarantines by kind, pending placements, facility occupancy, people by
-// tier), and from `clusters` the clusters and an epidemic curve by onset date. Until
-// `epicurve`, `dailyReports`, `overdueHealthReports` and the subscriptions are served
-// (another branch), the curve is computed here and the page refreshes every minute.
+// tier), the epidemic curve (`epicurve`, by onset or confirmation), the day's town
+// reports (`dailyReports`, missing ones first) and overdue health reports
+// (`overdueHealthReports`), and cluster figures from `clusters`. Showing "latest", it
+// follows the subscriptions and loads again when something changes.
 import { gql } from './api';
 import { type ClusterData } from './clusters';
 import { t, tv } from './i18n';
 import type { AsOf } from './state';
-import { addDays, daysBetween, fmtLongDate } from './time';
+import { addDays, fmtLongDate, localDate } from './time';
+import { subscribeChanges } from './live';
 import { clear, errorBox, h, who } from './util';
 
 export interface Figures {
@@ -35,8 +37,20 @@ export function figures(clusters: ClusterData[]): Figures {
   return f;
 }
 
-/** How often the dashboard asks again while it shows "now" (until subscriptions are served). */
-const REFRESH_MS = 60_000;
+interface DayData {
+  epicurve: { date: string; cases: number }[];
+  dailyReports: { areaCode: string; areaName: string; newReturnees: number; newFevers: number; newQuarantines: number; newCases: number; submitted: boolean }[];
+}
+interface Overdue {
+  overdueHealthReports: { person: { id: string; name: string }; kind: string; officers: { name: string; role: string }[] }[];
+}
+
+const DAY_QUERY = `query Day($from: String!, $to: String!, $date: String!, $area: ID, $by: CaseDate) {
+  epicurve(from: $from, to: $to, areaCode: $area, by: $by) { date cases }
+  dailyReports(date: $date) { areaCode areaName newReturnees newFevers newQuarantines newCases submitted }
+}`;
+// Person-level: a dashboard token may not read it, so it is asked for on its own.
+const OVERDUE_QUERY = `query Overdue($date: String!) { overdueHealthReports(date: $date) { person { id name } kind officers { name role } } }`;
 
 /**
  * The area the dashboard opens on: the one asked for, else the county. Without an area
@@ -56,23 +70,54 @@ async function dashboardData(asOf: AsOf, area: string | null): Promise<{ cluster
   return d;
 }
 
-export async function renderDashboard(root: HTMLElement, asOf: AsOf, area: string | null, openCluster: (id: string) => void, openArea: (code: string | null) => void): Promise<() => void> {
+export async function renderDashboard(
+  root: HTMLElement,
+  asOf: AsOf,
+  area: string | null,
+  by: string,
+  openCluster: (id: string) => void,
+  openArea: (code: string | null) => void,
+  setBy: (by: string) => void,
+): Promise<() => void> {
   clear(root);
   root.append(h('p', {}, t('loading')));
+  const liveBadge = h('span', { class: 'badge', 'data-testid': 'live', 'data-live': '0' }, t('liveOff'));
+  let loads = 0;
   const load = async () => {
     try {
       const d = await dashboardData(asOf, area);
+      const date = localDate(asOf.moment());
+      // The curve covers the slider's range up to the day shown, at most 366 days (the API's limit).
+      const to = date < addDays(asOf.range.first, 365) ? date : addDays(asOf.range.first, 365);
+      const day = await gql<DayData>(DAY_QUERY, { from: asOf.range.first, to, date, area: d.summary.areaCode, by });
+      let overdue: Overdue | Error;
+      try {
+        overdue = await gql<Overdue>(OVERDUE_QUERY, { date });
+      } catch (err) {
+        overdue = err instanceof Error ? err : new Error(String(err));
+      }
       clear(root);
-      draw(root, d.summary, d.clusters, asOf, openCluster, openArea);
+      draw(root, d.summary, d.clusters, day, overdue, asOf, by, openCluster, openArea, setBy);
+      root.querySelector('h2')?.append(' ', liveBadge);
+      root.dataset.loads = String(++loads);
     } catch (err) {
       clear(root);
       root.append(errorBox(err));
     }
   };
   await load();
-  if (asOf.value !== null) return () => {};
-  const timer = setInterval(() => void load(), REFRESH_MS);
-  return () => clearInterval(timer);
+  if (asOf.value !== null) {
+    liveBadge.remove();
+    return () => {};
+  }
+  return subscribeChanges(
+    () => void load(),
+    (on) => {
+      liveBadge.dataset.live = on ? '1' : '0';
+      liveBadge.textContent = on ? t('live') : t('liveOff');
+      liveBadge.classList.toggle('active', on);
+    },
+  );
 }
 
 interface Summary {
@@ -128,7 +173,18 @@ export function summaryFigures(s: Summary): [string, string, string][] {
   ];
 }
 
-function draw(root: HTMLElement, summary: Summary, clusters: ClusterData[], asOf: AsOf, openCluster: (id: string) => void, openArea: (code: string | null) => void): void {
+function draw(
+  root: HTMLElement,
+  summary: Summary,
+  clusters: ClusterData[],
+  day: DayData,
+  overdue: Overdue | Error,
+  asOf: AsOf,
+  by: string,
+  openCluster: (id: string) => void,
+  openArea: (code: string | null) => void,
+  setBy: (by: string) => void,
+): void {
   const f = figures(clusters);
   const card = (key: string, label: string, value: string | number) => h('div', { class: 'card', 'data-figure': key }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
   const towns = summary.children ?? [];
@@ -181,8 +237,12 @@ function draw(root: HTMLElement, summary: Summary, clusters: ClusterData[], asOf
       card('activeClusters', t('activeClusters'), f.activeClusters),
       card('largestCluster', t('largestCluster'), f.largest),
     ),
-    h('h3', {}, t('epicurve')),
-    curve(f),
+    h('h3', {}, t('epicurveTitle'), ' ', byButton('ONSET', t('byOnset'), by, setBy), ' ', byButton('CONFIRMATION', t('byConfirmation'), by, setBy)),
+    curve(day.epicurve),
+    h('h3', {}, t('dailyReportsTitle'), ` (${localDate(asOf.moment())})`),
+    reportsTable(day.dailyReports),
+    h('h3', {}, t('overdueTitle')),
+    overdueList(overdue),
     h('h3', {}, t('clusters')),
     h(
       'ul',
@@ -203,16 +263,61 @@ function draw(root: HTMLElement, summary: Summary, clusters: ClusterData[], asOf
   );
 }
 
-/** A bar chart of cases by onset date, as SVG (no chart library needed). */
-function curve(f: Figures): HTMLElement | SVGElement {
-  const dates = [...f.curve.keys()].sort();
-  const wrap = h('div', { class: 'curve', 'data-testid': 'epicurve', 'data-total': [...f.curve.values()].reduce((a, b) => a + b, 0) });
-  if (dates.length === 0) {
+function byButton(value: string, label: string, by: string, setBy: (by: string) => void): HTMLElement {
+  const b = h('button', { type: 'button', class: value === by ? 'on' : '', 'data-by': value }, label);
+  b.addEventListener('click', () => setBy(value));
+  return b;
+}
+
+function reportsTable(rows: DayData['dailyReports']): HTMLElement {
+  const sorted = [...rows].sort((a, b) => Number(a.submitted) - Number(b.submitted) || (a.areaCode < b.areaCode ? -1 : 1));
+  const missing = rows.filter((r) => !r.submitted).length;
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h('p', { class: 'hint', 'data-testid': 'missing-reports', 'data-count': missing }, `${t('missingReports')}: ${missing} / ${rows.length}`),
+    h(
+      'table',
+      { class: 'grid', 'data-testid': 'report-table' },
+      h('thead', {}, h('tr', {}, ...[t('area'), t('status'), t('newReturnees'), t('newFevers'), t('newQuarantines'), t('newCases')].map((x) => h('th', {}, x)))),
+      h(
+        'tbody',
+        {},
+        ...sorted.map((r) =>
+          h(
+            'tr',
+            { 'data-area': r.areaCode, 'data-submitted': String(r.submitted) },
+            h('td', {}, r.areaName),
+            h('td', {}, h('span', { class: r.submitted ? 'badge' : 'badge active' }, r.submitted ? t('submitted') : t('missingReports'))),
+            ...[r.newReturnees, r.newFevers, r.newQuarantines, r.newCases].map((n) => h('td', { class: 'num' }, String(n))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function overdueList(o: Overdue | Error): HTMLElement {
+  if (o instanceof Error) return h('p', { class: 'hint' }, `${t('error')}: ${o.message}`);
+  const rows = o.overdueHealthReports;
+  if (rows.length === 0) return h('p', { class: 'hint', 'data-testid': 'overdue', 'data-count': 0 }, '0');
+  return h(
+    'ul',
+    { 'data-testid': 'overdue', 'data-count': rows.length },
+    ...rows.map((r) => h('li', {}, `${who(r.person)} · ${tv(r.kind)} · ${t('officers')}: ${r.officers.map((x) => `${x.name} (${x.role})`).join(', ') || '—'}`)),
+  );
+}
+
+/** A bar chart of cases per date, as SVG (no chart library needed). */
+function curve(points: { date: string; cases: number }[]): HTMLElement {
+  const total = points.reduce((a, p) => a + p.cases, 0);
+  const wrap = h('div', { class: 'curve', 'data-testid': 'epicurve', 'data-total': total });
+  if (points.length === 0) {
     wrap.append(h('p', { class: 'hint' }, '—'));
     return wrap;
   }
-  const days = daysBetween(dates[0], dates[dates.length - 1]) + 1;
-  const max = Math.max(...f.curve.values());
+  const days = points.length;
+  const max = Math.max(1, ...points.map((p) => p.cases));
   const W = 720;
   const H = 180;
   const bw = Math.max(2, Math.floor((W - 40) / days));
@@ -221,20 +326,18 @@ function curve(f: Figures): HTMLElement | SVGElement {
   svg.setAttribute('viewBox', `0 0 ${40 + bw * days} ${H + 30}`);
   svg.setAttribute('width', '100%');
   svg.setAttribute('height', String(H + 30));
-  for (let i = 0; i < days; i++) {
-    const d = addDays(dates[0], i);
-    const n = f.curve.get(d) ?? 0;
-    const bh = (n / max) * H;
+  points.forEach((p, i) => {
+    const bh = (p.cases / max) * H;
     const r = document.createElementNS(ns, 'rect');
     r.setAttribute('x', String(30 + i * bw));
     r.setAttribute('y', String(H - bh));
-    r.setAttribute('width', String(bw - 1));
+    r.setAttribute('width', String(Math.max(1, bw - 1)));
     r.setAttribute('height', String(bh));
     r.setAttribute('fill', '#d9363e');
-    r.setAttribute('data-date', d);
-    r.setAttribute('data-count', String(n));
+    r.setAttribute('data-date', p.date);
+    r.setAttribute('data-count', String(p.cases));
     const title = document.createElementNS(ns, 'title');
-    title.textContent = `${d}: ${n}`;
+    title.textContent = `${p.date}: ${p.cases}`;
     r.append(title);
     svg.append(r);
     if (i === 0 || i === days - 1 || (days > 10 && i % Math.ceil(days / 8) === 0)) {
@@ -242,10 +345,10 @@ function curve(f: Figures): HTMLElement | SVGElement {
       tx.setAttribute('x', String(30 + i * bw));
       tx.setAttribute('y', String(H + 16));
       tx.setAttribute('font-size', '10');
-      tx.textContent = d.slice(5);
+      tx.textContent = p.date.slice(5);
       svg.append(tx);
     }
-  }
+  });
   const top = document.createElementNS(ns, 'text');
   top.setAttribute('x', '0');
   top.setAttribute('y', '10');
@@ -253,6 +356,5 @@ function curve(f: Figures): HTMLElement | SVGElement {
   top.textContent = String(max);
   svg.append(top);
   wrap.append(svg);
-  if (f.noOnset > 0) wrap.append(h('p', { class: 'hint' }, `+ ${f.noOnset} ${t('noOnset')}`));
   return wrap;
 }

@@ -149,11 +149,15 @@ async function render(): Promise<void> {
         main,
         asOf,
         r.params.get('area'),
+        r.params.get('by') === 'CONFIRMATION' ? 'CONFIRMATION' : 'ONSET',
         () => {
           location.hash = routeHash('clusters', '', keep);
         },
         (code) => {
           location.hash = routeHash('dashboard', '', code ? { ...keep, area: code } : keep);
+        },
+        (by) => {
+          location.hash = routeHash('dashboard', '', { ...Object.fromEntries(r.params), ...keep, by });
         },
       );
   }

@@ -30,13 +30,32 @@ interface Reason {
   temperature: number | null;
   caseStatus: string | null;
 }
+interface Quarantine {
+  id: string;
+  kind: string;
+  status: string;
+  start: string;
+  end: string;
+  placedAt: string | null;
+  facility: { id: string; name: string } | null;
+  officers: { id: string; name: string; role: string }[];
+  reasons: string[];
+}
 interface PersonData {
-  person: { id: string; name: string; case: { status: string; onsetDate: string | null; confirmedAt: string | null; isolatedAt: string | null } | null } | null;
+  person: {
+    id: string;
+    name: string;
+    case: { status: string; onsetDate: string | null; confirmedAt: string | null; isolatedAt: string | null } | null;
+    quarantines: Quarantine[];
+  } | null;
   risk: { tier: string; expiresAt: string | null; reasons: Reason[] };
 }
 
 const PERSON_QUERY = `query Person($id: ID!, $asOf: DateTime) {
-  person(id: $id) { id name case { status onsetDate confirmedAt isolatedAt } }
+  person(id: $id) {
+    id name case { status onsetDate confirmedAt isolatedAt }
+    quarantines { id kind status start end placedAt facility { id name } officers { id name role } reasons }
+  }
   risk(personId: $id, asOf: $asOf) {
     tier expiresAt
     reasons { rule tier since expiresAt case { id name } via { id name } tripId areaCode designatedArea testId testKind checkpointId healthReportDate temperature caseStatus }
@@ -88,7 +107,31 @@ export async function showPerson(side: HTMLElement, id: string, asOf: AsOf, cont
   if (contact && contact.exposures.length > 0) {
     side.append(h('h4', {}, t('exposures')), h('ul', { class: 'exposures', 'data-testid': 'exposures' }, ...contact.exposures.map(exposureItem)));
   }
-  side.append(h('h4', {}, t('quarantine')), h('p', { class: 'hint' }, t('quarantinePending')));
+  side.append(h('h4', {}, t('quarantine')));
+  const qs = p?.quarantines ?? [];
+  if (qs.length === 0) side.append(h('p', { class: 'hint', 'data-testid': 'no-quarantine' }, t('noQuarantine')));
+  else
+    side.append(
+      h(
+        'ul',
+        { class: 'exposures', 'data-testid': 'quarantines' },
+        ...qs.map((q) =>
+          h(
+            'li',
+            { 'data-quarantine': q.id, 'data-status': q.status },
+            h('strong', {}, `${tv(q.kind)} · ${tv(q.status)}`),
+            ` ${fmtTime(q.start)} – ${fmtTime(q.end)}`,
+            h(
+              'div',
+              { class: 'behind' },
+              [q.facility ? `${t('facility')} ${q.facility.name}${q.placedAt ? ' (' + fmtTime(q.placedAt) + ')' : ''}` : '', q.officers.map((o) => `${o.name} (${o.role})`).join(', '), q.reasons.join('; ')]
+                .filter((x) => x)
+                .join(' · '),
+            ),
+          ),
+        ),
+      ),
+    );
 }
 
 function reasonItem(r: Reason): HTMLElement {

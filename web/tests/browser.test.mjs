@@ -147,8 +147,15 @@ await step('dashboard: county and town figures match summary, cluster figures ma
   assert.equal(await fig('clusters'), clusters.length);
   assert.equal(await fig('activeClusters'), clusters.filter((c) => c.active).length);
   assert.equal(await fig('largestCluster'), Math.max(...clusters.map((c) => c.size)));
-  const withOnset = clusters.flatMap((c) => c.cases).filter((x) => x.onsetDate).length;
-  assert.equal(Number(await page.getAttribute('[data-testid=epicurve]', 'data-total')), withOnset);
+  // The curve, the town reports and the overdue health reports of the asOf day.
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: cfg.timeZone }).format(asOf ? new Date(asOf) : new Date());
+  const first = await page.evaluate(() => document.querySelector('[data-testid=epicurve] rect')?.dataset.date);
+  const day = await gql('query($f: String!, $t: String!, $d: String!, $c: ID) { epicurve(from: $f, to: $t, areaCode: $c) { date cases } dailyReports(date: $d) { areaCode submitted } overdueHealthReports(date: $d) { person { id } } }', { f: first, t: date, d: date, c: area });
+  assert.equal(Number(await page.getAttribute('[data-testid=epicurve]', 'data-total')), day.epicurve.reduce((s, p) => s + p.cases, 0));
+  assert.equal(await page.locator('[data-testid=epicurve] rect').count(), day.epicurve.length);
+  assert.equal(Number(await page.getAttribute('[data-testid=missing-reports]', 'data-count')), day.dailyReports.filter((r) => !r.submitted).length);
+  assert.equal(await page.locator('[data-testid=report-table] tbody tr').count(), day.dailyReports.length);
+  assert.equal(Number(await page.getAttribute('[data-testid=overdue]', 'data-count')), day.overdueHealthReports.length);
   await shot('1-dashboard-zh');
   // A town row opens that town's figures.
   const town = summary.children.find((c) => c.activeCases > 0) ?? summary.children[0];
@@ -213,6 +220,8 @@ await step('clicking a person in the graph shows their risk reasons', async () =
     const zh = { ACTIVE_CASE: '现有病例', POSITIVE_TEST: '检测阳性', CLOSE_CONTACT: '密切接触者', HIGH_RISK_ARRIVAL: '来自高风险地区', SECONDARY_CONTACT: '次密切接触者', GENERAL_CONTACT: '一般接触者', MEDIUM_RISK_ARRIVAL: '来自中风险地区', FEVER: '发热' };
     assert.equal(text, zh[risk.reasons[0].rule]);
   }
+  const qs = (await gql('query($id: ID!) { person(id: $id) { quarantines { id } } }', { id: clicked })).person.quarantines;
+  assert.equal(await page.locator('[data-testid=quarantines] li').count(), qs.length, 'the quarantine assignments shown');
   await shot('3-person-zh');
 });
 
@@ -266,6 +275,36 @@ await step('the asOf slider redraws as of the chosen day', async () => {
   if (want === null) assert.equal(err, 1);
   else assert.equal(Number(await page.getAttribute('[data-testid=contact-count]', 'data-count')), want);
   await shot('6-chain-day-before-en');
+});
+
+await step('a case found by name opens its chain', async () => {
+  const name = (await gql('query($id: ID!) { person(id: $id) { name } }', { id: caseId })).person.name;
+  await page.goto(`${base}/app/#/chain`);
+  await page.fill('[data-testid=name-search]', name);
+  await page.click(`[data-testid=name-matches] a[data-person-id="${caseId}"]`);
+  await page.waitForSelector('[data-testid=contact-count]', { timeout: 30000 });
+  assert.ok((await page.textContent('[data-testid=chain-status]')).includes(caseId));
+  await shot('6b-chain-by-name');
+});
+
+await step('dashboard at "latest" follows the subscriptions: confirming a suspected case updates it', async () => {
+  // Last of the data steps: it changes the graph.
+  await page.goto(`${base}/app/#/dashboard`);
+  await page.waitForSelector('[data-figure="activeCases"]', { timeout: 60000 });
+  await page.click('header button:not([data-testid=lang])'); // "Latest"
+  await page.waitForSelector('[data-testid=live][data-live="1"]', { timeout: 30000 });
+  const area = (await page.getAttribute('[data-testid=summary-area]', 'data-area')) || null;
+  const suspected = (await gql('query($c: ID) { people(filter: { caseStatus: SUSPECTED, areaCode: $c }, first: 1) { nodes { id } } }', { c: area })).people.nodes;
+  assert.ok(suspected.length > 0, 'the bundle has a suspected case to confirm in the area shown');
+  const before = (await gql('query($c: ID) { summary(areaCode: $c) { activeCases } }', { c: area })).summary.activeCases;
+  assert.equal(await page.textContent('[data-testid=summary-cards] [data-figure="activeCases"] .value'), String(before));
+  const loads = await page.getAttribute('main', 'data-loads');
+  await gql('mutation($id: ID!) { setCaseStatus(input: { personId: $id, status: "confirmed" }) { status } }', { id: suspected[0].id });
+  const after = (await gql('query($c: ID) { summary(areaCode: $c) { activeCases } }', { c: area })).summary.activeCases;
+  assert.equal(after, before + 1, 'the confirmed case is active in the area');
+  await page.waitForFunction((n) => document.querySelector('main')?.dataset.loads !== n, loads, { timeout: 30000 });
+  await page.waitForFunction((v) => document.querySelector('[data-testid=summary-cards] [data-figure="activeCases"] .value')?.textContent === v, String(after), { timeout: 30000 });
+  await shot('1b-dashboard-live');
 });
 
 let bench = null;
