@@ -172,7 +172,13 @@ func TestConformanceAfter(t *testing.T) {
 // loadVector imports a vector's bundle with the loader; the bundles are clean.
 func loadVector(t *testing.T, svc *graph.Service, dir string) {
 	t.Helper()
-	rep, err := loader.Load(context.Background(), svc.DB, filepath.Join(dir, "bundle"), loader.Options{Strict: true, Loc: svc.Loc})
+	loadBundle(t, svc, filepath.Join(dir, "bundle"))
+}
+
+// loadBundle loads a bundle folder strictly; any reject fails the test.
+func loadBundle(t *testing.T, svc *graph.Service, dir string) {
+	t.Helper()
+	rep, err := loader.Load(context.Background(), svc.DB, dir, loader.Options{Strict: true, Loc: svc.Loc})
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}

@@ -73,9 +73,11 @@ func areaField(a *Area, f func(*Area) string) *string {
 // DaysSinceLastNewConfirmed is DaysSinceLastNew under the GraphQL name.
 func (a *AreaSummary) DaysSinceLastNewConfirmed() *int { return a.DaysSinceLastNew }
 
-// Summary computes the figures for areaCode (the whole graph when empty) and each of
-// its child areas. Without an area code, the scope is the deepest area that holds every
-// other one (for one county: the county), so its children are the towns.
+// Summary computes the figures for areaCode and each of its child areas. Without an
+// area code, the scope is the deepest area that holds every household (for one county:
+// the county), so its children are the towns; people without a household count there
+// too. When the households share no area, the scope is the whole graph and its root
+// areas are the children.
 func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
 	asOf = s.zoned(asOf)
 	return Read(ctx, s.DB, "summary", func(ctx context.Context, tx Tx) (*AreaSummary, error) {
@@ -85,7 +87,11 @@ func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) 
 		}
 		scope := areaCode
 		if scope == "" {
-			scope = tree.commonRoot()
+			hh, err := householdAreas(ctx, tx)
+			if err != nil {
+				return nil, err
+			}
+			scope = tree.commonRoot(hh)
 		} else if _, ok := tree.areas[scope]; !ok {
 			return nil, &Error{Kind: NotFound, Op: "summary", Field: "areaCode", Msg: "no area " + areaCode}
 		}
@@ -113,10 +119,10 @@ func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) 
 					return append(out, top)
 				}
 			}
-			if scope == "" {
-				return append(out, top) // the whole graph, people without an area too
+			if areaCode == "" {
+				return append(out, top) // no area asked for: everyone, people without a household too
 			}
-			return nil // outside the scope
+			return nil // outside the area asked for
 		}
 		if err := s.countCases(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
@@ -198,18 +204,44 @@ func (t *areaTree) roots() []string {
 	return roots
 }
 
-// commonRoot is the deepest area that holds every other: from the single root down
-// while there is exactly one child. "" when there is no single root.
-func (t *areaTree) commonRoot() string {
-	roots := t.roots()
-	if len(roots) != 1 {
+// commonRoot is the deepest area that holds every household: for one county whose
+// bundle also names provinces and cities as trip origins, the county. "" when the
+// households share no area (or there are none).
+func (t *areaTree) commonRoot(householdAreas []string) string {
+	var common []string // root-first ancestry of the first household area, cut as we go
+	for i, code := range householdAreas {
+		var chain []string
+		for a := code; a != ""; a = t.parent[a] {
+			chain = append([]string{a}, chain...)
+		}
+		if i == 0 {
+			common = chain
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(chain) && common[n] == chain[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(common) == 0 {
 		return ""
 	}
-	r := roots[0]
-	for len(t.children[r]) == 1 {
-		r = t.children[r][0]
+	return common[len(common)-1]
+}
+
+// householdAreas lists the distinct areas that have households.
+func householdAreas(ctx context.Context, tx Tx) ([]string, error) {
+	res, err := tx.Run(ctx, `MATCH (:Household)-[:IN]->(a:Area) RETURN DISTINCT a.code AS code ORDER BY code`, nil)
+	if err != nil {
+		return nil, err
 	}
-	return r
+	var out []string
+	for res.Next(ctx) {
+		c, _ := res.Record().Get("code")
+		out = append(out, str(c))
+	}
+	return out, res.Err()
 }
 
 // countCases counts the cases that count as of asOf by status, new ones on asOf's local

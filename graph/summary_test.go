@@ -97,3 +97,29 @@ func TestSummaryOfCase01(t *testing.T) {
 		t.Error("unknown area code accepted")
 	}
 }
+
+// The demo county's bundle also names provinces and cities as trip origins; without an
+// area the summary is the county's (the deepest area holding every household), and its
+// children are the county's towns.
+func TestSummaryDefaultsToTheCounty(t *testing.T) {
+	svc := graphtest.MustService(t)
+	loadBundle(t, svc, "../examples/county")
+	s, err := svc.Summary(context.Background(), "", time.Date(2020, 2, 1, 12, 0, 0, 0, svc.Loc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Area == nil || s.Area.Level != "county" {
+		t.Fatalf("scope = %+v, want the county", s.Area)
+	}
+	if len(s.Children) == 0 {
+		t.Fatal("no towns")
+	}
+	for _, c := range s.Children {
+		if c.Area.Level != "town" {
+			t.Errorf("child %s is a %s, want a town", c.Area.Code, c.Area.Level)
+		}
+	}
+	if s.People == 0 || s.ConfirmedTotal == 0 {
+		t.Errorf("people %d, confirmed %d", s.People, s.ConfirmedTotal)
+	}
+}
