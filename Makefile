@@ -13,7 +13,7 @@ GOTEST_FLAGS ?= -p 1 -count=1 -timeout 20m
 .PHONY: help
 help:
 	@echo "make run        start Neo4j, load the demo county, serve on $(TRACEGRAPH_ADDR)"
-	@echo "make test       start Neo4j (unless NEO4J_URI is set), check generated code, vet, test"
+	@echo "make test       start a separate test Neo4j (port $(TEST_NEO4J_PORT)), check generated code, vet, test"
 	@echo "make neo4j      start the local development Neo4j (idempotent); make neo4j-stop, neo4j-status"
 	@echo "make build      build $(BIN)"
 	@echo "make generate   regenerate the GraphQL code (gqlgen)"
@@ -60,25 +60,32 @@ vet: web
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 
-# With NEO4J_URI set, tests use that Neo4j (and must be allowed to wipe its database);
-# otherwise the local one is started.
-test: web check-generated vet fuzz
-	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
-	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_TEST_NEO4J=1 \
-	  $(GO) test $(GOTEST_FLAGS) ./...
+# Tests delete all data of the Neo4j they use, so they get their own: a second local
+# Neo4j on TEST_NEO4J_PORT with its data in .neo4j-test/, or the one named by
+# TRACEGRAPH_TEST_NEO4J_URI. They never use NEO4J_URI (a developer's or a county's graph).
+TEST_NEO4J_PORT ?= 7688
+TEST_NEO4J_URI = $${TRACEGRAPH_TEST_NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)}
+.PHONY: test-neo4j test-neo4j-stop
+test-neo4j:
+	@if [ -z "$$TRACEGRAPH_TEST_NEO4J_URI" ]; then \
+	  NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_HOME=$(CURDIR)/.neo4j-test NEO4J_HEAP=$${NEO4J_TEST_HEAP:-1g} \
+	  NEO4J_PAGECACHE=$${NEO4J_TEST_PAGECACHE:-512m} deploy/neo4j/neo4j.sh start; fi
+test-neo4j-stop:
+	@NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_HOME=$(CURDIR)/.neo4j-test deploy/neo4j/neo4j.sh stop
+
+test: web check-generated vet fuzz test-neo4j
+	TRACEGRAPH_TEST_NEO4J_URI=$(TEST_NEO4J_URI) $(GO) test $(GOTEST_FLAGS) ./...
 	@$(MAKE) --no-print-directory test-web
 
-# Browser tests: the real server over the real Neo4j with a bundle loaded, driven in
+# Browser tests: the real server over the test Neo4j with a bundle loaded, driven in
 # Debian's chromium (installed by web/scripts/ensure-chromium.sh; never downloaded by
-# Playwright). Screenshots go to web/test-artifacts/. They load a bundle into the
-# database: like make test, never point them at real data.
+# Playwright). Screenshots go to web/test-artifacts/.
 WEB_TEST_PORT ?= 8093
 WEB_TEST_BUNDLE ?= $(if $(wildcard examples/county),examples/county,testdata/conformance/case01/bundle)
 .PHONY: test-web
-test-web: build
+test-web: build test-neo4j
 	@web/scripts/ensure-chromium.sh
-	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
-	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} TRACEGRAPH_BIN=$(BIN) \
+	NEO4J_URI=$(TEST_NEO4J_URI) TRACEGRAPH_BIN=$(BIN) \
 	  WEB_TEST_BUNDLE=$(WEB_TEST_BUNDLE) WEB_TEST_PORT=$(WEB_TEST_PORT) node web/tests/browser.test.mjs
 
 # A short run of each fuzz target (go test -fuzz takes one target at a time).

@@ -13,18 +13,31 @@ import (
 	"github.com/tracegraph/tracegraph/graph"
 )
 
-// Config is the Neo4j the tests use: NEO4J_* from the environment, as make test sets.
+// Config is the Neo4j the tests use: TRACEGRAPH_TEST_NEO4J_URI (and _USER, _PASSWORD,
+// _DATABASE). Tests delete all data, so they never fall back to NEO4J_URI or to the
+// default local server: a developer's or a county's graph cannot be wiped by a test run
+// that forgot a variable. make test starts a separate local Neo4j for them.
 func Config() graph.Config {
-	return graph.ConfigFromEnv(os.Getenv)
+	return graph.ConfigFromEnv(func(name string) string {
+		return os.Getenv("TRACEGRAPH_TEST_" + name)
+	})
 }
+
+// EnvVar names the variable that points the tests at their Neo4j.
+const EnvVar = "TRACEGRAPH_TEST_NEO4J_URI"
 
 // MustOpen connects to the test Neo4j, migrates it, deletes all data and closes the
 // connection when the test ends. A Neo4j that does not answer fails the test: start it
-// with `make neo4j` (make test does).
+// with `make test-neo4j` (make test does).
 func MustOpen(tb testing.TB) *graph.DB {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if os.Getenv(EnvVar) == "" {
+		tb.Fatalf("%s is not set. Tests delete every node of the Neo4j they use, so they only "+
+			"run against one named for them: `make test` starts a local test Neo4j and sets it "+
+			"(or: make test-neo4j; export %s=bolt://127.0.0.1:7688)", EnvVar, EnvVar)
+	}
 	cfg := Config()
 	db, err := graph.Open(cfg, nil)
 	if err != nil {
@@ -32,7 +45,7 @@ func MustOpen(tb testing.TB) *graph.DB {
 	}
 	tb.Cleanup(func() { _ = db.Close(context.Background()) })
 	if err := db.Ping(ctx); err != nil {
-		tb.Fatalf("neo4j at %s does not answer (run `make neo4j`): %v", cfg.URI, err)
+		tb.Fatalf("neo4j at %s does not answer (run `make test-neo4j`): %v", cfg.URI, err)
 	}
 	if err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate: %v", err)
