@@ -289,4 +289,9 @@ var accessRules = map[string]fieldRule{
 	"TierCounts.red": {}, "TierCounts.yellow": {}, "TierCounts.green": {},
 	"FacilityOccupancy.facility": {}, "FacilityOccupancy.capacity": {}, "FacilityOccupancy.occupied": {},
 	"FacilityOccupancy.free": {},
+
+	// Tracing KPIs: counts and durations only, for every role.
+	"Query.kpis": {}, "Kpis.from": {}, "Kpis.asOf": {}, "Kpis.newCases": {}, "Kpis.alreadyInQuarantine": {},
+	"Kpis.shareAlreadyInQuarantine": {}, "Kpis.closePairs": {}, "Kpis.placed": {},
+	"Kpis.medianHoursToPlacement": {}, "Kpis.contactsPerCase": {}, "Kpis.contacts": {},
 }

@@ -304,6 +304,19 @@ type ComplexityRoot struct {
 		To   func(childComplexity int) int
 	}
 
+	Kpis struct {
+		AlreadyInQuarantine      func(childComplexity int) int
+		AsOf                     func(childComplexity int) int
+		ClosePairs               func(childComplexity int) int
+		Contacts                 func(childComplexity int) int
+		ContactsPerCase          func(childComplexity int) int
+		From                     func(childComplexity int) int
+		MedianHoursToPlacement   func(childComplexity int) int
+		NewCases                 func(childComplexity int) int
+		Placed                   func(childComplexity int) int
+		ShareAlreadyInQuarantine func(childComplexity int) int
+	}
+
 	Measure struct {
 		Days     func(childComplexity int) int
 		Kind     func(childComplexity int) int
@@ -500,6 +513,7 @@ type ComplexityRoot struct {
 		Epicurve             func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
 		Facilities           func(childComplexity int) int
 		Household            func(childComplexity int, id string) int
+		Kpis                 func(childComplexity int, asOf *time.Time, from *time.Time, areaCode *string) int
 		Officers             func(childComplexity int) int
 		OverdueHealthReports func(childComplexity int, date string) int
 		PendingPlacements    func(childComplexity int) int
@@ -848,6 +862,7 @@ type QueryResolver interface {
 	OverdueHealthReports(ctx context.Context, date string) ([]*graph.OverdueHealthReport, error)
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
+	Kpis(ctx context.Context, asOf *time.Time, from *time.Time, areaCode *string) (*graph.KPIs, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
 	Quarantines(ctx context.Context, filter *QuarantineFilter, first *int, after *string) (*graph.QuarantinePage, error)
 	Quarantine(ctx context.Context, id string) (*graph.Quarantine, error)
@@ -1874,6 +1889,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Interval.To(childComplexity), true
 
+	case "Kpis.alreadyInQuarantine":
+		if e.ComplexityRoot.Kpis.AlreadyInQuarantine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.AlreadyInQuarantine(childComplexity), true
+	case "Kpis.asOf":
+		if e.ComplexityRoot.Kpis.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.AsOf(childComplexity), true
+	case "Kpis.closePairs":
+		if e.ComplexityRoot.Kpis.ClosePairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.ClosePairs(childComplexity), true
+	case "Kpis.contacts":
+		if e.ComplexityRoot.Kpis.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.Contacts(childComplexity), true
+	case "Kpis.contactsPerCase":
+		if e.ComplexityRoot.Kpis.ContactsPerCase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.ContactsPerCase(childComplexity), true
+	case "Kpis.from":
+		if e.ComplexityRoot.Kpis.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.From(childComplexity), true
+	case "Kpis.medianHoursToPlacement":
+		if e.ComplexityRoot.Kpis.MedianHoursToPlacement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.MedianHoursToPlacement(childComplexity), true
+	case "Kpis.newCases":
+		if e.ComplexityRoot.Kpis.NewCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.NewCases(childComplexity), true
+	case "Kpis.placed":
+		if e.ComplexityRoot.Kpis.Placed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.Placed(childComplexity), true
+	case "Kpis.shareAlreadyInQuarantine":
+		if e.ComplexityRoot.Kpis.ShareAlreadyInQuarantine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpis.ShareAlreadyInQuarantine(childComplexity), true
+
 	case "Measure.days":
 		if e.ComplexityRoot.Measure.Days == nil {
 			break
@@ -2891,6 +2967,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["id"].(string)), true
 
+	case "Query.kpis":
+		if e.ComplexityRoot.Query.Kpis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kpis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Kpis(childComplexity, args["asOf"].(*time.Time), args["from"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.officers":
 		if e.ComplexityRoot.Query.Officers == nil {
 			break
@@ -3587,7 +3674,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "people.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "kpis.graphqls" "people.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3601,6 +3688,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
 	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
+	{Name: "kpis.graphqls", Input: sourceData("kpis.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "quarantine.graphqls", Input: sourceData("quarantine.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -4067,6 +4155,32 @@ func (ec *executionContext) childFields_Interval(ctx context.Context, field grap
 		return ec.fieldContext_Interval_to(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Interval", field.Name)
+}
+
+func (ec *executionContext) childFields_Kpis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Kpis_from(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Kpis_asOf(ctx, field)
+	case "newCases":
+		return ec.fieldContext_Kpis_newCases(ctx, field)
+	case "alreadyInQuarantine":
+		return ec.fieldContext_Kpis_alreadyInQuarantine(ctx, field)
+	case "shareAlreadyInQuarantine":
+		return ec.fieldContext_Kpis_shareAlreadyInQuarantine(ctx, field)
+	case "closePairs":
+		return ec.fieldContext_Kpis_closePairs(ctx, field)
+	case "placed":
+		return ec.fieldContext_Kpis_placed(ctx, field)
+	case "medianHoursToPlacement":
+		return ec.fieldContext_Kpis_medianHoursToPlacement(ctx, field)
+	case "contactsPerCase":
+		return ec.fieldContext_Kpis_contactsPerCase(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Kpis_contacts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Kpis", field.Name)
 }
 
 func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5294,6 +5408,36 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kpis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg2
 	return args, nil
 }
 
@@ -9369,6 +9513,236 @@ func (ec *executionContext) _Interval_to(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Interval_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Interval", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Kpis_from(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Kpis_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Kpis_newCases(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_newCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_newCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Kpis_alreadyInQuarantine(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_alreadyInQuarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlreadyInQuarantine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_alreadyInQuarantine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Kpis_shareAlreadyInQuarantine(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_shareAlreadyInQuarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareAlreadyInQuarantine(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_shareAlreadyInQuarantine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Kpis_closePairs(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_closePairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosePairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_closePairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Kpis_placed(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_placed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Kpis_medianHoursToPlacement(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_medianHoursToPlacement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianHoursToPlacement(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_medianHoursToPlacement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Kpis_contactsPerCase(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_contactsPerCase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactsPerCase(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_contactsPerCase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Kpis_contacts(ctx context.Context, field graphql.CollectedField, obj *graph.KPIs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpis_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpis_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpis", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Measure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Measure) (ret graphql.Marshaler) {
@@ -13534,6 +13908,50 @@ func (ec *executionContext) fieldContext_Query_epicurve(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_epicurve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kpis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Kpis(ctx, fc.Args["asOf"].(*time.Time), fc.Args["from"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.KPIs) graphql.Marshaler {
+			return ec.marshalNKpis2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐKPIs(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kpis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kpis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kpis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19822,6 +20240,84 @@ func (ec *executionContext) _Interval(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var kpisImplementors = []string{"Kpis"}
+
+func (ec *executionContext) _Kpis(ctx context.Context, sel ast.SelectionSet, obj *graph.KPIs) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kpisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Kpis")
+		case "from":
+			out.Values[i] = ec._Kpis_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Kpis_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newCases":
+			out.Values[i] = ec._Kpis_newCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alreadyInQuarantine":
+			out.Values[i] = ec._Kpis_alreadyInQuarantine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareAlreadyInQuarantine":
+			out.Values[i] = ec._Kpis_shareAlreadyInQuarantine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "closePairs":
+			out.Values[i] = ec._Kpis_closePairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placed":
+			out.Values[i] = ec._Kpis_placed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianHoursToPlacement":
+			out.Values[i] = ec._Kpis_medianHoursToPlacement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contactsPerCase":
+			out.Values[i] = ec._Kpis_contactsPerCase(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._Kpis_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var measureImplementors = []string{"Measure"}
 
 func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, obj *graph.Measure) graphql.Marshaler {
@@ -21120,6 +21616,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_epicurve(ctx, field)
+				})
+		case "kpis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kpis(ctx, field)
 				})
 		case "person":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -22948,6 +23450,14 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNKpis2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐKPIs(ctx context.Context, sel ast.SelectionSet, v *graph.KPIs) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Kpis!")
+		return graphql.Null
+	}
+	return ec._Kpis(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMeasure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMeasure(ctx context.Context, sel ast.SelectionSet, v graph.Measure) graphql.Marshaler {
