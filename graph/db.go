@@ -20,6 +20,8 @@ type Config struct {
 	Database string // NEO4J_DATABASE, default neo4j; named on every call
 	// QueryTimeout bounds every transaction; zero means 30 s.
 	QueryTimeout time.Duration
+	// RetryTime bounds the driver's retries of transient failures; zero means 15 s.
+	RetryTime time.Duration
 }
 
 // ConfigFromEnv reads the NEO4J_* variables through getenv.
@@ -66,6 +68,9 @@ func Open(cfg Config, observe Observer) (*DB, error) {
 		c.ConnectionAcquisitionTimeout = 10 * time.Second
 		c.SocketConnectTimeout = 5 * time.Second
 		c.MaxTransactionRetryTime = 15 * time.Second
+		if cfg.RetryTime > 0 {
+			c.MaxTransactionRetryTime = cfg.RetryTime
+		}
 	})
 	if err != nil {
 		return nil, &Error{Kind: Invalid, Op: "open neo4j", Field: "NEO4J_URI", Err: err}
@@ -150,11 +155,13 @@ func classify(op string, err error) error {
 	}
 	var netErr net.Error
 	var connErr *neo4j.ConnectivityError
+	var retriesOut *neo4j.TransactionExecutionLimit
 	var usageErr *neo4j.UsageError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &Error{Kind: Unavailable, Op: op, Msg: "timed out or cancelled", Err: err}
-	case errors.As(err, &connErr), errors.As(err, &netErr), neo4j.IsRetryable(err):
+	case errors.As(err, &connErr), errors.As(err, &netErr), errors.As(err, &retriesOut), neo4j.IsRetryable(err):
+		// The driver gives up retrying transient failures with TransactionExecutionLimit.
 		return &Error{Kind: Unavailable, Op: op, Msg: "neo4j unavailable", Err: err}
 	case errors.As(err, &usageErr):
 		return &Error{Kind: Internal, Op: op, Err: err}

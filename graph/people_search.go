@@ -25,6 +25,7 @@ type PeopleFilter struct {
 	AreaCode     string // the household is in this area or under it
 	CaseStatus   string // lower-case status
 	InQuarantine *bool  // an assignment whose [start, end] covers asOf
+	Tier         string // RED, YELLOW or GREEN as of asOf (SPEC §5)
 	// ScopeAreas, when not nil, keeps only people whose household lies under one of
 	// these areas: a tracer's lists are cut to the areas they serve.
 	ScopeAreas []string
@@ -126,11 +127,32 @@ func (s *Service) SearchPeople(ctx context.Context, f PeopleFilter, first int, a
 		}
 		conds = append(conds, q)
 	}
+	if f.Tier != "" {
+		switch f.Tier {
+		case TierRed, TierYellow:
+			conds = append(conds, "p.id IN $tierIds")
+		case TierGreen:
+			conds = append(conds, "NOT p.id IN $tierIds")
+		default:
+			return nil, InvalidArg(op, "filter.tier", "unknown tier %q", f.Tier)
+		}
+	}
 	// Only fixed condition texts are joined here; every value is a parameter.
 	cypher := "MATCH (p:Person) WHERE " + strings.Join(conds, " AND ") + `
 		RETURN p {.id, .name, .idNumber, .phone, .sex, .birthDate, .householdId} AS p
 		ORDER BY p.id LIMIT $limit`
 	return Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*PersonPage, error) {
+		if f.Tier != "" {
+			// Tiers are computed, not stored: find everyone who can be other than
+			// GREEN (the chains of every traced case, tests, arrivals, readings), take
+			// their tiers, and filter by that set. Costly at county scale (every traced
+			// case's chain per page), exact at any scale.
+			ids, err := s.tierSet(ctx, tx, f.Tier, asOf.In(s.Loc))
+			if err != nil {
+				return nil, err
+			}
+			params["tierIds"] = ids
+		}
 		res, err := tx.Run(ctx, cypher, params)
 		if err != nil {
 			return nil, err
@@ -176,3 +198,27 @@ func i64(v any) int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// tierSet is, for RED or YELLOW, the ids of the people at that tier as of asOf; for
+// GREEN, the ids of everyone who is not (the complement is what the caller keeps).
+func (s *Service) tierSet(ctx context.Context, tx Tx, tier string, asOf time.Time) ([]string, error) {
+	candidates, err := s.nonGreenCandidates(ctx, tx, asOf)
+	if err != nil || len(candidates) == 0 {
+		return []string{}, err
+	}
+	risks, err := s.risksTx(ctx, tx, candidates, asOf, true)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for _, id := range candidates {
+		r := risks[id]
+		if r == nil {
+			continue
+		}
+		if (tier == TierGreen && r.Tier != TierGreen) || (tier != TierGreen && r.Tier == tier) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}

@@ -173,6 +173,9 @@ func (r *queryResolver) People(ctx context.Context, filter *schema.PeopleFilter,
 		if filter.CaseStatus != nil {
 			f.CaseStatus = strings.ToLower(string(*filter.CaseStatus))
 		}
+		if filter.Tier != nil {
+			f.Tier = string(*filter.Tier)
+		}
 	}
 	f.ScopeAreas = tracerAreas(ctx)
 	return r.Svc.SearchPeople(ctx, f, pageSize(first), deref(after), r.Svc.AsOf(asOf))

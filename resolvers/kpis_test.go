@@ -28,7 +28,7 @@ func TestKPIsForADashboard(t *testing.T) {
 	var resp struct {
 		Kpis struct {
 			NewCases, ClosePairs, Placed int
-			MedianHoursToPlacement      *float64
+			MedianHoursToPlacement       *float64
 		}
 	}
 	newClientAs(t, svc, &graph.Principal{Subject: "screen", Role: graph.RoleDashboard}).

@@ -18271,7 +18271,7 @@ func (ec *executionContext) unmarshalInputPeopleFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"namePrefix", "idNumber", "phone", "areaCode", "caseStatus", "inQuarantine"}
+	fieldsInOrder := [...]string{"namePrefix", "idNumber", "phone", "areaCode", "caseStatus", "inQuarantine", "tier"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18320,6 +18320,13 @@ func (ec *executionContext) unmarshalInputPeopleFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.InQuarantine = data
+		case "tier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tier"))
+			data, err := ec.unmarshalORiskTier2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskTier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tier = data
 		}
 	}
 	return it, nil
@@ -24463,6 +24470,22 @@ func (ec *executionContext) unmarshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegr
 }
 
 func (ec *executionContext) marshalOQuarantineStatus2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineStatus(ctx context.Context, sel ast.SelectionSet, v *QuarantineStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalORiskTier2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskTier(ctx context.Context, v any) (*RiskTier, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(RiskTier)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORiskTier2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐRiskTier(ctx context.Context, sel ast.SelectionSet, v *RiskTier) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -160,6 +160,8 @@ type PeopleFilter struct {
 	CaseStatus *CaseStatus `json:"caseStatus,omitempty"`
 	// The person has (true) or has not (false) a quarantine assignment (centralized, home or monitoring) covering asOf.
 	InQuarantine *bool `json:"inQuarantine,omitempty"`
+	// The person's risk tier as of asOf (computed: slower than the other filters on a large county).
+	Tier *RiskTier `json:"tier,omitempty"`
 }
 
 // A person (people.csv).
