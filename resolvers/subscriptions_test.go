@@ -197,3 +197,52 @@ func TestAssignmentRunIsAnnounced(t *testing.T) {
 		}
 	}
 }
+
+// A tracer serving T1 who subscribes to every risk change hears of a write in T2, but
+// without anything that identifies the people there (SPEC §8: by subscription too).
+func TestTracerSubscriptionShowsNoOneOutsideTheirAreas(t *testing.T) {
+	svc := graphtest.MustService(t)
+	writeCounty(t, svc)
+	h := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{Logger: testLogger(t)})
+	as := func(p *graph.Principal) *client.Client {
+		return client.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, r.WithContext(graph.WithPrincipal(r.Context(), p)))
+		}))
+	}
+	epi := as(&graph.Principal{Subject: "epi", Role: graph.RoleEpidemiologist})
+	tracer := as(&graph.Principal{Subject: "t1", Role: graph.RoleTracer, Areas: []string{"T1"}})
+	sub := tracer.Websocket(`subscription { riskChanged { personIds people { id name idNumber phone } cause } }`)
+	t.Cleanup(func() { _ = sub.Close() })
+	got := make(chan string, 4)
+	go func() {
+		for {
+			var v map[string]any
+			err := sub.Next(&v)
+			b, _ := json.Marshal(v)
+			if err != nil {
+				got <- string(b) + " error: " + err.Error()
+				return
+			}
+			got <- string(b)
+		}
+	}()
+	var ev string
+	for i := 0; i < 20 && ev == ""; i++ {
+		epi.MustPost(`mutation { recordContact(input: {personA: "P05", personB: "P06", at: "2020-01-20 10:00"}) { at } }`, &map[string]any{})
+		select {
+		case ev = <-got:
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	if ev == "" {
+		t.Fatal("no event")
+	}
+	for _, leak := range []string{"张七", "赵八", `"id":"P05"`, `"id":"P06"`} {
+		if strings.Contains(ev, leak) {
+			t.Fatalf("the T1 tracer's subscription carried %s: %s", leak, ev)
+		}
+	}
+	if !strings.Contains(ev, "FORBIDDEN") && !strings.Contains(ev, "outside the areas") {
+		t.Fatalf("event = %s, want the people refused", ev)
+	}
+}
