@@ -206,48 +206,23 @@ func loadSnapshot(ctx context.Context, tx Tx, asOf time.Time, needs map[string]*
 		return nil, err
 	}
 	// facilities, areas, officers: small tables, read whole
-	res, err = tx.Run(ctx, `MATCH (f:Facility) OPTIONAL MATCH (f)-[:IN]->(a:Area)
-		RETURN f.id AS id, coalesce(a.code, f.areaCode) AS area, coalesce(f.capacity, 0) AS capacity`, nil)
-	if err != nil {
+	if err := collect(ctx, tx, `MATCH (f:Facility) OPTIONAL MATCH (f)-[:IN]->(a:Area)
+		RETURN f.id AS id, coalesce(a.code, f.areaCode) AS area, coalesce(f.capacity, 0) AS capacity`, nil,
+		func(r *Record) {
+			s.Facilities = append(s.Facilities, facilityState{ID: str(get(r, "id")), AreaCode: str(get(r, "area")), Capacity: intOf(get(r, "capacity"))})
+		}); err != nil {
 		return nil, err
 	}
-	for res.Next(ctx) {
-		r := res.Record()
-		id, _ := r.Get("id")
-		area, _ := r.Get("area")
-		c, _ := r.Get("capacity")
-		s.Facilities = append(s.Facilities, facilityState{ID: str(id), AreaCode: str(area), Capacity: intOf(c)})
-	}
-	if err := res.Err(); err != nil {
+	if err := collect(ctx, tx, `MATCH (a:Area) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area)
+		RETURN a.code AS code, p.code AS parent`, nil,
+		func(r *Record) { s.AreaParent[str(get(r, "code"))] = str(get(r, "parent")) }); err != nil {
 		return nil, err
 	}
-	res, err = tx.Run(ctx, `MATCH (a:Area) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area)
-		RETURN a.code AS code, p.code AS parent`, nil)
-	if err != nil {
-		return nil, err
-	}
-	for res.Next(ctx) {
-		r := res.Record()
-		c, _ := r.Get("code")
-		p, _ := r.Get("parent")
-		s.AreaParent[str(c)] = str(p)
-	}
-	if err := res.Err(); err != nil {
-		return nil, err
-	}
-	res, err = tx.Run(ctx, `MATCH (o:Officer) OPTIONAL MATCH (o)-[:SERVES]->(a:Area)
-		RETURN o.id AS id, o.role AS role, coalesce(a.code, o.areaCode) AS area`, nil)
-	if err != nil {
-		return nil, err
-	}
-	for res.Next(ctx) {
-		r := res.Record()
-		id, _ := r.Get("id")
-		role, _ := r.Get("role")
-		area, _ := r.Get("area")
-		s.Officers = append(s.Officers, Officer{ID: str(id), Role: str(role), AreaCode: str(area)})
-	}
-	if err := res.Err(); err != nil {
+	if err := collect(ctx, tx, `MATCH (o:Officer) OPTIONAL MATCH (o)-[:SERVES]->(a:Area)
+		RETURN o.id AS id, o.role AS role, coalesce(a.code, o.areaCode) AS area`, nil,
+		func(r *Record) {
+			s.Officers = append(s.Officers, Officer{ID: str(get(r, "id")), Role: str(get(r, "role")), AreaCode: str(get(r, "area"))})
+		}); err != nil {
 		return nil, err
 	}
 	// cases that count at asOf (escalation and "no new assignment"): every case, a
