@@ -202,11 +202,11 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // tierSet is, for RED or YELLOW, the ids of the people at that tier as of asOf; for
 // GREEN, the ids of everyone who is not (the complement is what the caller keeps).
 func (s *Service) tierSet(ctx context.Context, tx Tx, tier string, asOf time.Time) ([]string, error) {
-	candidates, err := s.nonGreenCandidates(ctx, tx, asOf)
+	candidates, chains, err := s.nonGreenCandidates(ctx, tx, asOf)
 	if err != nil || len(candidates) == 0 {
 		return []string{}, err
 	}
-	risks, err := s.risksTx(ctx, tx, candidates, asOf, true)
+	risks, err := s.risksWithChainsTx(ctx, tx, candidates, asOf, true, chains)
 	if err != nil {
 		return nil, err
 	}

@@ -374,14 +374,14 @@ func readOccupancy(ctx context.Context, tx Tx, asOf time.Time, bucket func(strin
 // readings — computes their tiers, and counts RED and YELLOW by household area. GREEN
 // is everyone else.
 func (s *Service) countTiers(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
-	ids, err := s.nonGreenCandidates(ctx, tx, asOf)
+	ids, chains, err := s.nonGreenCandidates(ctx, tx, asOf)
 	if err != nil {
 		return err
 	}
 	if len(ids) == 0 {
 		return nil
 	}
-	risks, err := s.risksTx(ctx, tx, ids, asOf, true) // bulk: every traced case's whole chain
+	risks, err := s.risksWithChainsTx(ctx, tx, ids, asOf, true, chains)
 	if err != nil {
 		return err
 	}
@@ -409,8 +409,9 @@ func (s *Service) countTiers(ctx context.Context, tx Tx, asOf time.Time, bucket 
 	return res.Err()
 }
 
-// nonGreenCandidates is a superset of the people whose tier can be RED or YELLOW.
-func (s *Service) nonGreenCandidates(ctx context.Context, tx Tx, asOf time.Time) ([]string, error) {
+// nonGreenCandidates is a superset of the people whose tier can be RED or YELLOW, and
+// the chains (every traced case's, to depth 2) it found them in, for the tiers to reuse.
+func (s *Service) nonGreenCandidates(ctx context.Context, tx Tx, asOf time.Time) ([]string, []*Chain, error) {
 	p := s.Policy
 	res, err := tx.Run(ctx, `
 CALL () {
@@ -441,7 +442,7 @@ RETURN DISTINCT id`, map[string]any{
 		"feverFrom":   asOf.Add(-time.Duration(p.FeverDays) * Day),
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	set := map[string]bool{}
 	for res.Next(ctx) {
@@ -449,17 +450,18 @@ RETURN DISTINCT id`, map[string]any{
 		set[str(id)] = true
 	}
 	if err := res.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Everyone in a traced case's chain to depth 2.
+	var chains []*Chain
 	caseIDs, err := tracedCaseIDsTx(ctx, tx, asOf)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(caseIDs) > 0 {
 		facts, err := readPersonFacts(ctx, tx, caseIDs, asOf)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cases := make([]*personFacts, 0, len(caseIDs))
 		for _, id := range caseIDs {
@@ -467,9 +469,9 @@ RETURN DISTINCT id`, map[string]any{
 				cases = append(cases, f)
 			}
 		}
-		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, nil)
+		chains, err = s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, nil)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, ch := range chains {
 			for _, c := range ch.Contacts {
@@ -482,5 +484,8 @@ RETURN DISTINCT id`, map[string]any{
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	return ids, nil
+	if chains == nil {
+		chains = []*Chain{} // no traced case: no contact roles (not "compute them")
+	}
+	return ids, chains, nil
 }

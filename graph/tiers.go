@@ -103,6 +103,13 @@ func (s *Service) RisksBulk(ctx context.Context, personIDs []string, asOf time.T
 }
 
 func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time, bulk bool) (map[string]*Risk, error) {
+	return s.risksWithChainsTx(ctx, tx, personIDs, asOf, bulk, nil)
+}
+
+// risksWithChainsTx is risksTx; allChains, when not nil, is every traced case's whole
+// chain to depth 2 as of asOf, already built by the caller (summary, the tier filter),
+// so it is not built a second time.
+func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time, bulk bool, allChains []*Chain) (map[string]*Risk, error) {
 	facts, err := readPersonFacts(ctx, tx, personIDs, asOf)
 	if err != nil {
 		return nil, err
@@ -126,7 +133,10 @@ func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf t
 	// chain, which is cheaper than finding the neighbours of everyone.
 	var cases []*personFacts
 	var focus [][]string
-	if bulk {
+	switch {
+	case allChains != nil:
+		// given
+	case bulk:
 		all, err := tracedCaseIDsTx(ctx, tx, asOf)
 		if err != nil {
 			return nil, err
@@ -139,7 +149,7 @@ func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf t
 				cases = append(cases, f)
 			}
 		}
-	} else {
+	default:
 		cases, err = s.candidateCases(ctx, tx, ids, facts, asOf)
 		if err != nil {
 			return nil, err
@@ -156,17 +166,18 @@ func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf t
 			focus = [][]string{append(append([]string(nil), ids...), linked...), ids}
 		}
 	}
-	if len(cases) > 0 {
-		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, focus)
+	chains := allChains
+	if chains == nil && len(cases) > 0 {
+		chains, err = s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, focus)
 		if err != nil {
 			return nil, err
 		}
-		for _, ch := range chains {
-			for _, id := range ids {
-				if c := ch.Contact(id); c != nil {
-					if r, ok := s.contactReason(ch.SourceID, c, asOf); ok {
-						reasons[id] = append(reasons[id], r)
-					}
+	}
+	for _, ch := range chains {
+		for _, id := range ids {
+			if c := ch.Contact(id); c != nil {
+				if r, ok := s.contactReason(ch.SourceID, c, asOf); ok {
+					reasons[id] = append(reasons[id], r)
 				}
 			}
 		}
