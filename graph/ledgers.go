@@ -154,10 +154,10 @@ func (s *Service) fillLedger(ctx context.Context, tx Tx, entries []LedgerEntry, 
 	quarantine := map[string]open{}
 	if err := collect(ctx, tx, `UNWIND $ids AS id MATCH (:Person {id: id})-[:ASSIGNED]->(q:Quarantine)
 		WHERE q.status IN ['active', 'pending'] AND q.start <= $asOf AND q.end > $asOf
-		RETURN id, q.id AS q, q.kind AS kind ORDER BY id, q.start DESC, q.id`, map[string]any{"ids": list, "asOf": asOf}, func(r *Record) {
+		RETURN id, q.id AS qid, q.kind AS kind ORDER BY id, q.start DESC, qid`, map[string]any{"ids": list, "asOf": asOf}, func(r *Record) {
 		id := str(get(r, "id"))
 		if _, ok := quarantine[id]; !ok { // a person has at most one open assignment (§6)
-			quarantine[id] = open{str(get(r, "q")), str(get(r, "kind"))}
+			quarantine[id] = open{str(get(r, "qid")), str(get(r, "kind"))}
 		}
 	}); err != nil {
 		return err

@@ -305,3 +305,43 @@ func mustParse(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+// The ledgers show the open quarantine: after a run, the returnees from a medium-risk
+// origin are under health monitoring, and the ledger says so.
+func TestLedgersShowTheOpenQuarantine(t *testing.T) {
+	svc := graphtest.MustService(t)
+	ctx := context.Background()
+	if err := svc.DB.DeleteAllData(ctx); err != nil {
+		t.Fatal(err)
+	}
+	loadVector(t, svc, filepath.Join(conformanceDir, "practices01"))
+	asOf := mustParse(t, "2020-01-21T12:00:00+08:00")
+	if _, err := svc.AssignQuarantines(ctx, asOf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.Returnees(ctx, asOf, "", 14, "medium", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 {
+		t.Fatal("no returnees from medium-risk origins")
+	}
+	for _, e := range got {
+		if e.OriginLevel != "medium" && e.OriginLevel != "high" {
+			t.Errorf("%s %s: origin %s kept by fromLevel medium", e.PersonID, e.TripID, e.OriginLevel)
+		}
+		if e.QuarantineID == "" || e.QuarantineKind == "" {
+			t.Errorf("%s %s: no open quarantine shown after the run", e.PersonID, e.TripID)
+		}
+	}
+	workers, err := svc.WorkerLedger(ctx, asOf, "EM01", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(workers) != 1 || len(workers[0].Workers) == 0 || workers[0].Workers[0].QuarantineKind == "" {
+		t.Errorf("worker ledger of EM01 after the run: %+v", workers)
+	}
+	if _, err := svc.WorkerLedger(ctx, asOf, "EM99", "", nil); err == nil {
+		t.Error("an unknown employer is not an error")
+	}
+}
