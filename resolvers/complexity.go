@@ -17,7 +17,7 @@ const (
 	typicalCurveLen = 60
 	// SPEC §10–12: a county assessed at town and village level, a town's villages, the
 	// county's employers and each one's returning workers.
-	typicalZones     = 400
+	typicalZones     = 200
 	typicalVillages  = 20
 	typicalEmployers = 20
 	typicalWorkers   = 10
