@@ -2,7 +2,6 @@ package graph
 
 import (
 	"fmt"
-	"math"
 	"time"
 )
 
@@ -15,7 +14,9 @@ import (
 // RowValues reads one row's cells by column name; each reader records a failure for
 // its column when the cell is bad, and Ref records a reference for the caller to check.
 type RowValues interface {
-	Text(col string) string
+	// Text reads a free-text cell of a kind, which bounds it (CheckTextValue).
+	Text(col string, kind TextKind) string
+	// Ref reads a reference cell, an id (bounded as TextID).
 	Ref(col string, kind KeyKind) string
 	Time(col string, allowDate bool) time.Time
 	OptTime(col string) *time.Time
@@ -40,10 +41,8 @@ var (
 	OfficerRoles = []string{"cadre", "medical"}
 )
 
-var posInf = math.Inf(1)
-
 func AreaRow(r RowValues) Area {
-	a := Area{Code: r.Text("code"), Name: r.Text("name")}
+	a := Area{Code: r.Text("code", TextID), Name: r.Text("name", TextName)}
 	a.Level = r.Enum("level", AreaLevels, "")
 	a.ParentCode = r.Ref("parent_code", KeyArea)
 	if a.ParentCode != "" && a.ParentCode == a.Code {
@@ -60,13 +59,14 @@ func RiskDesignationRow(r RowValues) RiskDesignation {
 }
 
 func HouseholdRow(r RowValues) Household {
-	return Household{ID: r.Text("id"), Address: r.Text("address"), AreaCode: r.Ref("area_code", KeyArea)}
+	return Household{ID: r.Text("id", TextID), Address: r.Text("address", TextLong), AreaCode: r.Ref("area_code", KeyArea)}
 }
 
 func PersonRow(r RowValues) Person {
-	p := Person{ID: r.Text("id"), Name: r.Text("name"), Phone: r.Text("phone"), Sex: r.Text("sex")}
+	p := Person{ID: r.Text("id", TextID), Name: r.Text("name", TextName), Phone: r.Text("phone", TextPhone),
+		Sex: r.Text("sex", TextName)}
 	var idBirth Date
-	if s := r.Text("id_number"); s != "" {
+	if s := r.Text("id_number", TextID); s != "" {
 		n, d, err := ParseIDNumberValue(s)
 		if err != nil {
 			r.Fail("id_number", err.Error())
@@ -91,9 +91,9 @@ func CaseRow(r RowValues) Case {
 }
 
 func TripRow(r RowValues) Trip {
-	t := Trip{ID: r.Text("id"), PersonID: r.Ref("person_id", KeyPerson)}
+	t := Trip{ID: r.Text("id", TextID), PersonID: r.Ref("person_id", KeyPerson)}
 	t.Mode = r.Enum("mode", TripModes, "")
-	t.Number, t.Seat = r.Text("number"), r.Text("seat")
+	t.Number, t.Seat = r.Text("number", TextID), r.Text("seat", TextID)
 	t.FromArea = r.Ref("from_area", KeyArea)
 	t.ToArea = r.Ref("to_area", KeyArea)
 	t.DepartAt = r.Time("depart_at", false)
@@ -103,7 +103,7 @@ func TripRow(r RowValues) Trip {
 }
 
 func EventRow(r RowValues) Event {
-	e := Event{ID: r.Text("id"), Kind: r.Text("kind"), Place: r.Text("place")}
+	e := Event{ID: r.Text("id", TextID), Kind: r.Text("kind", TextName), Place: r.Text("place", TextLong)}
 	e.AreaCode = r.Ref("area_code", KeyArea)
 	e.Start = r.Time("start", false)
 	e.End = r.Time("end", false)
@@ -127,14 +127,14 @@ func ContactRow(r RowValues) Contact {
 		r.Fail("person_b", "a contact of a person with themselves")
 	}
 	c.At = r.Time("at", false)
-	c.DurationMin = r.Decimal("duration_min", 0, posInf)
+	c.DurationMin = r.Decimal("duration_min", 0, MaxDurationMin)
 	c.Setting = r.Enum("setting", Settings, "")
 	c.Protected = r.Bool("protected", false)
 	return c
 }
 
 func TestRow(r RowValues) Test {
-	t := Test{ID: r.Text("id"), PersonID: r.Ref("person_id", KeyPerson)}
+	t := Test{ID: r.Text("id", TextID), PersonID: r.Ref("person_id", KeyPerson)}
 	t.Kind = r.Enum("kind", TestKinds, "")
 	t.SampledAt = r.Time("sampled_at", false)
 	t.Result = r.Enum("result", TestResults, "")
@@ -142,25 +142,25 @@ func TestRow(r RowValues) Test {
 }
 
 func CheckpointRow(r RowValues) Checkpoint {
-	return Checkpoint{ID: r.Text("id"), Name: r.Text("name"), AreaCode: r.Ref("area_code", KeyArea)}
+	return Checkpoint{ID: r.Text("id", TextID), Name: r.Text("name", TextName), AreaCode: r.Ref("area_code", KeyArea)}
 }
 
 func PassageRow(r RowValues) Passage {
 	p := Passage{CheckpointID: r.Ref("checkpoint_id", KeyCheckpoint)}
 	p.At = r.Time("at", false)
 	p.PersonID = r.Ref("person_id", KeyPerson)
-	p.Plate = r.Text("plate")
+	p.Plate = r.Text("plate", TextID)
 	if p.PersonID == "" && p.Plate == "" {
 		r.Fail("plate", "required: a passage names a person_id or a plate")
 	}
-	p.Temperature = r.Decimal("temperature", 30, 45)
+	p.Temperature = r.Decimal("temperature", MinTemperature, MaxTemperature)
 	p.TurnedBack = r.Bool("turned_back", false)
 	return p
 }
 
 func FacilityRow(r RowValues) Facility {
-	f := Facility{ID: r.Text("id"), Name: r.Text("name"), AreaCode: r.Ref("area_code", KeyArea)}
-	if s := r.Text("capacity"); s != "" {
+	f := Facility{ID: r.Text("id", TextID), Name: r.Text("name", TextName), AreaCode: r.Ref("area_code", KeyArea)}
+	if s := r.Text("capacity", TextID); s != "" {
 		n, err := ParseCountValue(s)
 		if err != nil {
 			r.Fail("capacity", err.Error())
@@ -171,10 +171,10 @@ func FacilityRow(r RowValues) Facility {
 }
 
 func OfficerRow(r RowValues) Officer {
-	o := Officer{ID: r.Text("id"), Name: r.Text("name")}
+	o := Officer{ID: r.Text("id", TextID), Name: r.Text("name", TextName)}
 	o.Role = r.Enum("role", OfficerRoles, "")
 	o.AreaCode = r.Ref("area_code", KeyArea)
-	o.Phone = r.Text("phone")
+	o.Phone = r.Text("phone", TextPhone)
 	return o
 }
 
@@ -187,7 +187,7 @@ func HealthReportRow(r RowValues) HealthReport {
 	if d := r.Date("date"); d != nil {
 		h.Date = *d
 	}
-	h.Temperature = r.Decimal("temperature", 30, 45)
-	h.Symptoms = r.Text("symptoms")
+	h.Temperature = r.Decimal("temperature", MinTemperature, MaxTemperature)
+	h.Symptoms = r.Text("symptoms", TextLong)
 	return h
 }

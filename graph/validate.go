@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Value validation of SPEC §3, shared by the loader (bundle rows) and the API's write
@@ -18,6 +20,95 @@ import (
 // Value parsing for SPEC §3. Each function takes a trimmed, non-empty cell and returns
 // the value or an error whose text is the reject reason, so that the report line reads
 // `file:line: column: reason`.
+
+// The bounds of SPEC §3 (revision 4). They keep every stored value within what Neo4j
+// stores, indexes and computes with: a 9 KB name is refused by a string index in the
+// middle of a load, and a duration of 1e29 minutes overflows the date arithmetic of
+// every chain that reads it. Both are rejected as rows here instead.
+const (
+	MaxDurationMin = 10080 // a week, in minutes
+	MinTemperature = 30.0  // °C
+	MaxTemperature = 45.0
+	MaxIDLen       = 64 // characters, not bytes
+	MaxNameLen     = 100
+	MaxLongTextLen = 500 // addresses, places, notes
+	MaxPhoneLen    = 20
+)
+
+// MinDate and MaxDate bound every date, and every time's date in the service's zone.
+var (
+	MinDate = Date{1900, time.January, 1}
+	MaxDate = Date{2100, time.December, 31}
+)
+
+// TextKind is the kind of a free-text value, which gives its bound (SPEC §3).
+type TextKind int
+
+const (
+	// TextID is an id or a reference to one, and short codes read like ids: a seat, a
+	// conveyance number, a plate, a capacity.
+	TextID TextKind = iota
+	// TextName is a name, and short labels read like names: sex, an event's kind.
+	TextName
+	// TextLong is an address, a place or a note (symptoms, a daily report's note).
+	TextLong
+	// TextPhone is a phone number: digits, +, - and spaces.
+	TextPhone
+)
+
+func (k TextKind) max() int {
+	switch k {
+	case TextName:
+		return MaxNameLen
+	case TextLong:
+		return MaxLongTextLen
+	case TextPhone:
+		return MaxPhoneLen
+	}
+	return MaxIDLen
+}
+
+// CheckTextValue checks a trimmed text value of a kind: no control characters (a line
+// break or an escape sequence included), at most the kind's number of characters, and
+// for a phone only digits, +, - and spaces. The reason starts "too long" or "bad
+// character" and never repeats the value, which may be kilobytes long.
+func CheckTextValue(s string, kind TextKind) error {
+	if !utf8.ValidString(s) {
+		return errors.New("bad character: not valid UTF-8")
+	}
+	n := 0
+	for _, c := range s {
+		n++
+		switch {
+		case unicode.IsControl(c):
+			return fmt.Errorf("bad character: control character %U at character %d", c, n)
+		case kind == TextPhone && !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == ' '):
+			return fmt.Errorf("bad character: %q at character %d (a phone has digits, +, - and spaces)", c, n)
+		}
+	}
+	if max := kind.max(); n > max {
+		return fmt.Errorf("too long: %d characters, at most %d", n, max)
+	}
+	return nil
+}
+
+// checkDateBounds refuses a date outside MinDate..MaxDate.
+func checkDateBounds(d Date, shown string) error {
+	if dateBefore(d, MinDate) || dateBefore(MaxDate, d) {
+		return fmt.Errorf("out of range: %s not in %s..%s", shown, MinDate, MaxDate)
+	}
+	return nil
+}
+
+func dateBefore(a, b Date) bool {
+	if a.Year != b.Year {
+		return a.Year < b.Year
+	}
+	if a.Month != b.Month {
+		return a.Month < b.Month
+	}
+	return a.Day < b.Day
+}
 
 // errBareDate marks a bare date in a time column that needs a time of day.
 var errBareDate = errors.New("a bare date is not a time here: give a time of day")
@@ -43,27 +134,36 @@ var offsetLayouts = []string{
 // so that Neo4j stores every loaded time in the service's zone.
 func ParseTimeValue(s string, loc *time.Location, allowDate bool) (time.Time, error) {
 	if len(s) == len("2006-01-02") {
-		if d, err := ParseDateValue(s); err == nil {
+		if d, err := parseRealDate(s); err == nil {
 			if !allowDate {
 				return time.Time{}, errBareDate
 			}
-			return d.In(loc), nil
+			return d.In(loc), checkDateBounds(d, s)
 		}
 	}
 	if hasOffset(s) {
 		for _, l := range offsetLayouts {
 			if t, err := time.Parse(l, s); err == nil {
-				return t.In(loc), nil
+				return timeInBounds(t.In(loc), s)
 			}
 		}
 	} else {
 		for _, l := range localLayouts {
 			if t, err := time.ParseInLocation(l, s, loc); err == nil {
-				return t, nil
+				return timeInBounds(t, s)
 			}
 		}
 	}
 	return time.Time{}, fmt.Errorf("bad time %q: want RFC 3339 (2020-01-21T18:30:00+08:00) or local 2020-01-21 18:30[:ss[.fff]]", s)
+}
+
+// timeInBounds refuses a time whose date in the service's zone (t is in it) is outside
+// MinDate..MaxDate.
+func timeInBounds(t time.Time, shown string) (time.Time, error) {
+	if err := checkDateBounds(Date{t.Year(), t.Month(), t.Day()}, shown); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
 }
 
 // hasOffset says whether a time string ends in a zone (Z or ±hh:mm) after its time of
@@ -79,8 +179,18 @@ func hasOffset(s string) bool {
 	return strings.ContainsAny(tail, "+-")
 }
 
-// ParseDateValue reads YYYY-MM-DD (exactly: two-digit month and day).
+// ParseDateValue reads YYYY-MM-DD (exactly: two-digit month and day) from MinDate to
+// MaxDate.
 func ParseDateValue(s string) (Date, error) {
+	d, err := parseRealDate(s)
+	if err != nil {
+		return Date{}, err
+	}
+	return d, checkDateBounds(d, s)
+}
+
+// parseRealDate reads YYYY-MM-DD, any real date.
+func parseRealDate(s string) (Date, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return Date{}, fmt.Errorf("bad date %q: want YYYY-MM-DD", s)
 	}
@@ -206,8 +316,10 @@ func ParseIDNumberValue(s string) (string, Date, error) {
 	if want := idCheckChars[sum%11]; check != want {
 		return "", Date{}, fmt.Errorf("invalid ID number %q: check character should be %c", s, want)
 	}
+	// Any real date: the number is what GB 11643 says, and its date is not stored (a
+	// birth_date that is given must match it, and is itself bounded).
 	birth := s[6:10] + "-" + s[10:12] + "-" + s[12:14]
-	d, err := ParseDateValue(birth)
+	d, err := parseRealDate(birth)
 	if err != nil {
 		return "", Date{}, fmt.Errorf("invalid ID number %q: digits 7–14 are not a date", s)
 	}

@@ -106,18 +106,34 @@ func (r *argRow) Fail(col, reason string) {
 
 func (r *argRow) failed(col string) bool { return r.failIdx >= 0 && r.failIdx <= r.index(col) }
 
-func (r *argRow) Text(col string) string { r.index(col); return r.cells[col] }
+// cell is a cell's value, unchecked ("" when absent).
+func (r *argRow) cell(col string) string { r.index(col); return r.cells[col] }
 
-func (r *argRow) Ref(col string, kind KeyKind) string {
-	v := r.Text(col)
+func (r *argRow) Text(col string, kind TextKind) string {
+	v := r.cell(col)
 	if v != "" {
-		r.refs = append(r.refs, argRef{col, kind, v})
+		if err := CheckTextValue(v, kind); err != nil {
+			r.Fail(col, err.Error())
+		}
 	}
 	return v
 }
 
+func (r *argRow) Ref(col string, kind KeyKind) string {
+	v := r.cell(col)
+	if v == "" {
+		return ""
+	}
+	if err := CheckTextValue(v, TextID); err != nil {
+		r.Fail(col, err.Error())
+		return v
+	}
+	r.refs = append(r.refs, argRef{col, kind, v})
+	return v
+}
+
 func (r *argRow) Time(col string, allowDate bool) time.Time {
-	v := r.Text(col)
+	v := r.cell(col)
 	if v == "" {
 		return time.Time{}
 	}
@@ -129,7 +145,7 @@ func (r *argRow) Time(col string, allowDate bool) time.Time {
 }
 
 func (r *argRow) OptTime(col string) *time.Time {
-	if r.Text(col) == "" {
+	if r.cell(col) == "" {
 		return nil
 	}
 	t := r.Time(col, false)
@@ -137,7 +153,7 @@ func (r *argRow) OptTime(col string) *time.Time {
 }
 
 func (r *argRow) Date(col string) *Date {
-	v := r.Text(col)
+	v := r.cell(col)
 	if v == "" {
 		return nil
 	}
@@ -150,7 +166,7 @@ func (r *argRow) Date(col string) *Date {
 }
 
 func (r *argRow) Enum(col string, allowed []string, def string) string {
-	v := r.Text(col)
+	v := r.cell(col)
 	if v == "" {
 		return def
 	}
@@ -162,7 +178,7 @@ func (r *argRow) Enum(col string, allowed []string, def string) string {
 }
 
 func (r *argRow) Bool(col string, def bool) bool {
-	v := r.Text(col)
+	v := r.cell(col)
 	if v == "" {
 		return def
 	}
@@ -174,7 +190,7 @@ func (r *argRow) Bool(col string, def bool) bool {
 }
 
 func (r *argRow) Decimal(col string, min, max float64) *float64 {
-	v := r.Text(col)
+	v := r.cell(col)
 	if v == "" {
 		return nil
 	}
@@ -452,6 +468,10 @@ func (s *Service) SubmitDailyReport(ctx context.Context, areaCode, date, note st
 	if err != nil {
 		return nil, err
 	}
+	note = strings.TrimSpace(note)
+	if err := CheckTextValue(note, TextLong); note != "" && err != nil {
+		return nil, InvalidArg(op, "note", "%s", err)
+	}
 	areas, err := s.Areas(ctx, []string{areaCode})
 	if err != nil {
 		return nil, err
@@ -468,7 +488,7 @@ func (s *Service) SubmitDailyReport(ctx context.Context, areaCode, date, note st
 		res, err := tx.Run(ctx, `MATCH (a:Area {code: $area})
 			MERGE (a)-[:SUBMITTED]->(r:DailyReport {areaCode: $area, date: $date})
 			SET r.note = $note, r.submittedAt = $at`,
-			map[string]any{"area": areaCode, "date": neoDate(d), "note": nz(strings.TrimSpace(note)), "at": now})
+			map[string]any{"area": areaCode, "date": neoDate(d), "note": nz(note), "at": now})
 		if err != nil {
 			return nil, err
 		}

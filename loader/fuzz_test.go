@@ -1,9 +1,12 @@
 package loader
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tracegraph/tracegraph/graph"
 )
@@ -66,6 +69,7 @@ func checkAccepted(t *testing.T, v any) {
 			t.Fatalf("accepted an end before its start: %+v", v)
 		}
 	}
+	checkBounded(t, v)
 	switch x := v.(type) {
 	case graph.Person:
 		if x.IDNumber != "" {
@@ -87,7 +91,7 @@ func checkAccepted(t *testing.T, v any) {
 		if x.PersonA == x.PersonB {
 			t.Fatalf("accepted a self-contact %+v", x)
 		}
-		inRange(x.DurationMin, 0, posInf)
+		inRange(x.DurationMin, 0, graph.MaxDurationMin)
 	case graph.Passage:
 		if x.PersonID == "" && x.Plate == "" {
 			t.Fatalf("accepted a passage of no one %+v", x)
@@ -98,6 +102,36 @@ func checkAccepted(t *testing.T, v any) {
 	case graph.Facility:
 		if x.Capacity < 0 {
 			t.Fatalf("capacity %d", x.Capacity)
+		}
+	}
+}
+
+// checkBounded fails on an accepted value with text, a time or a date outside SPEC §3's
+// bounds: no control characters, at most 500 characters, 1900-01-01 to 2100-12-31.
+func checkBounded(t *testing.T, v any) {
+	t.Helper()
+	rv := reflect.ValueOf(v)
+	for i := 0; i < rv.NumField(); i++ {
+		f := rv.Field(i)
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				continue
+			}
+			f = f.Elem()
+		}
+		switch x := f.Interface().(type) {
+		case string:
+			if utf8.RuneCountInString(x) > graph.MaxLongTextLen || strings.IndexFunc(x, unicode.IsControl) >= 0 {
+				t.Fatalf("accepted %s %q in %+v", rv.Type().Field(i).Name, x, v)
+			}
+		case time.Time:
+			if !x.IsZero() && (x.Year() < 1900 || x.Year() > 2100) {
+				t.Fatalf("accepted %s %v in %+v", rv.Type().Field(i).Name, x, v)
+			}
+		case graph.Date:
+			if !x.IsZero() && (x.Year < 1900 || x.Year > 2100) {
+				t.Fatalf("accepted %s %v in %+v", rv.Type().Field(i).Name, x, v)
+			}
 		}
 	}
 }

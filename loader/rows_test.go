@@ -195,8 +195,13 @@ func TestRejectReasons(t *testing.T) {
 		{"health_reports.csv", "P2,2020-01-21,hot,", "temperature", "bad number"},
 		{"health_reports.csv", "P9,2020-01-21,,", "person_id", "unknown reference"},
 	}
+	cases = append(cases, boundCases()...)
 	for _, c := range cases {
-		t.Run(c.file+"/"+c.row, func(t *testing.T) {
+		name := c.row
+		if len(name) > 60 {
+			name = name[:60]
+		}
+		t.Run(c.file+"/"+name, func(t *testing.T) {
 			files := with(c.file, c.row)
 			line := strings.Count(files[c.file], "\n")
 			rejects, _ := checkBundle(t, files)
@@ -372,17 +377,22 @@ func TestLineNumbersAndMalformedCSV(t *testing.T) {
 		"A1,\"多行\n名称\",county,\n" + // lines 2–3
 		"A2,镇,twon,A1\n" + // line 4
 		"A3,\"bad\"quote,town,A1\n" + // line 5
-		"A4,镇,town,A1\n"}
+		"A4,镇,town,\n"}
 	rejects, values := checkBundle(t, files)
 	var got []string
 	for _, r := range rejects {
 		got = append(got, r.File+":"+strconv.Itoa(r.Line)+": "+r.Column)
 	}
-	want := []string{"areas.csv:4: level", "areas.csv:5: row"}
+	// A line break inside a quoted cell is a control character (SPEC §3): the record
+	// of lines 2–3 is rejected at its first line, and the next one is line 4.
+	want := []string{"areas.csv:2: name", "areas.csv:4: level", "areas.csv:5: row"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("got %q, want %q (%v)", got, want, rejects)
 	}
-	if len(values["areas.csv"]) != 2 {
+	if !strings.HasPrefix(rejects[0].Reason, "bad character") {
+		t.Errorf("a line break in a name: %q", rejects[0].Reason)
+	}
+	if len(values["areas.csv"]) != 1 {
 		t.Errorf("values %v", values["areas.csv"])
 	}
 }
@@ -422,5 +432,76 @@ func TestStoredValues(t *testing.T) {
 	p := values["people.csv"][0].(graph.Person)
 	if p.BirthDate == nil || p.BirthDate.String() != "1949-12-31" || p.IDNumber != "11010519491231002X" {
 		t.Errorf("person %+v", p)
+	}
+}
+
+// boundCases are SPEC §3's value bounds (revision 4) on every bounded column of the
+// bundle, at the boundary: the last good value and the first bad one.
+func boundCases() []struct{ file, row, col, reason string } {
+	r := strings.Repeat
+	id64, id65 := r("i", 64), r("i", 65)
+	return []struct{ file, row, col, reason string }{
+		// ids, here and in references: at most 64 characters
+		{"areas.csv", id64 + ",村,village,A2", "", ""},
+		{"areas.csv", id65 + ",村,village,A2", "code", "too long"},
+		{"areas.csv", "A3,村,village," + id65, "parent_code", "too long"},
+		{"households.csv", id65 + ",,A1", "id", "too long"},
+		{"households.csv", "H2,," + id65, "area_code", "too long"},
+		{"people.csv", id65 + ",王五,,,,,", "id", "too long"},
+		{"people.csv", "P3,王五,,,,," + id65, "household_id", "too long"},
+		{"cases.csv", id65 + ",confirmed,,,", "person_id", "too long"},
+		{"trips.csv", "T2,P2,flight," + r("G", 64) + "," + r("1", 64) + ",,,2020-01-20 08:00,2020-01-20 10:00", "", ""},
+		{"trips.csv", "T2,P2,flight," + r("G", 65) + ",,,,2020-01-20 08:00,2020-01-20 10:00", "number", "too long"},
+		{"trips.csv", "T2,P2,flight,,12C\x01,,,2020-01-20 08:00,2020-01-20 10:00", "seat", "bad character"},
+		{"events.csv", id65 + ",meal,,,2020-01-21 08:00,2020-01-21 09:00,", "id", "too long"},
+		{"attendance.csv", "P2," + id65 + ",2020-01-21 18:00,2020-01-21 19:00,", "event_id", "too long"},
+		{"contacts.csv", "P1," + id65 + ",2020-01-21 18:00,,,", "person_b", "too long"},
+		{"tests.csv", id65 + ",P2,pcr,2020-01-22 09:00,positive", "id", "too long"},
+		{"passages.csv", "C1,2020-01-21 10:00,," + r("豫", 64) + ",,", "", ""},
+		{"passages.csv", "C1,2020-01-21 10:00,," + r("豫", 65) + ",,", "plate", "too long"},
+		{"responsibilities.csv", "O1," + id65, "person_id", "too long"},
+		// names: at most 100 characters (counted as characters, not bytes)
+		{"areas.csv", "A3," + r("村", 100) + ",village,A2", "", ""},
+		{"areas.csv", "A3," + r("村", 101) + ",village,A2", "name", "too long"},
+		{"people.csv", "P3," + r("王", 100) + ",,,,,", "", ""},
+		{"people.csv", "P3," + r("x", 9*1024) + ",,,,,", "name", "too long"},
+		{"people.csv", "P3,王五,,," + r("M", 101) + ",,", "sex", "too long"},
+		{"events.csv", "E2," + r("k", 101) + ",,,2020-01-21 08:00,2020-01-21 09:00,", "kind", "too long"},
+		{"checkpoints.csv", "C2," + r("口", 101) + ",A1", "name", "too long"},
+		{"facilities.csv", "F2," + r("店", 101) + ",A1,1", "name", "too long"},
+		{"officers.csv", "O2," + r("王", 101) + ",medical,A1,", "name", "too long"},
+		// addresses, places and notes: at most 500
+		{"households.csv", "H2," + r("路", 500) + ",A1", "", ""},
+		{"households.csv", "H2," + r("路", 501) + ",A1", "address", "too long"},
+		{"events.csv", "E2,meal," + r("家", 501) + ",,2020-01-21 08:00,2020-01-21 09:00,", "place", "too long"},
+		{"health_reports.csv", "P2,2020-01-21,," + r("咳", 500), "", ""},
+		{"health_reports.csv", "P2,2020-01-21,," + r("咳", 501), "symptoms", "too long"},
+		// phones: at most 20 of digits, +, - and spaces
+		{"people.csv", "P3,王五,,+86 139-0000-0000,,,", "", ""},
+		{"people.csv", "P3,王五,," + r("1", 20) + ",,,", "", ""},
+		{"people.csv", "P3,王五,," + r("1", 21) + ",,,", "phone", "too long"},
+		{"people.csv", "P3,王五,,139x,,,", "phone", "bad character"},
+		{"officers.csv", "O2,x,medical,A1,call me", "phone", "bad character"},
+		// no control characters
+		{"areas.csv", "A3,村\t名,village,A2", "name", "bad character"},
+		{"people.csv", "P3,王\x00五,,,,,", "name", "bad character"},
+		{"households.csv", "H2,1号\x1b[31m,A1", "address", "bad character"},
+		{"people.csv", "P\x07,王五,,,,,", "id", "bad character"},
+		// durations 0–10,080 minutes
+		{"contacts.csv", "P1,P2,2020-01-21 19:00,10080,,", "", ""},
+		{"contacts.csv", "P1,P2,2020-01-21 19:00,10080.01,,", "duration_min", "out of range"},
+		{"contacts.csv", "P1,P2,2020-01-21 19:00,100000000000000000000000000000,,", "duration_min", "out of range"},
+		// times and dates 1900-01-01 to 2100-12-31
+		{"contacts.csv", "P1,P2,1900-01-01 00:00,,,", "", ""},
+		{"contacts.csv", "P1,P2,1899-12-31 23:59,,,", "at", "out of range"},
+		{"contacts.csv", "P1,P2,2100-12-31 23:59,,,", "", ""},
+		{"contacts.csv", "P1,P2,2101-01-01 00:00,,,", "at", "out of range"},
+		{"trips.csv", "T2,P2,flight,,,,,2020-01-20 08:00,9999-12-31 10:00", "arrive_at", "out of range"},
+		{"risk_designations.csv", "A2,high,1899-12-31", "since", "out of range"},
+		{"cases.csv", "P2,confirmed,0001-01-01,,", "onset_date", "out of range"},
+		{"people.csv", "P3,王五,,,,1900-01-01,", "", ""},
+		{"people.csv", "P3,王五,,,,1899-12-31,", "birth_date", "out of range"},
+		{"people.csv", "P3,王五,,,,2101-01-01,", "birth_date", "out of range"},
+		{"health_reports.csv", "P2,2101-01-01,,", "date", "out of range"},
 	}
 }

@@ -2,7 +2,6 @@ package loader
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -75,8 +74,17 @@ func (r *row) failed(col int) bool { return r.failCol >= 0 && r.failCol <= col }
 // the API's writes.
 var _ graph.RowValues = (*row)(nil)
 
-// Text is an optional or required text cell ("" when empty).
-func (r *row) Text(name string) string { return r.text(name) }
+// Text is an optional or required text cell ("" when empty), bounded by its kind.
+func (r *row) Text(name string, kind graph.TextKind) string {
+	i := r.t.index(name)
+	v := r.vals[i]
+	if v != "" {
+		if err := graph.CheckTextValue(v, kind); err != nil {
+			r.fail(i, err.Error())
+		}
+	}
+	return v
+}
 
 // Ref records a reference cell for the reference check and returns its value.
 func (r *row) Ref(name string, kind graph.KeyKind) string { return r.ref(name, kind) }
@@ -116,9 +124,14 @@ func (r *row) text(name string) string { return r.vals[r.t.index(name)] }
 func (r *row) ref(name string, kind graph.KeyKind) string {
 	i := r.t.index(name)
 	v := r.vals[i]
-	if v != "" {
-		r.refs = append(r.refs, ref{col: i, kind: kind, key: v})
+	if v == "" {
+		return ""
 	}
+	if err := graph.CheckTextValue(v, graph.TextID); err != nil {
+		r.fail(i, err.Error()) // an id too long for any key: no need to look it up
+		return v
+	}
+	r.refs = append(r.refs, ref{col: i, kind: kind, key: v})
 	return v
 }
 
@@ -390,5 +403,3 @@ func (t *table) parseRow(pos []int, width int, rec []string, line int, loc *time
 	r.vals = nil // parsed: keep only the value, the raw row (for a reject) and the refs
 	return r
 }
-
-var posInf = math.Inf(1)

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,8 @@ func TestParseEnum(t *testing.T) {
 		}
 	}
 }
+
+var posInf = math.Inf(1)
 
 func TestParseDecimalRanges(t *testing.T) {
 	good := []struct {

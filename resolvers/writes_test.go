@@ -3,6 +3,7 @@ package resolvers_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -300,4 +301,46 @@ func TestTracerWritesStayInTheirAreas(t *testing.T) {
 	ok(`mutation { upsertHousehold(input: {id: "H9", areaCode: "V1"}) { id } }`)
 	forbidden(`mutation { submitDailyReport(areaCode: "T2", date: "2020-01-21") { submitted } }`)
 	ok(`mutation { submitDailyReport(areaCode: "T1", date: "2020-01-21") { submitted } }`)
+}
+
+// SPEC §3's value bounds hold for writes too: a duration of 1e29 minutes, a year 9999
+// or 0001, a 9 KB name are refused naming the argument, and afterwards the county's
+// reads still work (a stored 1e29 once made every chain overflow Neo4j's dates).
+func TestWritesRefuseValuesOutOfBounds(t *testing.T) {
+	svc := graphtest.MustService(t)
+	writeCounty(t, svc)
+	ctx := context.Background()
+	if err := svc.DB.WriteCases(ctx, []graph.Case{{PersonID: "P01", Status: graph.StatusConfirmed,
+		ConfirmedAt: atp(t, "2020-01-22T10:00")}}); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, svc)
+	c.MustPost(`mutation { recordContact(input: {personA: "P01", personB: "P04", at: "2020-01-21 10:00", durationMin: 10080}) { at } }`, &map[string]any{})
+	long := strings.Repeat("名", 3*1024)
+	for _, tc := range []struct{ q, field, reason string }{
+		{`mutation { recordContact(input: {personA: "P01", personB: "P04", at: "2020-01-21 11:00", durationMin: 1e29}) { at } }`, "durationMin", "out of range"},
+		{`mutation { recordContact(input: {personA: "P01", personB: "P04", at: "2020-01-21 11:00", durationMin: 10080.5}) { at } }`, "durationMin", "out of range"},
+		{`mutation { recordContact(input: {personA: "P01", personB: "P04", at: "9999-12-31 10:00"}) { at } }`, "at", "out of range"},
+		{`mutation { upsertPerson(input: {id: "P09", name: "x", birthDate: "0001-01-01"}) { id } }`, "birthDate", "out of range"},
+		{`mutation { upsertPerson(input: {id: "P09", name: "` + long + `"}) { id } }`, "name", "too long"},
+		{`mutation { upsertPerson(input: {id: "P09", name: "x", phone: "call 139"}) { id } }`, "phone", "bad character"},
+		{`mutation { upsertPerson(input: {id: "P09", name: "x\u0007"}) { id } }`, "name", "bad character"},
+		{`mutation { upsertHousehold(input: {id: "H9", address: "` + strings.Repeat("路", 501) + `", areaCode: "V1"}) { id } }`, "address", "too long"},
+		{`mutation { recordEvent(input: {id: "E9", kind: "meal", start: "2020-01-01 10:00", end: "2101-01-01 09:00"}) { id } }`, "end", "out of range"},
+		{`mutation { submitHealthReport(input: {personId: "P01", date: "2101-01-01", symptoms: "` + strings.Repeat("咳", 501) + `"}) { date } }`, "date", "out of range"},
+		{`mutation { submitDailyReport(areaCode: "T1", date: "2020-01-21", note: "` + strings.Repeat("报", 501) + `") { date } }`, "note", "too long"},
+	} {
+		wantInvalid(t, c, tc.q, tc.field, tc.reason)
+	}
+	var resp struct {
+		Summary struct{ ConfirmedTotal int }
+		Chain   struct {
+			Contacts []struct{ Person struct{ ID string } }
+		}
+	}
+	c.MustPost(`{ summary(asOf: "2020-01-26T12:00:00+08:00") { confirmedTotal }
+		chain: contactChain(caseId: "P01", asOf: "2020-01-26T12:00:00+08:00") { contacts { person { id } } } }`, &resp)
+	if resp.Summary.ConfirmedTotal != 1 || len(resp.Chain.Contacts) == 0 {
+		t.Fatalf("reads after the refused writes: %+v", resp)
+	}
 }

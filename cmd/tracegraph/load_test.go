@@ -134,3 +134,80 @@ func countPeople(t *testing.T, db *graph.DB) int64 {
 	}
 	return n
 }
+
+// TestLoadRejectsOverlongValues: a 9 KB name (which Neo4j's index would refuse in the
+// middle of a load) is one reject line of the rows' validation, exit 2; with --strict
+// nothing of the bundle is written, and the rejects report is written either way.
+func TestLoadRejectsOverlongValues(t *testing.T) {
+	db := graphtest.MustOpen(t)
+	getenv := getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_LOG_LEVEL": "error"})
+	dir := writeFiles(t, map[string]string{
+		"areas.csv":  "code,name,level,parent_code\nA1,县,county,\n",
+		"people.csv": "id,name,phone\nP1,张三,139 0000 0000\nP2," + strings.Repeat("名", 3*1024) + ",\nP3,王五,\n",
+		"cases.csv":  "person_id,status\nP1,confirmed\n",
+	})
+	load := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), append([]string{"tracegraph", "load"}, args...), getenv, &out, &errb)
+		return exitCode(err), errb.String()
+	}
+	rejectLines := func(stderr string) []string {
+		var lines []string
+		for _, l := range strings.Split(stderr, "\n") {
+			if strings.HasPrefix(l, "people.csv:") || strings.HasPrefix(l, "areas.csv:") || strings.HasPrefix(l, "cases.csv:") {
+				lines = append(lines, l)
+			}
+		}
+		return lines
+	}
+	rejects := filepath.Join(t.TempDir(), "rejects.csv")
+	for _, strict := range []bool{true, false} {
+		args := []string{"--rejects", rejects, dir}
+		if strict {
+			args = append([]string{"--strict"}, args...)
+		}
+		code, stderr := load(args...)
+		lines := rejectLines(stderr)
+		if code != 2 || len(lines) != 1 || !strings.HasPrefix(lines[0], "people.csv:3: name: too long") {
+			t.Fatalf("strict=%v: exit %d, reject lines %q; want 2 and one people.csv:3: name: too long", strict, code, lines)
+		}
+		f, err := os.Open(rejects)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil || len(recs) != 2 || strings.Join(recs[1][:3], ",") != "people.csv,3,name" || !strings.HasPrefix(recs[1][3], "too long") {
+			t.Fatalf("strict=%v: rejects report of %d lines (%v)", strict, len(recs), err)
+		}
+		want := int64(2) // without --strict the good rows load
+		if strict {
+			want = 0
+		}
+		if n := countPeople(t, db); n != want {
+			t.Fatalf("strict=%v: %d people written, want %d", strict, n, want)
+		}
+		if strict && countAreas(t, db) != 0 {
+			t.Fatal("--strict with a reject wrote the areas")
+		}
+	}
+}
+
+func countAreas(t *testing.T, db *graph.DB) int64 {
+	t.Helper()
+	n, err := graph.Read(context.Background(), db, "test", func(ctx context.Context, tx graph.Tx) (int64, error) {
+		res, err := tx.Run(ctx, "MATCH (a:Area) RETURN count(a)", nil)
+		if err != nil {
+			return 0, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return rec.Values[0].(int64), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
