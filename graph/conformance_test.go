@@ -365,8 +365,11 @@ func checkClusters(t *testing.T, svc *graph.Service, sec vecSection) {
 // difference shows which case, link or interval is wrong.
 func wantClusterRows(c vecCluster) []string {
 	rows := []string{"index " + c.IndexCase}
+	for _, id := range c.Introductions {
+		rows = append(rows, "introduction "+id)
+	}
 	for _, m := range c.Cases {
-		rows = append(rows, fmt.Sprintf("case %s gen %d", m.Person, m.Generation))
+		rows = append(rows, fmt.Sprintf("case %s gen %d ref %s", m.Person, m.Generation, m.ReferenceKind))
 	}
 	si := map[string]int{}
 	for _, s := range c.SerialIntervals {
@@ -386,8 +389,11 @@ func wantClusterRows(c vecCluster) []string {
 
 func gotClusterRows(c *graph.Cluster) []string {
 	rows := []string{"index " + c.IndexCaseID}
+	for _, id := range c.Introductions {
+		rows = append(rows, "introduction "+id)
+	}
 	for _, m := range c.Cases {
-		rows = append(rows, fmt.Sprintf("case %s gen %d", m.PersonID, m.Generation))
+		rows = append(rows, fmt.Sprintf("case %s gen %d ref %s", m.PersonID, m.Generation, m.ReferenceKind))
 	}
 	si := map[string]int{}
 	for _, s := range c.SerialIntervals {
