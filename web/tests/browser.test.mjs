@@ -100,6 +100,16 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(String(e)));
+// The network is closed (issue 19: a command centre may have no internet): every
+// request off this server is refused and recorded, and the last step asserts there was
+// none, so both pages must load everything from the binary.
+const offsite = [];
+await page.route('**/*', (route) => {
+  const u = new URL(route.request().url());
+  if (u.host === `127.0.0.1:${port}` || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+  offsite.push(u.href);
+  return route.abort('internetdisconnected');
+});
 const shot = (name) => page.screenshot({ path: resolve(artefacts, `${name}.png`), fullPage: true });
 
 let asOf = null;
@@ -412,6 +422,24 @@ await step('cluster view (case07): arrows along transmission links, introduction
   assert.match(r032.label, /按确诊日|by confirmation/);
   assert.equal(await page.locator('[data-testid=cluster-legend] .ring').count(), 3);
   await shot('8-cluster-links');
+});
+
+await step('the IDE at / is GraphiQL from the binary: it runs a query with the development token, its explorer lists the root fields', async () => {
+  await page.goto(`${base}/`);
+  await page.waitForSelector('.graphiql-container', { timeout: 60000 });
+  await page.waitForSelector('.graphiql-query-editor .monaco-editor', { timeout: 60000 });
+  await page.click('.graphiql-execute-button');
+  await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('confirmedTotal'), null, { timeout: 60000 });
+  const response = await page.textContent('.graphiql-response');
+  assert.ok(!/errors/.test(response), `the default query answered without errors: ${response.slice(0, 300)}`);
+  await page.click('button[aria-label="Show GraphiQL Explorer"]');
+  await page.waitForSelector('.graphiql-explorer-root', { timeout: 30000 });
+  assert.match(await page.textContent('.graphiql-explorer-root'), /contactChain/);
+  await shot('ide');
+});
+
+await step('nothing was requested from outside the server', async () => {
+  assert.deepEqual(offsite, []);
 });
 
 await step('no script errors on the page', async () => {
