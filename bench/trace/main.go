@@ -1,6 +1,6 @@
 // Command trace benchmarks the tracing queries on the graph NEO4J_URI points at (load a
 // generated county first: `tracegraph gen --people 1000000 --out DIR && tracegraph load
-// DIR`). It runs contactChain (depth 2) for random traced cases, risk for random people
+// DIR`). It runs contactChain (depth 2) for random traced cases, risk for random people,
 // all clusters and the unlinked exposures, twice: through GraphQL over HTTP (a real loopback server with the
 // production handler and an epidemiologist's JWT) and straight through graph.Service
 // (the same Cypher through the driver, no GraphQL), and prints p50/p95/max side by side.
