@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -39,20 +40,11 @@ var (
 
 // ownerOf tells, for objects that belong to one person, whose they are, so a tracer's
 // scope applies to all their fields. Types without an entry are not person-owned.
+// gqlgen hands field middleware its parent as whatever the resolver returned: *T for a
+// single object, **T for an element of a []*T list (the element's address), T or *T for
+// one of []T; ownedValue reduces every shape to *T, so no result shape escapes the scope.
 var ownerOf = map[string]func(obj any) (string, bool){
-	"Person": func(obj any) (string, bool) {
-		switch p := obj.(type) {
-		case *graph.Person:
-			return p.ID, p != nil
-		case graph.Person:
-			return p.ID, true
-		case **graph.Person:
-			if p != nil && *p != nil {
-				return (*p).ID, true
-			}
-		}
-		return "", false
-	},
+	"Person": ownedBy(func(p *graph.Person) string { return p.ID }),
 	// Quarantine objects belong to their person (schema/quarantine.graphqls).
 	"Quarantine":          ownedBy(func(q *graph.Quarantine) string { return q.PersonID }),
 	"TestDue":             ownedBy(func(t *graph.TestDue) string { return t.PersonID }),
@@ -70,14 +62,42 @@ var ownerOf = map[string]func(obj any) (string, bool){
 	"OverdueHealthReport": ownedBy(func(o *graph.OverdueHealthReport) string { return o.Person.ID }),
 }
 
-// ownedBy makes an ownerOf entry for a record type T resolved as *T.
+// ownedBy makes an ownerOf entry for a record type T, whatever the shape it comes in.
 func ownedBy[T any](id func(*T) string) func(obj any) (string, bool) {
 	return func(obj any) (string, bool) {
-		if v, ok := obj.(*T); ok && v != nil {
+		if v := ownedValue[T](obj); v != nil {
 			return id(v), true
 		}
 		return "", false
 	}
+}
+
+// ownedValue returns obj as *T when it is a T, *T, **T or deeper, else nil.
+func ownedValue[T any](obj any) *T {
+	switch v := obj.(type) {
+	case *T:
+		return v
+	case T:
+		return &v
+	case nil:
+		return nil
+	}
+	rv := reflect.ValueOf(obj)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil
+		}
+		if t, ok := rv.Interface().(*T); ok {
+			return t
+		}
+		rv = rv.Elem()
+	}
+	if rv.IsValid() && rv.CanInterface() {
+		if t, ok := rv.Interface().(T); ok {
+			return &t
+		}
+	}
+	return nil
 }
 
 type requestAccess struct {
@@ -106,6 +126,7 @@ func (a *accessControl) aroundOperations(ctx context.Context, next graphql.Opera
 		}, dataloadgen.WithWait(time.Millisecond))
 	}
 	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
+	ctx = graph.WithScopeMemo(ctx) // one build of the tracer's chains per operation
 	op := graphql.GetOperationContext(ctx)
 	h := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
@@ -184,9 +205,12 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 	scope := graph.InArea
 	ownerID := ""
 	if owner, ok := ownerOf[fc.Object]; ok && fc.Parent != nil {
-		if id, ok := owner(fc.Parent.Result); ok {
-			ownerID = id
+		id, ok := owner(fc.Parent.Result)
+		if !ok && p.Role != graph.RoleEpidemiologist {
+			// A shape deref does not know: refuse rather than fall back to "in area".
+			return nil, forbidden("%s: the record's owner could not be checked", key)
 		}
+		ownerID = id
 	}
 	if rule.personArg != "" {
 		if id, ok := fc.Args[rule.personArg].(string); ok {
@@ -202,7 +226,11 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 			return nil, err
 		}
 		if s == graph.OutOfScope {
-			return nil, forbidden("person %s is outside the areas you serve", ownerID)
+			// The refusal names no one (SPEC §8): the id may be one the reader never knew.
+			if rule.personArg != "" {
+				return nil, forbidden("%s: argument %s names a person outside the areas you serve", key, rule.personArg)
+			}
+			return nil, forbidden("%s: a person outside the areas you serve", key)
 		}
 		scope = s
 	}
@@ -221,6 +249,8 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 	return res, nil
 }
 
+// maskValue masks a string field; a mask that leaves nothing (a birth date) gives null
+// for a nullable field.
 func maskValue(v any, mask func(string) string) any {
 	switch s := v.(type) {
 	case string:
@@ -230,6 +260,9 @@ func maskValue(v any, mask func(string) string) any {
 			return s
 		}
 		m := mask(*s)
+		if m == "" {
+			return (*string)(nil)
+		}
 		return &m
 	}
 	return v
@@ -266,7 +299,7 @@ func (r *Resolver) tracerMayWriteAbout(ctx context.Context, personIDs ...string)
 	}
 	for _, id := range personIDs {
 		if scope[id] == graph.OutOfScope {
-			return forbidden("person %s is outside the areas you serve", id)
+			return forbidden("a person named in this request is outside the areas you serve")
 		}
 	}
 	return nil
@@ -284,7 +317,7 @@ func (r *Resolver) tracerMayRecordContact(ctx context.Context, a, b string) erro
 		return err
 	}
 	if scope[a] != graph.InArea && scope[b] != graph.InArea {
-		return forbidden("neither %s nor %s lives in the areas you serve", a, b)
+		return forbidden("neither person of the contact lives in the areas you serve")
 	}
 	return nil
 }
@@ -325,7 +358,7 @@ func (r *Resolver) tracerMayUpsertPerson(ctx context.Context, personID, househol
 		return err
 	}
 	if existing[personID] != nil && scope[personID] != graph.InArea {
-		return forbidden("person %s is outside the areas you serve", personID)
+		return forbidden("the person is outside the areas you serve")
 	}
 	hs, err := r.Svc.Households(ctx, []string{householdID})
 	if err != nil {
