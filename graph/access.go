@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -51,6 +52,11 @@ func PrincipalFrom(ctx context.Context) *Principal {
 // (the region code and the check digits); the birth date and sequence are hidden.
 func MaskIDNumber(s string) string { return mask(s, 6, 4) }
 
+// MaskBirthDate hides a birth date whole: it is digits 7–14 of the ID number, which
+// MaskIDNumber hides, so wherever the ID number is masked the birth date is too (SPEC
+// §8: a masked value must not be recoverable from another field).
+func MaskBirthDate(string) string { return "" }
+
 // MaskPhone keeps the first 3 and last 4 digits.
 func MaskPhone(s string) string { return mask(s, 3, 4) }
 
@@ -62,57 +68,217 @@ func mask(s string, head, tail int) string {
 	return string(r[:head]) + strings.Repeat("*", len(r)-head-tail) + string(r[len(r)-tail:])
 }
 
-// Scope is how much of a person a tracer may see.
+// Scope is how much of a person a reader may see.
 type Scope uint8
 
 const (
 	OutOfScope Scope = iota // FORBIDDEN
-	ContactOf               // a contact of someone in the tracer's areas: visible, ID number and phone masked
+	ContactOf               // a contact in the chain of a traced case of the tracer's areas: visible, ID number, phone and birth date masked
 	InArea                  // lives under an area the tracer serves: everything
 )
 
-// PeopleInScope says, for each id, how far a tracer serving areas may see that person:
-// InArea when the person's household lies in or under one of the areas, ContactOf when
-// the person has a recorded exposure link (a CONTACTED edge, a shared event, or a shared
-// conveyance) with someone InArea, OutOfScope otherwise. One round trip for all ids.
+// ScopeChainDepth is the depth of the chains that make people outside a tracer's areas
+// visible to them: close contacts (1) and secondary contacts (2), SPEC §4's roles.
+const ScopeChainDepth = 2
+
+// PeopleInScope says, for each id, how far a tracer serving areas may see that person
+// (SPEC §8 rev 5): InArea when the person's household lies in or under one of the
+// areas; ContactOf when the person is a contact, to depth ScopeChainDepth as of now, in
+// the chain (§4) of a traced case whose household lies there; OutOfScope otherwise.
+// A recorded link by itself (a contact, an attendance, a trip a tracer wrote) grants
+// nothing: only the chain does, so a tracer's own write cannot widen what they read
+// unless it makes someone a contact of one of their cases. Absent ids are OutOfScope.
 func (s *Service) PeopleInScope(ctx context.Context, areas, ids []string) (map[string]Scope, error) {
 	return Read(ctx, s.DB, "scope", func(ctx context.Context, tx Tx) (map[string]Scope, error) {
 		res, err := tx.Run(ctx, `
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
-WITH p, EXISTS {
+RETURN p.id AS id, EXISTS {
   MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas
-} AS inArea
-WITH p, inArea, inArea OR EXISTS {
-  MATCH (p)-[:CONTACTED]-(q:Person)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area)
-  WHERE s.code IN $areas
-} OR EXISTS {
-  MATCH (p)-[:ATTENDED]->(:Event)<-[:ATTENDED]-(q:Person)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area)
-  WHERE s.code IN $areas
-} OR EXISTS {
-  MATCH (p)-[:TOOK]->(t:Trip), (u:Trip {mode: t.mode, numberKey: t.numberKey})<-[:TOOK]-(q:Person)
-  WHERE q <> p AND u.departAt < t.arriveAt AND t.departAt < u.arriveAt
-  MATCH (q)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas
-} AS linked
-RETURN p.id AS id, inArea, linked`, map[string]any{"ids": ids, "areas": areas})
+} AS inArea`, map[string]any{"ids": ids, "areas": areas})
 		if err != nil {
 			return nil, err
 		}
 		out := make(map[string]Scope, len(ids))
+		outside := false
 		for res.Next(ctx) {
 			r := res.Record()
 			id, _ := r.Get("id")
 			in, _ := r.Get("inArea")
-			linked, _ := r.Get("linked")
-			switch {
-			case in == true:
+			if in == true {
 				out[id.(string)] = InArea
-			case linked == true:
-				out[id.(string)] = ContactOf
+			} else {
+				out[id.(string)] = OutOfScope
+				outside = true
 			}
 		}
-		return out, res.Err()
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		if !outside {
+			return out, nil
+		}
+		contacts, err := s.chainContactsOfAreas(ctx, tx, areas)
+		if err != nil {
+			return nil, err
+		}
+		for id, sc := range out {
+			if sc == OutOfScope && contacts[id] {
+				out[id] = ContactOf
+			}
+		}
+		for id, sc := range out {
+			if sc == OutOfScope {
+				delete(out, id)
+			}
+		}
+		return out, nil
 	})
+}
+
+// chainContactsOfAreas is the set of people in the depth-2 chains, as of now, of the
+// traced cases living in or under areas. It is computed once per scope memo (one
+// request) and otherwise on every call.
+func (s *Service) chainContactsOfAreas(ctx context.Context, tx Tx, areas []string) (map[string]bool, error) {
+	memo, _ := ctx.Value(scopeMemoKey{}).(*scopeMemo)
+	key := strings.Join(areas, ",")
+	if memo != nil {
+		memo.mu.Lock()
+		defer memo.mu.Unlock()
+		if m, ok := memo.contacts[key]; ok {
+			return m, nil
+		}
+	}
+	now := s.zoned(s.now())
+	res, err := tx.Run(ctx, `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
+		WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
+		  AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
+		  AND EXISTS { MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas }
+		RETURN p.id AS id ORDER BY id`, map[string]any{"asOf": now, "areas": areas})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		ids = append(ids, id.(string))
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if len(ids) > 0 {
+		facts, err := readPersonFacts(ctx, tx, ids, now)
+		if err != nil {
+			return nil, err
+		}
+		var cases []*personFacts
+		for _, id := range ids {
+			if f := facts[id]; f != nil && f.isTraced(now) {
+				cases = append(cases, f)
+			}
+		}
+		chains, err := s.chainsTx(ctx, tx, cases, facts, ScopeChainDepth, now, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range chains {
+			for _, c := range ch.Contacts {
+				out[c.PersonID] = true
+			}
+		}
+	}
+	if memo != nil {
+		memo.contacts[key] = out
+	}
+	return out, nil
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+type scopeMemoKey struct{}
+
+type scopeMemo struct {
+	mu       sync.Mutex
+	contacts map[string]map[string]bool // areas → chain contacts
+}
+
+// WithScopeMemo returns ctx carrying a memo of the chains behind tracers' scopes, so
+// that one request (one GraphQL operation) builds them once however many batches of
+// people it checks. Within it the scope is as of the request's first check.
+func WithScopeMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, scopeMemoKey{}, &scopeMemo{contacts: map[string]map[string]bool{}})
+}
+
+// ScopeOf says how far the principal in ctx may see each person: everything for an
+// epidemiologist (and for the service's own work, with no principal), PeopleInScope
+// for a tracer, nothing for a dashboard or any other role. It is the one decision the
+// service's person-listing functions and every transport share.
+func (s *Service) ScopeOf(ctx context.Context, ids []string) (map[string]Scope, error) {
+	p := PrincipalFrom(ctx)
+	out := make(map[string]Scope, len(ids))
+	switch {
+	case p == nil || p.Role == RoleEpidemiologist:
+		for _, id := range ids {
+			out[id] = InArea
+		}
+		return out, nil
+	case p.Role == RoleTracer:
+		areas := p.Areas
+		if areas == nil {
+			areas = []string{}
+		}
+		return s.PeopleInScope(ctx, areas, ids)
+	}
+	return out, nil
+}
+
+// visibleOnly keeps the items whose person the principal in ctx may see (ScopeOf), in
+// order, and returns each kept item's scope alongside.
+func visibleOnly[T any](ctx context.Context, s *Service, items []T, personID func(T) string) ([]T, []Scope, error) {
+	if p := PrincipalFrom(ctx); p == nil || p.Role == RoleEpidemiologist {
+		sc := make([]Scope, len(items))
+		for i := range sc {
+			sc[i] = InArea
+		}
+		return items, sc, nil
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, personID(it))
+	}
+	scope, err := s.ScopeOf(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := items[:0:0]
+	var scopes []Scope
+	for _, it := range items {
+		if sc := scope[personID(it)]; sc != OutOfScope {
+			out = append(out, it)
+			scopes = append(scopes, sc)
+		}
+	}
+	return out, scopes, nil
+}
+
+// ListScope is the area cut a paged person list applies for the principal in ctx: the
+// tracer's areas (never nil for a tracer, so a tracer with none sees no one), an empty
+// list for roles that see no one, nil for roles that see the county.
+func ListScope(ctx context.Context) []string {
+	p := PrincipalFrom(ctx)
+	switch {
+	case p == nil || p.Role == RoleEpidemiologist:
+		return nil
+	case p.Role == RoleTracer && p.Areas != nil:
+		return p.Areas
+	}
+	return []string{}
 }
 
 // AuditRecord is one look at people's identity, or one write, by someone.

@@ -30,8 +30,28 @@ type ExportRow struct {
 
 // ExportQuarantines lists the assignments in force at asOf (start ≤ asOf < end: a
 // closed one ended at its closing run, so it drops out from then), optionally only
-// for people whose household is in areaCode or below, in person-id order.
+// for people whose household is in areaCode or below, in person-id order. The rows
+// are those of the people the principal in ctx may see (ScopeOf), with the ID number
+// and phone masked where their scope says so: every transport (GraphQL, the command
+// line) gets the same rows.
 func (s *Service) ExportQuarantines(ctx context.Context, asOf time.Time, areaCode string) ([]ExportRow, error) {
+	rows, err := s.exportQuarantines(ctx, asOf, areaCode)
+	if err != nil {
+		return nil, err
+	}
+	rows, scopes, err := visibleOnly(ctx, s, rows, func(r ExportRow) string { return r.PersonID })
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		if scopes[i] != InArea {
+			rows[i].IDNumber, rows[i].Phone = MaskIDNumber(rows[i].IDNumber), MaskPhone(rows[i].Phone)
+		}
+	}
+	return rows, nil
+}
+
+func (s *Service) exportQuarantines(ctx context.Context, asOf time.Time, areaCode string) ([]ExportRow, error) {
 	loc := s.Loc
 	if loc == nil {
 		loc = time.UTC

@@ -85,8 +85,14 @@ func (s *Service) Quarantines(ctx context.Context, f QuarantineFilter, first int
 		return nil, InvalidArg(op, "filter.status", "unknown status %q", f.Status)
 	}
 	params := map[string]any{"kind": nilIfEmpty(f.Kind), "status": nilIfEmpty(f.Status), "area": nilIfEmpty(f.AreaCode),
-		"facility": nilIfEmpty(f.FacilityID), "person": nilIfEmpty(f.PersonID), "after": afterSeq, "limit": first + 1}
+		"facility": nilIfEmpty(f.FacilityID), "person": nilIfEmpty(f.PersonID), "after": afterSeq, "limit": first + 1,
+		"scope": scopeParam(ListScope(ctx))}
+	// A tracer's page is cut to the people of their areas in the query, so that pages
+	// and totalCount hold; a single person's assignments (PersonID, Person.quarantines)
+	// are those of someone the caller was already allowed to read.
 	where := `($kind IS NULL OR q.kind = $kind) AND ($status IS NULL OR q.status = $status)
+		AND ($person IS NOT NULL OR $scope IS NULL OR EXISTS {
+			MATCH (:Person {id: q.personId})-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(sa:Area) WHERE sa.code IN $scope })
 		AND ($facility IS NULL OR q.facilityId = $facility) AND ($person IS NULL OR q.personId = $person)
 		AND ($area IS NULL OR EXISTS {
 			MATCH (:Person {id: q.personId})-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $area}) })`
@@ -135,7 +141,17 @@ func seqOfID(id string) int {
 
 // PendingPlacements lists the centralized assignments waiting for a place, in the
 // order they will be placed (start, then person id).
+// A tracer gets those of the people they may see (ScopeOf).
 func (s *Service) PendingPlacements(ctx context.Context) ([]*Quarantine, error) {
+	l, err := s.pendingPlacements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l, _, err = visibleOnly(ctx, s, l, func(q *Quarantine) string { return q.PersonID })
+	return l, err
+}
+
+func (s *Service) pendingPlacements(ctx context.Context) ([]*Quarantine, error) {
 	return Read(ctx, s.DB, "pendingPlacements", func(ctx context.Context, tx Tx) ([]*Quarantine, error) {
 		res, err := tx.Run(ctx, `MATCH (q:Quarantine {status: 'pending'})
 			WITH q ORDER BY q.start, q.personId RETURN `+quarantineFields, nil)
@@ -233,7 +249,21 @@ func (s *Service) OfficersOf(ctx context.Context, personIDs []string) (map[strin
 }
 
 // OpenAssignmentsOf returns the open assignments naming each officer (STAFFED_BY).
+// A tracer gets those of the people they may see (ScopeOf).
 func (s *Service) OpenAssignmentsOf(ctx context.Context, officerIDs []string) (map[string][]*Quarantine, error) {
+	m, err := s.openAssignmentsOf(ctx, officerIDs)
+	if err != nil {
+		return nil, err
+	}
+	for id, l := range m {
+		if m[id], _, err = visibleOnly(ctx, s, l, func(q *Quarantine) string { return q.PersonID }); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (s *Service) openAssignmentsOf(ctx context.Context, officerIDs []string) (map[string][]*Quarantine, error) {
 	return Read(ctx, s.DB, "officerAssignments", func(ctx context.Context, tx Tx) (map[string][]*Quarantine, error) {
 		res, err := tx.Run(ctx, `UNWIND $ids AS oid
 			MATCH (q:Quarantine)-[:STAFFED_BY]->(:Officer {id: oid})
@@ -268,7 +298,17 @@ type TestDue struct {
 // TestsDue lists the samples due on date and missing: day d of a placed centralized
 // assignment is the local date of placedAt + d − 1, up to the local date of its end;
 // a positive or negative pcr or antigen sample taken that date satisfies it.
+// A tracer gets those of the people they may see (ScopeOf).
 func (s *Service) TestsDue(ctx context.Context, date Date) ([]TestDue, error) {
+	l, err := s.testsDue(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	l, _, err = visibleOnly(ctx, s, l, func(t TestDue) string { return t.PersonID })
+	return l, err
+}
+
+func (s *Service) testsDue(ctx context.Context, date Date) ([]TestDue, error) {
 	loc := s.Loc
 	if loc == nil {
 		loc = time.UTC

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -39,20 +40,11 @@ var (
 
 // ownerOf tells, for objects that belong to one person, whose they are, so a tracer's
 // scope applies to all their fields. Types without an entry are not person-owned.
+// gqlgen hands field middleware its parent as whatever the resolver returned: *T for a
+// single object, **T for an element of a []*T list (the element's address), T or *T for
+// one of []T; ownedValue reduces every shape to *T, so no result shape escapes the scope.
 var ownerOf = map[string]func(obj any) (string, bool){
-	"Person": func(obj any) (string, bool) {
-		switch p := obj.(type) {
-		case *graph.Person:
-			return p.ID, p != nil
-		case graph.Person:
-			return p.ID, true
-		case **graph.Person:
-			if p != nil && *p != nil {
-				return (*p).ID, true
-			}
-		}
-		return "", false
-	},
+	"Person": ownedBy(func(p *graph.Person) string { return p.ID }),
 	// Quarantine objects belong to their person (schema/quarantine.graphqls).
 	"Quarantine":          ownedBy(func(q *graph.Quarantine) string { return q.PersonID }),
 	"TestDue":             ownedBy(func(t *graph.TestDue) string { return t.PersonID }),
@@ -83,34 +75,54 @@ var pairOwnerOf = map[string]func(obj any) (string, string, bool){
 	"DataWarning":      pairOwnedBy(func(w *graph.DataWarning) (string, string) { return w.CaseID, w.PersonID }),
 }
 
-// pairOwnedBy makes a pairOwnerOf entry for T resolved as *T (a single object or an
-// element of []T) or **T (an element of []*T).
+// pairOwnedBy makes a pairOwnerOf entry for T, whatever the shape it comes in (see
+// ownedValue).
 func pairOwnedBy[T any](ids func(*T) (string, string)) func(obj any) (string, string, bool) {
 	return func(obj any) (string, string, bool) {
-		switch v := obj.(type) {
-		case *T:
-			if v != nil {
-				a, b := ids(v)
-				return a, b, true
-			}
-		case **T:
-			if v != nil && *v != nil {
-				a, b := ids(*v)
-				return a, b, true
-			}
+		if v := ownedValue[T](obj); v != nil {
+			a, b := ids(v)
+			return a, b, true
 		}
 		return "", "", false
 	}
 }
 
-// ownedBy makes an ownerOf entry for a record type T resolved as *T.
+// ownedBy makes an ownerOf entry for a record type T, whatever the shape it comes in.
 func ownedBy[T any](id func(*T) string) func(obj any) (string, bool) {
 	return func(obj any) (string, bool) {
-		if v, ok := obj.(*T); ok && v != nil {
+		if v := ownedValue[T](obj); v != nil {
 			return id(v), true
 		}
 		return "", false
 	}
+}
+
+// ownedValue returns obj as *T when it is a T, *T, **T or deeper, else nil.
+func ownedValue[T any](obj any) *T {
+	switch v := obj.(type) {
+	case *T:
+		return v
+	case T:
+		return &v
+	case nil:
+		return nil
+	}
+	rv := reflect.ValueOf(obj)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil
+		}
+		if t, ok := rv.Interface().(*T); ok {
+			return t
+		}
+		rv = rv.Elem()
+	}
+	if rv.IsValid() && rv.CanInterface() {
+		if t, ok := rv.Interface().(T); ok {
+			return &t
+		}
+	}
+	return nil
 }
 
 type requestAccess struct {
@@ -139,6 +151,7 @@ func (a *accessControl) aroundOperations(ctx context.Context, next graphql.Opera
 		}, dataloadgen.WithWait(time.Millisecond))
 	}
 	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
+	ctx = graph.WithScopeMemo(ctx) // one build of the tracer's chains per operation
 	op := graphql.GetOperationContext(ctx)
 	h := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
@@ -217,15 +230,24 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 	scope := graph.InArea
 	var owners []string // the people the field belongs to
 	if owner, ok := ownerOf[fc.Object]; ok && fc.Parent != nil {
-		if id, ok := owner(fc.Parent.Result); ok {
+		id, ok := owner(fc.Parent.Result)
+		if !ok && p.Role != graph.RoleEpidemiologist {
+			// A shape deref does not know: refuse rather than fall back to "in area".
+			return nil, forbidden("%s: the record's owner could not be checked", key)
+		}
+		if id != "" {
 			owners = []string{id}
 		}
 	}
 	if pair, ok := pairOwnerOf[fc.Object]; ok && fc.Parent != nil {
-		if a, b, ok := pair(fc.Parent.Result); ok {
-			owners = []string{a}
-			if b != "" {
-				owners = append(owners, b)
+		a, b, ok := pair(fc.Parent.Result)
+		if !ok && p.Role != graph.RoleEpidemiologist {
+			return nil, forbidden("%s: the record's owners could not be checked", key)
+		}
+		owners = nil
+		for _, id := range []string{a, b} {
+			if id != "" {
+				owners = append(owners, id)
 			}
 		}
 	}
@@ -236,9 +258,6 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 	}
 	if p.Role == graph.RoleTracer {
 		for _, ownerID := range owners {
-			if ownerID == "" {
-				continue
-			}
 			s, err := ra.scope.Load(ctx, ownerID)
 			if errors.Is(err, dataloadgen.ErrNotFound) {
 				s, err = graph.OutOfScope, nil // no such person: nothing to see
@@ -247,7 +266,11 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 				return nil, err
 			}
 			if s == graph.OutOfScope {
-				return nil, forbidden("person %s is outside the areas you serve", ownerID)
+				// The refusal names no one (SPEC §8): the id may be one the reader never knew.
+				if rule.personArg != "" {
+					return nil, forbidden("%s: argument %s names a person outside the areas you serve", key, rule.personArg)
+				}
+				return nil, forbidden("%s: a person outside the areas you serve", key)
 			}
 			if s != graph.InArea {
 				scope = s
@@ -273,6 +296,8 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 	return res, nil
 }
 
+// maskValue masks a string field; a mask that leaves nothing (a birth date) gives null
+// for a nullable field.
 func maskValue(v any, mask func(string) string) any {
 	switch s := v.(type) {
 	case string:
@@ -282,6 +307,9 @@ func maskValue(v any, mask func(string) string) any {
 			return s
 		}
 		m := mask(*s)
+		if m == "" {
+			return (*string)(nil)
+		}
 		return &m
 	}
 	return v
@@ -318,7 +346,7 @@ func (r *Resolver) tracerMayWriteAbout(ctx context.Context, personIDs ...string)
 	}
 	for _, id := range personIDs {
 		if scope[id] == graph.OutOfScope {
-			return forbidden("person %s is outside the areas you serve", id)
+			return forbidden("a person named in this request is outside the areas you serve")
 		}
 	}
 	return nil
@@ -336,7 +364,7 @@ func (r *Resolver) tracerMayRecordContact(ctx context.Context, a, b string) erro
 		return err
 	}
 	if scope[a] != graph.InArea && scope[b] != graph.InArea {
-		return forbidden("neither %s nor %s lives in the areas you serve", a, b)
+		return forbidden("neither person of the contact lives in the areas you serve")
 	}
 	return nil
 }
@@ -377,7 +405,7 @@ func (r *Resolver) tracerMayUpsertPerson(ctx context.Context, personID, househol
 		return err
 	}
 	if existing[personID] != nil && scope[personID] != graph.InArea {
-		return forbidden("person %s is outside the areas you serve", personID)
+		return forbidden("the person is outside the areas you serve")
 	}
 	hs, err := r.Svc.Households(ctx, []string{householdID})
 	if err != nil {

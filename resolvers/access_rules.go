@@ -35,7 +35,7 @@ var accessRules = map[string]fieldRule{
 	"Person.idNumber":    {roles: personLevel, identity: true, mask: graph.MaskIDNumber},
 	"Person.phone":       {roles: personLevel, identity: true, mask: graph.MaskPhone},
 	"Person.sex":         {roles: personLevel},
-	"Person.birthDate":   {roles: personLevel, identity: true},
+	"Person.birthDate":   {roles: personLevel, identity: true, mask: graph.MaskBirthDate}, // digits 7–14 of the ID number
 	"Person.householdId": {roles: personLevel},
 
 	// Facilities are aggregates a dashboard shows (capacity, occupancy).
