@@ -36,7 +36,7 @@ const usage = `usage: tracegraph <command> [flags]
 
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
-  load      import a bundle: load [--strict] [--rejects FILE] DIR
+  load      import a bundle: load [--strict] [--rejects FILE] DIR|BOOK.xlsx (--to-xlsx OUT DIR: convert)
   export    export quarantines [--as-of T] [--area CODE] [--format csv|json] [--unmasked]
   quarantine  run the quarantine engine: quarantine [--as-of T] [--dry-run] [--json]
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
