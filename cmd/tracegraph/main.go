@@ -37,7 +37,7 @@ const usage = `usage: tracegraph <command> [flags]
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
   load      import a bundle: load [--strict] [--rejects FILE] DIR|BOOK.xlsx (--to-xlsx OUT DIR: convert)
-  export    export quarantines [--as-of T] [--area CODE] [--format csv|json] [--unmasked]
+  export    export quarantines [--as-of T] [--area CODE] [--format csv|json|xlsx] [--out FILE] [--unmasked]
   quarantine  run the quarantine engine: quarantine [--as-of T] [--dry-run] [--json]
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
