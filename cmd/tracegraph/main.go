@@ -52,6 +52,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitError{code: 2, err: fmt.Errorf("no command given")}
 	}
 	log := newLogger(stderr, getenv)
+	stopTracing, err := setupTracing(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 	cmd, rest := args[1], args[2:]
 	switch cmd {
 	case "serve":
