@@ -9,6 +9,10 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config names the Neo4j to use. The service keeps no state of its own beyond it, so
@@ -96,6 +100,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+const tracerName = "github.com/tracegraph/tracegraph/graph"
+
 // Tx is what a unit of work gets: the driver's managed transaction.
 type Tx = neo4j.ManagedTransaction
 
@@ -122,6 +128,16 @@ func run[T any](ctx context.Context, db *DB, op string, mode neo4j.AccessMode, w
 
 func runTimeout[T any](ctx context.Context, db *DB, op string, mode neo4j.AccessMode, timeout time.Duration, work func(ctx context.Context, tx Tx) (T, error)) (T, error) {
 	start := time.Now()
+	// A span per transaction (issue 19), under the resolver's or the command's span;
+	// a no-op unless a tracer provider is set up (OTEL_EXPORTER_OTLP_ENDPOINT).
+	modeName := "write"
+	if mode == neo4j.AccessModeRead {
+		modeName = "read"
+	}
+	ctx, span := otel.Tracer(tracerName).Start(ctx, "neo4j "+op, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.namespace", db.database),
+			attribute.String("db.operation.name", op), attribute.String("tracegraph.tx.mode", modeName)))
+	defer span.End()
 	session := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database, AccessMode: mode})
 	defer session.Close(ctx)
 	fn := func(tx neo4j.ManagedTransaction) (any, error) { return work(ctx, tx) }
@@ -137,6 +153,10 @@ func runTimeout[T any](ctx context.Context, db *DB, op string, mode neo4j.Access
 	}
 	db.observe(op, time.Since(start), err)
 	var zero T
+	if err != nil && !errors.Is(err, errDryRun) {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
 	if err != nil {
 		return zero, classify(op, err)
 	}

@@ -134,6 +134,9 @@ func (s *Service) testDates(a *assignment, loc *time.Location, from Date) []Date
 	return out
 }
 
+// ExportSheet is the quarantine list's sheet in an .xlsx export.
+const ExportSheet = "quarantines"
+
 // ExportHeader names the columns of ExportRecords, for every encoder (CSV, JSON, a
 // spreadsheet).
 var ExportHeader = []string{"assignment", "person", "name", "id_number", "phone", "address", "area", "kind", "status",

@@ -9,6 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // AssignQuarantines runs SPEC §6 as of asOf and commits it whole (or not at all).
@@ -63,9 +67,14 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 	run, err := WriteLong(ctx, s.DB, op, RunTimeout, func(ctx context.Context, tx Tx) (*QuarantineRun, error) {
 		var phases []Phase
 		mark := time.Now()
+		// Each step is a phase of the run's report and a span under the transaction's
+		// (issue 19), timed from the end of the step before.
 		phase := func(name string) {
 			now := time.Now()
 			phases = append(phases, Phase{name, now.Sub(mark)})
+			_, span := otel.Tracer(tracerName).Start(ctx, "quarantine "+name, trace.WithTimestamp(mark),
+				trace.WithAttributes(attribute.String("tracegraph.quarantine.step", name)))
+			span.End(trace.WithTimestamp(now))
 			mark = now
 		}
 		lock, err := lockQuarantines(ctx, tx)

@@ -43,9 +43,11 @@ type Options struct {
 	LogEvery time.Duration
 }
 
-// Reject is one bad row (or refused file): `file:line: column: reason`.
+// Reject is one bad row (or refused file): `file:line: column: reason`, or for a
+// workbook `sheet!row: column: reason`.
 type Reject struct {
-	File   string
+	File   string // the file, or the sheet when Sheet is set
+	Sheet  bool
 	Line   int
 	Column string
 	Reason string
@@ -53,6 +55,9 @@ type Reject struct {
 }
 
 func (r Reject) String() string {
+	if r.Sheet {
+		return fmt.Sprintf("%s!%d: %s: %s", r.File, r.Line, r.Column, r.Reason)
+	}
 	return fmt.Sprintf("%s:%d: %s: %s", r.File, r.Line, r.Column, r.Reason)
 }
 
@@ -87,7 +92,9 @@ func (r *Report) Rows() (read, written int) {
 	return read, written
 }
 
-// Load imports the bundle in dir. Bad rows end in the report's Rejects, not in the
+// Load imports the bundle at dir: a folder of CSV files, or an .xlsx workbook with one
+// sheet per file (sheet `people` or `people.csv` for people.csv), read through the
+// same header and row rules; a workbook's rejects name `sheet!row`. Bad rows end in the report's Rejects, not in the
 // error: the error is for failures (an unreadable folder, Neo4j unavailable), after
 // which the load may be run again.
 func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report, error) {
@@ -102,13 +109,13 @@ func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report,
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	entries, err := os.ReadDir(dir)
+	src, err := openSource(dir, opts.Loc)
 	if err != nil {
-		return nil, &graph.Error{Kind: graph.Invalid, Op: "load", Field: dir, Msg: "cannot read the bundle folder", Err: err}
+		return nil, err
 	}
+	defer src.close()
 	rep := &Report{}
-	present, rejects := scanDir(entries)
-	rep.Rejects = append(rep.Rejects, rejects...)
+	rep.Rejects = append(rep.Rejects, src.rejects...)
 
 	l := newRun(db, opts)
 	type pending struct {
@@ -121,11 +128,11 @@ func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report,
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !present[t.file] {
+		if !src.present[t.file] {
 			continue
 		}
 		fstart := time.Now()
-		values, fr, rejects, err := l.validate(ctx, t, filepath.Join(dir, t.file))
+		values, fr, rejects, err := l.validate(ctx, t, src.read)
 		if err != nil {
 			return nil, err
 		}
@@ -149,6 +156,7 @@ func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report,
 				rep.Files[i].Written = 0
 			}
 			rep.Elapsed = time.Since(start)
+			src.rename(rep)
 			return rep, nil
 		}
 		for i, p := range stash {
@@ -162,6 +170,7 @@ func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report,
 	}
 	rep.Written = true
 	rep.Elapsed = time.Since(start)
+	src.rename(rep)
 	return rep, nil
 }
 
@@ -277,8 +286,8 @@ func (l *run) logFile(fr FileReport) {
 
 // validate reads and checks one file. It returns the values to write (one per key, the
 // last good row winning; areas parents first), the file's counts and its rejects.
-func (l *run) validate(ctx context.Context, t *table, path string) ([]any, *FileReport, []Reject, error) {
-	rows, refusal, err := readFile(t, path, l.opts.Loc)
+func (l *run) validate(ctx context.Context, t *table, read func(*table) ([]*row, *Reject, error)) ([]any, *FileReport, []Reject, error) {
+	rows, refusal, err := read(t)
 	if err != nil {
 		return nil, nil, nil, err
 	}

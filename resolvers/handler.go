@@ -72,6 +72,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(otelTracing{})      // spans per operation and per resolver (a no-op without a provider)
 	srv.Use(peopleLoader{})     // one round trip for the people of an answer (tracing)
 	srv.Use(quarantineLoader{}) // facilities and officers read once per answer (quarantine)
 	maxComplexity := opt.MaxComplexity

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -591,37 +592,38 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Area                 func(childComplexity int, code string) int
-		AuditLog             func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
-		AwayResidents        func(childComplexity int, asOf *time.Time, areaCode *string, fromLevel *string, first *int, after *string) int
-		Cases                func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
-		ChainStatistics      func(childComplexity int, asOf *time.Time, areaCode *string) int
-		CheckpointStats      func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
-		Cluster              func(childComplexity int, caseID string, asOf *time.Time) int
-		Clusters             func(childComplexity int, asOf *time.Time, minSize *int) int
-		ContactChain         func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
-		DailyReports         func(childComplexity int, date string) int
-		Epicurve             func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
-		Facilities           func(childComplexity int) int
-		Household            func(childComplexity int, id string) int
-		Kpis                 func(childComplexity int, asOf *time.Time, from *time.Time, areaCode *string) int
-		Officers             func(childComplexity int) int
-		OverdueHealthReports func(childComplexity int, date string) int
-		PendingPlacements    func(childComplexity int) int
-		People               func(childComplexity int, filter *PeopleFilter, first *int, after *string, asOf *time.Time) int
-		Person               func(childComplexity int, id string) int
-		Policy               func(childComplexity int) int
-		Quarantine           func(childComplexity int, id string) int
-		QuarantineExport     func(childComplexity int, asOf *time.Time, areaCode *string) int
-		Quarantines          func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
-		Returnees            func(childComplexity int, asOf *time.Time, areaCode *string, days *int, fromLevel *string, first *int, after *string) int
-		Risk                 func(childComplexity int, personID string, asOf *time.Time) int
-		Summary              func(childComplexity int, asOf *time.Time, areaCode *string) int
-		SweepCoverage        func(childComplexity int, areaCode string, from time.Time, to time.Time) int
-		TestsDue             func(childComplexity int, date string) int
-		UnlinkedExposures    func(childComplexity int, asOf *time.Time, areaCode *string) int
-		WorkerLedger         func(childComplexity int, asOf *time.Time, employerID *string, areaCode *string) int
-		Zoning               func(childComplexity int, asOf *time.Time, areaCode *string, levels []string) int
+		Area                     func(childComplexity int, code string) int
+		AuditLog                 func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
+		AwayResidents            func(childComplexity int, asOf *time.Time, areaCode *string, fromLevel *string, first *int, after *string) int
+		Cases                    func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
+		ChainStatistics          func(childComplexity int, asOf *time.Time, areaCode *string) int
+		CheckpointStats          func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
+		Cluster                  func(childComplexity int, caseID string, asOf *time.Time) int
+		Clusters                 func(childComplexity int, asOf *time.Time, minSize *int) int
+		ContactChain             func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
+		DailyReports             func(childComplexity int, date string) int
+		Epicurve                 func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
+		Facilities               func(childComplexity int) int
+		Household                func(childComplexity int, id string) int
+		Kpis                     func(childComplexity int, asOf *time.Time, from *time.Time, areaCode *string) int
+		Officers                 func(childComplexity int) int
+		OverdueHealthReports     func(childComplexity int, date string) int
+		PendingPlacements        func(childComplexity int) int
+		People                   func(childComplexity int, filter *PeopleFilter, first *int, after *string, asOf *time.Time) int
+		Person                   func(childComplexity int, id string) int
+		Policy                   func(childComplexity int) int
+		Quarantine               func(childComplexity int, id string) int
+		QuarantineExport         func(childComplexity int, asOf *time.Time, areaCode *string) int
+		QuarantineExportWorkbook func(childComplexity int, asOf *time.Time, areaCode *string) int
+		Quarantines              func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
+		Returnees                func(childComplexity int, asOf *time.Time, areaCode *string, days *int, fromLevel *string, first *int, after *string) int
+		Risk                     func(childComplexity int, personID string, asOf *time.Time) int
+		Summary                  func(childComplexity int, asOf *time.Time, areaCode *string) int
+		SweepCoverage            func(childComplexity int, areaCode string, from time.Time, to time.Time) int
+		TestsDue                 func(childComplexity int, date string) int
+		UnlinkedExposures        func(childComplexity int, asOf *time.Time, areaCode *string) int
+		WorkerLedger             func(childComplexity int, asOf *time.Time, employerID *string, areaCode *string) int
+		Zoning                   func(childComplexity int, asOf *time.Time, areaCode *string, levels []string) int
 	}
 
 	Referral struct {
@@ -1051,6 +1053,7 @@ type QueryResolver interface {
 	TestsDue(ctx context.Context, date string) ([]*graph.TestDue, error)
 	Officers(ctx context.Context) ([]*graph.Officer, error)
 	QuarantineExport(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.ExportRow, error)
+	QuarantineExportWorkbook(ctx context.Context, asOf *time.Time, areaCode *string) (string, error)
 	Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error)
 	ContactChain(ctx context.Context, caseID string, maxDepth *int, asOf *time.Time) (*graph.Chain, error)
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
@@ -3606,6 +3609,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.QuarantineExport(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.quarantineExportWorkbook":
+		if e.ComplexityRoot.Query.QuarantineExportWorkbook == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quarantineExportWorkbook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QuarantineExportWorkbook(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.quarantines":
 		if e.ComplexityRoot.Query.Quarantines == nil {
 			break
@@ -6733,6 +6747,28 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quarantineExportWorkbook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
 	return args, nil
 }
 
@@ -17236,6 +17272,50 @@ func (ec *executionContext) fieldContext_Query_quarantineExport(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_quarantineExportWorkbook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quarantineExportWorkbook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QuarantineExportWorkbook(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quarantineExportWorkbook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quarantineExportWorkbook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_summary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26514,6 +26594,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_quarantineExport(ctx, field)
+				})
+		case "quarantineExportWorkbook":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quarantineExportWorkbook(ctx, field)
 				})
 		case "summary":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -7,28 +7,31 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/loader"
+	"github.com/tracegraph/tracegraph/workbook"
 )
 
-// export is `tracegraph export quarantines --as-of T [--area CODE] --format csv|json
-// [--unmasked]`: the quarantine list teams print and phone through. ID numbers and
+// export is `tracegraph export quarantines --as-of T [--area CODE] --format csv|json|xlsx
+// [--out FILE] [--unmasked]`: the quarantine list teams print and phone through. ID numbers and
 // phones are masked (SPEC §8) unless --unmasked is given by an operator entitled to
 // see them.
 func export(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, log zerolog.Logger) error {
 	if len(args) == 0 || args[0] != "quarantines" {
-		fmt.Fprintln(stderr, "usage: tracegraph export quarantines [--as-of T] [--area CODE] [--format csv|json] [--unmasked]")
+		fmt.Fprintln(stderr, "usage: tracegraph export quarantines [--as-of T] [--area CODE] [--format csv|json|xlsx] [--out FILE] [--unmasked]")
 		return exitError{code: 2, err: fmt.Errorf("export: want `quarantines`, the one list there is to export")}
 	}
 	fs := flag.NewFlagSet("export quarantines", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asOfFlag := fs.String("as-of", "", "the moment: RFC 3339 or local `2020-01-26 12:00` (default now)")
 	area := fs.String("area", "", "only people whose household is in this area `CODE` or below")
-	format := fs.String("format", "csv", "csv or json")
+	format := fs.String("format", "csv", "csv, json or xlsx (a workbook with one sheet, quarantines)")
+	outPath := fs.String("out", "", "write to `FILE` instead of standard output")
 	unmasked := fs.Bool("unmasked", false, "print ID numbers and phones whole")
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitError{code: 2, err: err}
@@ -36,8 +39,8 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	if fs.NArg() != 0 {
 		return exitError{code: 2, err: fmt.Errorf("export quarantines: unexpected arguments %v", fs.Args())}
 	}
-	if *format != "csv" && *format != "json" {
-		return exitError{code: 2, err: fmt.Errorf("export quarantines: --format %q: want csv or json", *format)}
+	if *format != "csv" && *format != "json" && *format != "xlsx" {
+		return exitError{code: 2, err: fmt.Errorf("export quarantines: --format %q: want csv, json or xlsx", *format)}
 	}
 	loc, err := loadZone(getenv)
 	if err != nil {
@@ -59,6 +62,18 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 		return fmt.Errorf("export quarantines: %w", err)
 	}
 	recs := graph.ExportRecords(rows, loc, !*unmasked)
+	if *outPath != "" {
+		f, err := os.Create(*outPath)
+		if err != nil {
+			return fmt.Errorf("export quarantines: --out: %w", err)
+		}
+		defer f.Close()
+		stdout = f
+	}
+	if *format == "xlsx" {
+		// The same records as CSV: masked and formula-neutralised by ExportRecords.
+		return workbook.Write(stdout, workbook.Sheet{Name: graph.ExportSheet, Header: graph.ExportHeader, Rows: recs})
+	}
 	if *format == "json" {
 		out := make([]map[string]string, len(recs))
 		for i, r := range recs {

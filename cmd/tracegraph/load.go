@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -15,28 +16,36 @@ import (
 	"github.com/tracegraph/tracegraph/loader"
 )
 
-// load is `tracegraph load [--strict] [--rejects FILE] DIR` (SPEC §3, §9): exit 0 when
-// clean, 2 with rejects, 1 on failure.
+// load is `tracegraph load [--strict] [--rejects FILE] DIR|BOOK.xlsx` (SPEC §3, §9):
+// exit 0 when clean, 2 with rejects, 1 on failure. A workbook holds one sheet per
+// bundle file (sheet `people` for people.csv); `--to-xlsx OUT` instead writes the CSV
+// bundle DIR as such a workbook and loads nothing.
 func load(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, log zerolog.Logger) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tracegraph load [--strict] [--rejects FILE] DIR")
+		fmt.Fprintln(stderr, "usage: tracegraph load [--strict] [--rejects FILE] DIR|BOOK.xlsx\n       tracegraph load --to-xlsx OUT.xlsx DIR")
 		fs.PrintDefaults()
 	}
 	strict := fs.Bool("strict", false, "validate the whole bundle first and write nothing if any row is bad")
 	rejectsPath := fs.String("rejects", "", "also write the rejects as CSV (file, line, column, reason, raw row) to `FILE`")
 	batch := fs.Int("batch", loader.DefaultBatchSize, "rows per write transaction")
+	toXLSX := fs.String("to-xlsx", "", "write the CSV bundle as a workbook to `FILE` (one sheet per file) instead of loading it")
 	if err := fs.Parse(interspersed(fs, args)); err != nil {
 		return exitError{code: 1, err: err}
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
-		return exitError{code: 1, err: fmt.Errorf("load: want exactly one bundle folder, got %d arguments", fs.NArg())}
+		return exitError{code: 1, err: fmt.Errorf("load: want exactly one bundle (a folder or an .xlsx workbook), got %d arguments", fs.NArg())}
 	}
 	dir := fs.Arg(0)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return exitError{code: 1, err: fmt.Errorf("load: %s is not a readable folder", dir)}
+	st, err := os.Stat(dir)
+	isBook := err == nil && !st.IsDir() && strings.EqualFold(filepath.Ext(dir), ".xlsx")
+	if err != nil || (!st.IsDir() && !isBook) || (isBook && *toXLSX != "") {
+		return exitError{code: 1, err: fmt.Errorf("load: %s is not a readable folder or .xlsx workbook", dir)}
+	}
+	if *toXLSX != "" {
+		return bundleToWorkbook(dir, *toXLSX, stdout)
 	}
 	var rejectsOut *os.File
 	if *rejectsPath != "" {
@@ -141,4 +150,20 @@ func printSummary(w io.Writer, rep *loader.Report) {
 	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%s\t\n", read, written, len(rep.Rejects), rep.Elapsed.Round(1e6))
 	tw.Flush()
 	fmt.Fprintf(w, "%.0f rows/s\n", rate)
+}
+
+func bundleToWorkbook(dir, out string, stdout io.Writer) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return exitError{code: 1, err: fmt.Errorf("load --to-xlsx: %w", err)}
+	}
+	if err := loader.BundleToWorkbook(f, dir); err != nil {
+		f.Close()
+		return exitError{code: 1, err: fmt.Errorf("load --to-xlsx: %w", err)}
+	}
+	if err := f.Close(); err != nil {
+		return exitError{code: 1, err: fmt.Errorf("load --to-xlsx: %w", err)}
+	}
+	fmt.Fprintf(stdout, "wrote %s (one sheet per file of %s); load it with: tracegraph load %s\n", out, dir, out)
+	return nil
 }

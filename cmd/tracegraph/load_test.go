@@ -211,3 +211,28 @@ func countAreas(t *testing.T, db *graph.DB) int64 {
 	}
 	return n
 }
+
+// `tracegraph load --to-xlsx OUT DIR` writes a workbook that `tracegraph load OUT`
+// loads, reporting bad rows as sheet!row.
+func TestLoadCommandReadsAWorkbook(t *testing.T) {
+	db := graphtest.MustOpen(t)
+	getenv := getenvFrom(map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_LOG_LEVEL": "error"})
+	dir := writeFiles(t, map[string]string{
+		"areas.csv":  "code,name,level,parent_code\nA1,县,county,\n",
+		"people.csv": "id,name,id_number\nP1,张三,11010519491231002x\nP2,李四,110105194912310021\n",
+	})
+	book := filepath.Join(t.TempDir(), "county.xlsx")
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"tracegraph", "load", "--to-xlsx", book, dir}, getenv, &out, &errb); err != nil {
+		t.Fatalf("--to-xlsx: %v %s", err, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	err := run(context.Background(), []string{"tracegraph", "load", book}, getenv, &out, &errb)
+	if exitCode(err) != 2 || !strings.Contains(errb.String(), "people!3: id_number: invalid ID number") {
+		t.Fatalf("load of the workbook: exit %d, stderr %s", exitCode(err), errb.String())
+	}
+	if n := countPeople(t, db); n != 1 {
+		t.Errorf("%d people loaded from the workbook, want 1", n)
+	}
+}

@@ -36,8 +36,8 @@ const usage = `usage: tracegraph <command> [flags]
 
 commands:
   serve     serve GraphQL, the IDE page, health checks and metrics
-  load      import a bundle: load [--strict] [--rejects FILE] DIR
-  export    export quarantines [--as-of T] [--area CODE] [--format csv|json] [--unmasked]
+  load      import a bundle: load [--strict] [--rejects FILE] DIR|BOOK.xlsx (--to-xlsx OUT DIR: convert)
+  export    export quarantines [--as-of T] [--area CODE] [--format csv|json|xlsx] [--out FILE] [--unmasked]
   quarantine  run the quarantine engine: quarantine [--as-of T] [--dry-run] [--json]
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
   migrate   create the graph's constraints and indexes, then exit
@@ -52,6 +52,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitError{code: 2, err: fmt.Errorf("no command given")}
 	}
 	log := newLogger(stderr, getenv)
+	stopTracing, err := setupTracing(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 	cmd, rest := args[1], args[2:]
 	switch cmd {
 	case "serve":

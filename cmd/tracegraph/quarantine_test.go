@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tracegraph/tracegraph/graph/graphtest"
 	"github.com/tracegraph/tracegraph/loader"
@@ -70,6 +74,26 @@ func TestExportQuarantinesCSVMasksByDefault(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"id_number": "411599196106044145"`) {
 		t.Fatalf("json --unmasked = %s", out.String())
+	}
+	// --format xlsx: the CSV's rows, masked the same way, in one sheet.
+	book := filepath.Join(t.TempDir(), "q.xlsx")
+	if err := run(context.Background(), []string{"tracegraph", "export", "quarantines", "--as-of", "2020-01-27 09:00", "--area", "V1", "--format", "xlsx", "--out", book}, getenv, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("quarantines")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asCSV strings.Builder
+	cw := csv.NewWriter(&asCSV)
+	_ = cw.WriteAll(rows)
+	if asCSV.String() != want {
+		t.Fatalf("xlsx =\n%s\nwant the CSV\n%s", asCSV.String(), want)
 	}
 	if err := run(context.Background(), []string{"tracegraph", "export", "quarantines", "--format", "xml"}, getenv, &out, &errOut); err == nil || !strings.Contains(err.Error(), "--format") {
 		t.Fatalf("bad format: %v", err)

@@ -17,6 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/resolvers"
@@ -250,6 +254,16 @@ func (m *metrics) observeNeo4j(op string, d time.Duration, err error) {
 	m.neo4j.WithLabelValues(op, outcome).Observe(d.Seconds())
 }
 
+// routeOf names a path for metrics and span names: the service's own routes, else
+// "other" (so that paths sent by clients do not make new series).
+func routeOf(path string) string {
+	switch path {
+	case "/graphql", "/healthz", "/readyz", "/metrics", "/":
+		return path
+	}
+	return "other"
+}
+
 type statusWriter struct {
 	http.ResponseWriter
 	code int
@@ -273,17 +287,26 @@ func withRequestLog(next http.Handler, log zerolog.Logger, m *metrics) http.Hand
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		l := log.With().Str("request_id", id).Logger()
-		r = r.WithContext(l.WithContext(r.Context()))
+		// A span per request, continuing the caller's trace (traceparent) if it sent one;
+		// the request id is on the span and the trace id in the log lines, so one finds
+		// the other (issue 19). Without a tracer provider both are no-ops.
+		ctx := otel.GetTextMapPropagator().Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		ctx, span := otel.Tracer("github.com/tracegraph/tracegraph/cmd/tracegraph").Start(ctx, r.Method+" "+routeOf(r.URL.Path),
+			trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(
+				attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path),
+				attribute.String("tracegraph.request_id", id)))
+		defer span.End()
+		lc := log.With().Str("request_id", id)
+		if sc := span.SpanContext(); sc.HasTraceID() {
+			lc = lc.Str("trace_id", sc.TraceID().String())
+		}
+		l := lc.Logger()
+		r = r.WithContext(l.WithContext(ctx))
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(sw, r)
-		path := r.URL.Path
-		switch path {
-		case "/graphql", "/healthz", "/readyz", "/metrics", "/":
-		default:
-			path = "other"
-		}
+		span.SetAttributes(attribute.Int("http.response.status_code", sw.code))
+		path := routeOf(r.URL.Path)
 		m.http.WithLabelValues(path, fmt.Sprintf("%dxx", sw.code/100)).Inc()
 		if path != "/healthz" && path != "/metrics" {
 			l.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.code).
