@@ -466,3 +466,38 @@ func (r *Resolver) tracerMayUpsertHousehold(ctx context.Context, householdID, ar
 	}
 	return nil
 }
+
+// tracerMayWriteEvent: an event is a place and time in an area; a tracer records and
+// changes only those of their areas (the new area, and an existing event's current one).
+func (r *Resolver) tracerMayWriteEvent(ctx context.Context, eventID, areaCode string) error {
+	if tracerAreas(ctx) == nil {
+		return nil
+	}
+	if err := r.tracerMayWriteInArea(ctx, areaCode); err != nil {
+		return err
+	}
+	es, err := r.Svc.Events(ctx, []string{eventID})
+	if err != nil {
+		return err
+	}
+	if e := es[eventID]; e != nil {
+		return r.tracerMayWriteInArea(ctx, e.AreaCode)
+	}
+	return nil
+}
+
+// tracerMayWriteAtCheckpoint: passages are recorded at checkpoints of the tracer's areas.
+func (r *Resolver) tracerMayWriteAtCheckpoint(ctx context.Context, checkpointID string) error {
+	if tracerAreas(ctx) == nil {
+		return nil
+	}
+	cs, err := r.Svc.Checkpoints(ctx, []string{checkpointID})
+	if err != nil {
+		return err
+	}
+	code := ""
+	if c := cs[checkpointID]; c != nil {
+		code = c.AreaCode
+	}
+	return r.tracerMayWriteInArea(ctx, code)
+}

@@ -11,8 +11,10 @@ import (
 	"github.com/tracegraph/tracegraph/graph/graphtest"
 )
 
-// Two towns under one county. The tracer serves town A. P1 lives in A; P2 lives in B
-// and had a recorded contact with P1; P3 lives in B and met no one from A.
+// Two towns under one county. The tracer serves town A. P1 lives in A and is a
+// confirmed case; P2 lives in B and had a recorded contact with P1 inside P1's window
+// (a contact in the chain of a traced case of A, SPEC §8 rev 5); P3 lives in B and met
+// no one from A.
 const accessFixture = `
 CREATE (c:Area {code: 'C', name: 'county', level: 'county'}),
        (a:Area {code: 'A', name: 'town A', level: 'town', parentCode: 'C'})-[:PART_OF]->(c),
@@ -20,10 +22,12 @@ CREATE (c:Area {code: 'C', name: 'county', level: 'county'}),
        (va:Area {code: 'A1', name: 'village A1', level: 'village', parentCode: 'A'})-[:PART_OF]->(a),
        (ha:Household {id: 'HA', areaCode: 'A1'})-[:IN]->(va),
        (hb:Household {id: 'HB', areaCode: 'B'})-[:IN]->(b),
+       (hb2:Household {id: 'HB2', areaCode: 'B'})-[:IN]->(b),
        (p1:Person {id: 'P1', name: '甲', idNumber: '41159919811217114X', phone: '13954094754', householdId: 'HA'})-[:MEMBER_OF]->(ha),
        (p2:Person {id: 'P2', name: '乙', idNumber: '411599196106044145', phone: '13918442154', householdId: 'HB'})-[:MEMBER_OF]->(hb),
-       (p3:Person {id: 'P3', name: '丙', idNumber: '411599196106044145', phone: '13918442154', householdId: 'HB'})-[:MEMBER_OF]->(hb),
-       (p1)-[:CONTACTED {at: datetime('2020-01-20T10:00:00+08:00'), durationMin: 30.0, protected: false}]->(p2)`
+       (p3:Person {id: 'P3', name: '丙', idNumber: '411599196106044145', phone: '13918442154', householdId: 'HB2'})-[:MEMBER_OF]->(hb2),
+       (p1)-[:CONTACTED {at: datetime('2020-01-20T10:00:00+08:00'), durationMin: 30.0, protected: false}]->(p2),
+       (p1)-[:HAS_CASE]->(:Case {personId: 'P1', status: 'confirmed', onsetDate: date('2020-01-21'), confirmedAt: datetime('2020-01-23T10:00:00+08:00')})`
 
 type personResp struct {
 	Person *struct {

@@ -41,6 +41,9 @@ func (r *mutationResolver) RecordTrip(ctx context.Context, input schema.TripInpu
 }
 
 func (r *mutationResolver) RecordEvent(ctx context.Context, input schema.EventInput) (*graph.Event, error) {
+	if err := r.tracerMayWriteEvent(ctx, input.ID, deref(input.AreaCode)); err != nil {
+		return nil, err
+	}
 	return r.Svc.RecordEvent(ctx, graph.Cells{"id": input.ID, "kind": input.Kind, "place": deref(input.Place),
 		"area_code": deref(input.AreaCode), "start": input.Start, "end": input.End, "indoor": graph.BoolCell(input.Indoor)})
 }
@@ -103,6 +106,10 @@ func (r *mutationResolver) DesignateRisk(ctx context.Context, input schema.RiskD
 }
 
 func (r *mutationResolver) RecordPassage(ctx context.Context, input schema.PassageInput) (*graph.Passage, error) {
+	// The checkpoint's area whoever passed (a plate alone included), and the person.
+	if err := r.tracerMayWriteAtCheckpoint(ctx, input.CheckpointID); err != nil {
+		return nil, err
+	}
 	if input.PersonID != nil {
 		if err := r.tracerMayWriteAbout(ctx, *input.PersonID); err != nil {
 			return nil, err

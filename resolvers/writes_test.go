@@ -286,8 +286,14 @@ func TestTracerWritesStayInTheirAreas(t *testing.T) {
 	}
 	forbidden(`mutation { submitHealthReport(input: {personId: "P05", date: "2020-01-03"}) { date } }`) // lives in T2
 	forbidden(`mutation { recordContact(input: {personA: "P05", personB: "P06", at: "2020-01-02 10:00"}) { at } }`)
-	ok(`mutation { recordContact(input: {personA: "P05", personB: "P01", at: "2020-01-02 10:00"}) { at } }`)
-	// Now P05 is a contact of someone in T1: their follow-up is the tracer's too.
+	ok(`mutation { recordContact(input: {personA: "P01", personB: "P05", at: "2020-01-02 10:00", durationMin: 1, protected: true}) { at } }`)
+	// Recording a contact grants nothing by itself (SPEC §8 rev 5, issue 11 item 8): P01
+	// is no case, so P05 is in no chain of the tracer's areas.
+	forbidden(`mutation { submitHealthReport(input: {personId: "P05", date: "2020-01-03"}) { date } }`)
+	forbidden(`{ person(id: "P05") { name } }`)
+	// Once P01 is a traced case whose window holds the contact, P05 is a contact in its
+	// chain: their follow-up is the tracer's too.
+	ok(`mutation { setCaseStatus(input: {personId: "P01", status: "confirmed", onsetDate: "2020-01-03", confirmedAt: "2020-01-05 10:00"}) { status } }`)
 	ok(`mutation { submitHealthReport(input: {personId: "P05", date: "2020-01-03"}) { date } }`)
 	forbidden(`mutation { setCaseStatus(input: {personId: "P06", status: "suspected"}) { status } }`)
 	ok(`mutation { setCaseStatus(input: {personId: "P02", status: "suspected"}) { status } }`)
@@ -301,6 +307,21 @@ func TestTracerWritesStayInTheirAreas(t *testing.T) {
 	ok(`mutation { upsertHousehold(input: {id: "H9", areaCode: "V1"}) { id } }`)
 	forbidden(`mutation { submitDailyReport(areaCode: "T2", date: "2020-01-21") { submitted } }`)
 	ok(`mutation { submitDailyReport(areaCode: "T1", date: "2020-01-21") { submitted } }`)
+	// Events and checkpoint passages are places: within the tracer's areas only (issue
+	// 11 item 6: a tracer rewrote another town's clinic visit to indoor: false).
+	if _, err := svc.RecordEvent(context.Background(), graph.Cells{"id": "E2", "kind": "clinic", "area_code": "T2",
+		"start": "2020-01-02 09:00", "end": "2020-01-02 10:00", "indoor": "true"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DB.WriteCheckpoints(context.Background(), []graph.Checkpoint{{ID: "K2", Name: "二镇口", AreaCode: "T2"}, {ID: "K1", Name: "一村口", AreaCode: "V1"}}); err != nil {
+		t.Fatal(err)
+	}
+	forbidden(`mutation { recordEvent(input: {id: "E2", kind: "clinic", areaCode: "V1", start: "2020-01-02 09:00", end: "2020-01-02 10:00", indoor: false}) { id } }`)
+	forbidden(`mutation { recordEvent(input: {id: "E3", kind: "meal", areaCode: "T2", start: "2020-01-02 09:00", end: "2020-01-02 10:00"}) { id } }`)
+	forbidden(`mutation { recordEvent(input: {id: "E4", kind: "meal", start: "2020-01-02 09:00", end: "2020-01-02 10:00"}) { id } }`)
+	ok(`mutation { recordEvent(input: {id: "E5", kind: "meal", areaCode: "V1", start: "2020-01-02 09:00", end: "2020-01-02 10:00"}) { id } }`)
+	forbidden(`mutation { recordPassage(input: {checkpointId: "K2", at: "2020-01-02 09:00", plate: "豫A12345"}) { at } }`)
+	ok(`mutation { recordPassage(input: {checkpointId: "K1", at: "2020-01-02 09:00", plate: "豫A12345"}) { at } }`)
 }
 
 // SPEC §3's value bounds hold for writes too: a duration of 1e29 minutes, a year 9999
