@@ -30,6 +30,7 @@ const (
 	KeyEvent
 	KeyCheckpoint
 	KeyOfficer
+	KeyEmployer
 )
 
 func (k KeyKind) String() string {
@@ -46,6 +47,8 @@ func (k KeyKind) String() string {
 		return "checkpoint"
 	case KeyOfficer:
 		return "officer"
+	case KeyEmployer:
+		return "employer"
 	}
 	return "none"
 }
@@ -57,6 +60,7 @@ var existingKeysCypher = map[KeyKind]string{
 	KeyEvent:      "UNWIND $keys AS k MATCH (n:Event {id: k}) RETURN k",
 	KeyCheckpoint: "UNWIND $keys AS k MATCH (n:Checkpoint {id: k}) RETURN k",
 	KeyOfficer:    "UNWIND $keys AS k MATCH (n:Officer {id: k}) RETURN k",
+	KeyEmployer:   "UNWIND $keys AS k MATCH (n:Employer {id: k}) RETURN k",
 }
 
 // ExistingKeys returns which of keys exist in the database as nodes of kind, in one
