@@ -77,7 +77,14 @@ const (
 // conveyance) with someone InArea, OutOfScope otherwise. One round trip for all ids.
 func (s *Service) PeopleInScope(ctx context.Context, areas, ids []string) (map[string]Scope, error) {
 	return Read(ctx, s.DB, "scope", func(ctx context.Context, tx Tx) (map[string]Scope, error) {
-		res, err := tx.Run(ctx, `
+		return peopleInScope(ctx, tx, areas, ids)
+	})
+}
+
+// peopleInScope is PeopleInScope inside a read transaction of the caller's, so a read
+// that cuts its rows to a tracer's scope costs one transaction, not two.
+func peopleInScope(ctx context.Context, tx Tx, areas, ids []string) (map[string]Scope, error) {
+	res, err := tx.Run(ctx, `
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 WITH p, EXISTS {
@@ -95,24 +102,23 @@ WITH p, inArea, inArea OR EXISTS {
   MATCH (q)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas
 } AS linked
 RETURN p.id AS id, inArea, linked`, map[string]any{"ids": ids, "areas": areas})
-		if err != nil {
-			return nil, err
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Scope, len(ids))
+	for res.Next(ctx) {
+		r := res.Record()
+		id, _ := r.Get("id")
+		in, _ := r.Get("inArea")
+		linked, _ := r.Get("linked")
+		switch {
+		case in == true:
+			out[id.(string)] = InArea
+		case linked == true:
+			out[id.(string)] = ContactOf
 		}
-		out := make(map[string]Scope, len(ids))
-		for res.Next(ctx) {
-			r := res.Record()
-			id, _ := r.Get("id")
-			in, _ := r.Get("inArea")
-			linked, _ := r.Get("linked")
-			switch {
-			case in == true:
-				out[id.(string)] = InArea
-			case linked == true:
-				out[id.(string)] = ContactOf
-			}
-		}
-		return out, res.Err()
-	})
+	}
+	return out, res.Err()
 }
 
 // AuditRecord is one look at people's identity, or one write, by someone.

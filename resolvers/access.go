@@ -63,6 +63,7 @@ var ownerOf = map[string]func(obj any) (string, bool){
 	"Case":                ownedBy(func(c *graph.Case) string { return c.PersonID }),
 	"Trip":                ownedBy(func(t *graph.Trip) string { return t.PersonID }),
 	"Attendance":          ownedBy(func(a *graph.Attendance) string { return a.PersonID }),
+	"CoAttendance":        ownedBy(func(c *graph.CoAttendance) string { return c.PersonID }),
 	"ContactRecord":       ownedBy(func(c *graph.ContactRecord) string { return c.PersonID }),
 	"Test":                ownedBy(func(t *graph.Test) string { return t.PersonID }),
 	"Passage":             ownedBy(func(p *graph.Passage) string { return p.PersonID }),

@@ -30,6 +30,7 @@ type loaders struct {
 	checkpoint  *dataloadgen.Loader[string, *graph.Checkpoint]
 	trips       *dataloadgen.Loader[string, []*graph.Trip]
 	attendances *dataloadgen.Loader[string, []*graph.Attendance]
+	coAttendees *dataloadgen.Loader[string, []*graph.CoAttendance]
 	contacts    *dataloadgen.Loader[string, []*graph.ContactRecord]
 	tests       *dataloadgen.Loader[string, []*graph.Test]
 	passages    *dataloadgen.Loader[string, []*graph.Passage]
@@ -116,14 +117,19 @@ func newLoaders(svc *graph.Service) *loaders {
 		checkpoint:  one(svc.Checkpoints),
 		trips:       many(svc.TripsOf),
 		attendances: many(svc.AttendancesOf),
-		contacts:    many(svc.ContactsOf),
-		tests:       many(svc.TestsOf),
-		passages:    many(svc.PassagesOf),
-		reports:     many(svc.HealthReportsOf),
-		officers:    many(svc.OfficersResponsibleFor),
-		cases:       one(svc.CasesOf),
-		risks:       one(fetchRisks(svc)),
-		levels:      one(fetchAtMoments(svc, svc.EffectiveLevels)),
+		// A tracer's co-attendees are cut to their scope (the batch runs with the
+		// operation's context, so its principal).
+		coAttendees: many(func(ctx context.Context, ids []string) (map[string][]*graph.CoAttendance, error) {
+			return svc.CoAttendeesOf(ctx, ids, tracerAreas(ctx))
+		}),
+		contacts: many(svc.ContactsOf),
+		tests:    many(svc.TestsOf),
+		passages: many(svc.PassagesOf),
+		reports:  many(svc.HealthReportsOf),
+		officers: many(svc.OfficersResponsibleFor),
+		cases:    one(svc.CasesOf),
+		risks:    one(fetchRisks(svc)),
+		levels:   one(fetchAtMoments(svc, svc.EffectiveLevels)),
 	}
 }
 
