@@ -79,6 +79,18 @@ func (a *AreaSummary) DaysSinceLastNewConfirmed() *int { return a.DaysSinceLastN
 // too. When the households share no area, the scope is the whole graph and its root
 // areas are the children.
 func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
+	return s.summary(ctx, areaCode, asOf, true)
+}
+
+// SummaryWithoutTiers is Summary less the tier counts (left at zero, everyone GREEN):
+// the tiers need every traced case's chain, which a reader of case and quarantine
+// figures should not pay for (the resolver asks for tiers only when peopleByTier is
+// selected).
+func (s *Service) SummaryWithoutTiers(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
+	return s.summary(ctx, areaCode, asOf, false)
+}
+
+func (s *Service) summary(ctx context.Context, areaCode string, asOf time.Time, tiers bool) (*AreaSummary, error) {
 	asOf = s.zoned(asOf)
 	return Read(ctx, s.DB, "summary", func(ctx context.Context, tx Tx) (*AreaSummary, error) {
 		tree, err := readAreaTree(ctx, tx)
@@ -136,8 +148,10 @@ func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) 
 		if err := readOccupancy(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if err := s.countTiers(ctx, tx, asOf, bucket); err != nil {
-			return nil, err
+		if tiers {
+			if err := s.countTiers(ctx, tx, asOf, bucket); err != nil {
+				return nil, err
+			}
 		}
 		for _, all := range append([]*AreaSummary{top}, mapValues(kids)...) {
 			t := &all.Figures.PeopleByTier

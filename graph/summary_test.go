@@ -123,3 +123,29 @@ func TestSummaryDefaultsToTheCounty(t *testing.T) {
 		t.Errorf("people %d, confirmed %d", s.People, s.ConfirmedTotal)
 	}
 }
+
+// A summary asked without its tier counts skips computing every traced case's chain
+// (the costly part): the case figures are the same, the tier counts are left at zero.
+func TestSummaryWithoutTiersSkipsThem(t *testing.T) {
+	svc := graphtest.MustService(t)
+	loadVector(t, svc, "../testdata/conformance/case01")
+	asOf := time.Date(2020, 1, 26, 12, 0, 0, 0, svc.Loc)
+	full, err := svc.Summary(context.Background(), "", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := svc.SummaryWithoutTiers(context.Background(), "", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Figures.PeopleByTier.Red == 0 {
+		t.Fatal("the full summary counts no one RED: the vector should have some")
+	}
+	if lean.Figures.PeopleByTier.Red != 0 || lean.Figures.PeopleByTier.Yellow != 0 {
+		t.Fatalf("tiers were computed: %+v", lean.Figures.PeopleByTier)
+	}
+	if lean.Figures.ConfirmedTotal != full.Figures.ConfirmedTotal || lean.Figures.ActiveCases != full.Figures.ActiveCases ||
+		lean.Figures.People != full.Figures.People || len(lean.Children) != len(full.Children) {
+		t.Fatalf("figures differ: lean %+v, full %+v", lean.Figures, full.Figures)
+	}
+}

@@ -14,6 +14,10 @@ import (
 )
 
 func (r *queryResolver) Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error) {
+	if !selectsField(ctx, "peopleByTier") {
+		// The tiers cost every traced case's chain: only when they are read.
+		return r.Svc.SummaryWithoutTiers(ctx, deref(areaCode), r.Svc.AsOf(asOf))
+	}
 	return r.Svc.Summary(ctx, deref(areaCode), r.Svc.AsOf(asOf))
 }
 
