@@ -14,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/tracegraph/tracegraph/graph"
 )
@@ -83,7 +82,7 @@ func ownedBy[T any](id func(*T) string) func(obj any) (string, bool) {
 
 type requestAccess struct {
 	principal *graph.Principal
-	scope     *dataloadgen.Loader[string, graph.Scope]
+	scope     *batchLoader[graph.Scope]
 	mu        sync.Mutex
 	audited   map[string]bool // person ids whose identity fields were read
 }
@@ -102,9 +101,9 @@ func (a *accessControl) aroundOperations(ctx context.Context, next graphql.Opera
 	ra := &requestAccess{principal: p, audited: map[string]bool{}}
 	if p != nil && p.Role == graph.RoleTracer {
 		areas := p.Areas
-		ra.scope = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]graph.Scope, error) {
+		ra.scope = newBatchLoader(func(ctx context.Context, ids []string) (map[string]graph.Scope, error) {
 			return a.svc.PeopleInScope(ctx, areas, ids)
-		}, dataloadgen.WithWait(time.Millisecond))
+		}, graph.MaxPageSize)
 	}
 	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
 	op := graphql.GetOperationContext(ctx)
@@ -196,7 +195,7 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 	}
 	if p.Role == graph.RoleTracer && ownerID != "" {
 		s, err := ra.scope.Load(ctx, ownerID)
-		if errors.Is(err, dataloadgen.ErrNotFound) {
+		if errors.Is(err, errNotLoaded) {
 			s, err = graph.OutOfScope, nil // no such person: nothing to see
 		}
 		if err != nil {
