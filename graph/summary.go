@@ -79,18 +79,21 @@ func (a *AreaSummary) DaysSinceLastNewConfirmed() *int { return a.DaysSinceLastN
 // too. When the households share no area, the scope is the whole graph and its root
 // areas are the children.
 func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
-	return s.summary(ctx, areaCode, asOf, true)
+	return s.SummaryOf(ctx, areaCode, asOf, SummaryParts{People: true, Tiers: true})
 }
 
-// SummaryWithoutTiers is Summary less the tier counts (left at zero, everyone GREEN):
-// the tiers need every traced case's chain, which a reader of case and quarantine
-// figures should not pay for (the resolver asks for tiers only when peopleByTier is
-// selected).
-func (s *Service) SummaryWithoutTiers(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
-	return s.summary(ctx, areaCode, asOf, false)
+// SummaryParts says which costly figures a summary computes; those left out stay zero.
+// The tiers need every traced case's chain and the people counts a pass over every
+// person: a reader of case and quarantine figures should pay for neither (the
+// resolver asks for what is selected).
+type SummaryParts struct {
+	People bool // people (and the GREEN count, which is people less RED and YELLOW)
+	Tiers  bool // peopleByTier; implies People
 }
 
-func (s *Service) summary(ctx context.Context, areaCode string, asOf time.Time, tiers bool) (*AreaSummary, error) {
+// SummaryOf is Summary computing only the parts asked for.
+func (s *Service) SummaryOf(ctx context.Context, areaCode string, asOf time.Time, parts SummaryParts) (*AreaSummary, error) {
+	parts.People = parts.People || parts.Tiers
 	asOf = s.zoned(asOf)
 	return Read(ctx, s.DB, "summary", func(ctx context.Context, tx Tx) (*AreaSummary, error) {
 		tree, err := readAreaTree(ctx, tx)
@@ -139,8 +142,10 @@ func (s *Service) summary(ctx context.Context, areaCode string, asOf time.Time, 
 		if err := s.countCases(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if err := countPeople(ctx, tx, bucket); err != nil {
-			return nil, err
+		if parts.People {
+			if err := countPeople(ctx, tx, bucket); err != nil {
+				return nil, err
+			}
 		}
 		if err := countQuarantines(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
@@ -148,7 +153,7 @@ func (s *Service) summary(ctx context.Context, areaCode string, asOf time.Time, 
 		if err := readOccupancy(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if tiers {
+		if parts.Tiers {
 			if err := s.countTiers(ctx, tx, asOf, bucket); err != nil {
 				return nil, err
 			}

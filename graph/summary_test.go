@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/graphtest"
 )
 
@@ -124,8 +125,9 @@ func TestSummaryDefaultsToTheCounty(t *testing.T) {
 	}
 }
 
-// A summary asked without its tier counts skips computing every traced case's chain
-// (the costly part): the case figures are the same, the tier counts are left at zero.
+// A summary asked without its tier counts skips computing every traced case's chain,
+// and without people counts the pass over every person: the case figures are the
+// same, the parts left out are zero.
 func TestSummaryWithoutTiersSkipsThem(t *testing.T) {
 	svc := graphtest.MustService(t)
 	loadVector(t, svc, "../testdata/conformance/case01")
@@ -134,7 +136,7 @@ func TestSummaryWithoutTiersSkipsThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lean, err := svc.SummaryWithoutTiers(context.Background(), "", asOf)
+	lean, err := svc.SummaryOf(context.Background(), "", asOf, graph.SummaryParts{People: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,5 +149,12 @@ func TestSummaryWithoutTiersSkipsThem(t *testing.T) {
 	if lean.Figures.ConfirmedTotal != full.Figures.ConfirmedTotal || lean.Figures.ActiveCases != full.Figures.ActiveCases ||
 		lean.Figures.People != full.Figures.People || len(lean.Children) != len(full.Children) {
 		t.Fatalf("figures differ: lean %+v, full %+v", lean.Figures, full.Figures)
+	}
+	cases, err := svc.SummaryOf(context.Background(), "", asOf, graph.SummaryParts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cases.Figures.People != 0 || cases.Figures.ConfirmedTotal != full.Figures.ConfirmedTotal || cases.Figures.Suspected != full.Figures.Suspected {
+		t.Fatalf("case figures only: %+v, full %+v", cases.Figures, full.Figures)
 	}
 }
