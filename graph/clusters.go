@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -14,19 +15,32 @@ type ClusterCase struct {
 	PersonID   string
 	Name       string
 	Status     string
-	Generation int        // shortest distance from the index case, links taken either way
+	Generation int        // links from an introduction along transmission links (SPEC §4 rev 5)
 	Reference  *time.Time // the case's reference time (nil when it has no dates)
-	Onset      *Date
+	// ReferenceKind: what the reference time is (RefOnset, RefSample, RefConfirmation,
+	// RefNone), so that a case placed early or late by a confirmation date shows.
+	ReferenceKind string
+	// Introduction: no transmission link into the case (or it was chosen to break a cycle).
+	Introduction bool
+	Onset        *Date
 }
 
-// ClusterLink is a likely-source link: Source is a likely source of Target, through the
-// CLOSE exposure shown (the earliest that qualifies).
-type ClusterLink struct {
+// TransmissionLink is one linked pair of a cluster, counted once: Source is a likely
+// source of Target (when each is a likely source of the other, Source is the one with
+// the earlier reference time, then the smaller id), through the CLOSE exposure shown
+// (the earliest of Target's exposures to Source that qualifies).
+type TransmissionLink struct {
 	SourceID, TargetID string
 	Exposure           Exposure
+	// BothWays: Target was a likely source of Source too.
+	BothWays bool
+	// SerialIntervalDays is onset(Target) − onset(Source) in days when both have onsets
+	// (negative when Target fell ill first).
+	SerialIntervalDays *int
 }
 
-// SerialInterval is onset(target) − onset(source) in days over a link where both have onsets.
+// SerialInterval is onset(target) − onset(source) in days over a transmission link
+// where both have onsets.
 type SerialInterval struct {
 	SourceID, TargetID string
 	Days               int
@@ -34,10 +48,13 @@ type SerialInterval struct {
 
 // Cluster is a connected component of traced cases under likely-source links.
 type Cluster struct {
-	IndexCaseID     string
-	Cases           []ClusterCase // by generation, then person id
-	Links           []ClusterLink // by source, then target
-	SerialIntervals []SerialInterval
+	IndexCaseID string
+	// Introductions are the cases with no transmission link into them, then those chosen
+	// to break cycles; by reference time, then id.
+	Introductions   []string
+	Cases           []ClusterCase      // by generation, then person id
+	Links           []TransmissionLink // by source, then target
+	SerialIntervals []SerialInterval   // one per link where both have onsets, by source, then target
 	FirstOnset      *Date
 	LastOnset       *Date
 	// Active: a link whose exposure time is within the contact days before asOf.
@@ -95,37 +112,43 @@ func likelySourceExposure(es []Exposure, bRef time.Time, days int) (Exposure, bo
 	return Exposure{}, false
 }
 
-func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Cluster, error) {
-	ids, err := tracedCaseIDsTx(ctx, tx, asOf)
-	if err != nil {
-		return nil, err
+// casePair is an ordered pair of case ids.
+type casePair struct{ A, B string }
+
+// unordered is the pair with the smaller id first.
+func (p casePair) unordered() casePair {
+	if p.B < p.A {
+		return casePair{p.B, p.A}
 	}
-	if len(ids) == 0 {
-		return nil, nil
+	return p
+}
+
+// refEarlier orders cases by reference time, then id; a case without one comes last.
+func refEarlier(facts map[string]*personFacts, loc *time.Location, a, b string) bool {
+	ra, okA := facts[a].referenceTime(loc)
+	rb, okB := facts[b].referenceTime(loc)
+	switch {
+	case okA != okB:
+		return okA
+	case okA && !ra.Equal(rb):
+		return ra.Before(rb)
 	}
-	facts, err := readPersonFacts(ctx, tx, ids, asOf)
-	if err != nil {
-		return nil, err
-	}
-	cases := make([]*personFacts, 0, len(ids))
-	traced := map[string]bool{}
-	for _, id := range ids {
-		if f := facts[id]; f != nil {
-			cases = append(cases, f)
-			traced[id] = true
-		}
-	}
-	// Degree 1 of every case's chain, in one batch, read towards the traced cases only:
-	// links join cases, and a case's degree-1 entry is exact under that focus.
-	chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf, [][]string{ids})
-	if err != nil {
-		return nil, err
-	}
-	var links []ClusterLink
-	adj := map[string][]string{}
+	return a < b
+}
+
+// transmissionLinks is SPEC §4's rule for links, in one place: from the chains of the
+// traced cases (only their degree-1 entries are used), every pair of traced cases where
+// one is a likely source of the other, as one link directed from the likely source, or,
+// when each is a likely source of the other, from the earlier reference time (then the
+// smaller id). Sorted by source, then target.
+func (s *Service) transmissionLinks(chains []*Chain, facts map[string]*personFacts, traced map[string]bool) []TransmissionLink {
+	sources := map[casePair]Exposure{}
 	for _, ch := range chains {
+		if !traced[ch.SourceID] {
+			continue
+		}
 		for _, c := range ch.Contacts {
-			if c.Class != ClassClose || !traced[c.PersonID] {
+			if c.Degree != 1 || c.Class != ClassClose || !traced[c.PersonID] {
 				continue
 			}
 			bRef, ok := facts[c.PersonID].referenceTime(s.Loc)
@@ -133,17 +156,126 @@ func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Clu
 				continue
 			}
 			if e, ok := likelySourceExposure(c.Exposures, bRef, s.Policy.LikelySourceDays); ok {
-				links = append(links, ClusterLink{SourceID: ch.SourceID, TargetID: c.PersonID, Exposure: e})
-				adj[ch.SourceID] = append(adj[ch.SourceID], c.PersonID)
-				adj[c.PersonID] = append(adj[c.PersonID], ch.SourceID)
+				sources[casePair{ch.SourceID, c.PersonID}] = e
 			}
 		}
 	}
-	// Connected components.
+	done := map[casePair]bool{}
+	var links []TransmissionLink
+	for p, e := range sources {
+		u := p.unordered()
+		if done[u] {
+			continue
+		}
+		done[u] = true
+		back, both := sources[casePair{p.B, p.A}]
+		l := TransmissionLink{SourceID: p.A, TargetID: p.B, Exposure: e, BothWays: both}
+		if both && refEarlier(facts, s.Loc, p.B, p.A) {
+			l.SourceID, l.TargetID, l.Exposure = p.B, p.A, back
+		}
+		a, b := facts[l.SourceID].Case.OnsetDate, facts[l.TargetID].Case.OnsetDate
+		if a != nil && b != nil {
+			days := int(b.In(time.UTC).Sub(a.In(time.UTC)).Hours() / 24)
+			l.SerialIntervalDays = &days
+		}
+		links = append(links, l)
+	}
+	sort.Slice(links, func(i, j int) bool {
+		if links[i].SourceID != links[j].SourceID {
+			return links[i].SourceID < links[j].SourceID
+		}
+		return links[i].TargetID < links[j].TargetID
+	})
+	return links
+}
+
+// generations is SPEC §4's count along links from the introductions, for the members
+// of one cluster: introductions are the cases with no link into them; each case's
+// generation is the length of the shortest path of links from any introduction. Cases
+// no path reaches lie on cycles (or below one): the earliest case on a cycle by
+// reference time (then id) becomes an introduction and every generation is counted
+// again from all of them, until every case has one (docs/rules.md). Returns the generations and the introductions in the
+// order of refEarlier.
+func generations(members []string, links []TransmissionLink, earlier func(a, b string) bool) (map[string]int, []string) {
+	out := map[string][]string{}
+	into := map[string]bool{}
+	for _, l := range links {
+		out[l.SourceID] = append(out[l.SourceID], l.TargetID)
+		into[l.TargetID] = true
+	}
+	var intros []string
+	for _, id := range members {
+		if !into[id] {
+			intros = append(intros, id)
+		}
+	}
+	for {
+		gen := make(map[string]int, len(members))
+		queue := make([]string, 0, len(members))
+		for _, id := range intros {
+			gen[id] = 0
+			queue = append(queue, id)
+		}
+		for len(queue) > 0 {
+			x := queue[0]
+			queue = queue[1:]
+			for _, y := range out[x] {
+				if _, ok := gen[y]; !ok {
+					gen[y] = gen[x] + 1
+					queue = append(queue, y)
+				}
+			}
+		}
+		// The earliest unreached case that lies on a cycle. One always exists while a case
+		// is unreached: an unreached case has a link into it from another unreached case,
+		// and walking such links back must come round. A case below a cycle but not on one
+		// is reached once the cycle is broken, so it is never made an introduction.
+		first := ""
+		for _, id := range members {
+			if _, ok := gen[id]; !ok && (first == "" || earlier(id, first)) && onCycle(id, out) {
+				first = id
+			}
+		}
+		if first == "" {
+			sort.Slice(intros, func(i, j int) bool { return earlier(intros[i], intros[j]) })
+			return gen, intros
+		}
+		intros = append(intros, first)
+	}
+}
+
+// onCycle: id can be reached from itself along links.
+func onCycle(id string, out map[string][]string) bool {
+	seen := map[string]bool{}
+	stack := append([]string(nil), out[id]...)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == id {
+			return true
+		}
+		if !seen[x] {
+			seen[x] = true
+			stack = append(stack, out[x]...)
+		}
+	}
+	return false
+}
+
+// clustersOf groups the traced cases ids into clusters under the links: connected
+// components (links taken either way), introductions, generations, the index case (the
+// earliest introduction), serial intervals, onsets and whether a link is recent.
+// Ordered by index case id.
+func (s *Service) clustersOf(ids []string, links []TransmissionLink, facts map[string]*personFacts, asOf time.Time) []*Cluster {
+	adj := map[string][]string{}
+	for _, l := range links {
+		adj[l.SourceID] = append(adj[l.SourceID], l.TargetID)
+		adj[l.TargetID] = append(adj[l.TargetID], l.SourceID)
+	}
 	comp := map[string]int{}
 	var members [][]string
 	for _, id := range ids {
-		if _, seen := comp[id]; seen || !traced[id] {
+		if _, seen := comp[id]; seen || facts[id] == nil {
 			continue
 		}
 		n := len(members)
@@ -161,53 +293,30 @@ func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Clu
 				}
 			}
 		}
+		sort.Strings(ms)
 		members = append(members, ms)
 	}
+	byComp := make([][]TransmissionLink, len(members))
+	for _, l := range links {
+		byComp[comp[l.SourceID]] = append(byComp[comp[l.SourceID]], l)
+	}
+	earlier := func(a, b string) bool { return refEarlier(facts, s.Loc, a, b) }
 	out := make([]*Cluster, 0, len(members))
 	for n, ms := range members {
-		cl := &Cluster{}
-		index := ""
-		var indexRef *time.Time
-		for _, id := range ms {
-			ref, ok := facts[id].referenceTime(s.Loc)
-			better := false
-			switch {
-			case index == "":
-				better = true
-			case ok && indexRef == nil:
-				better = true
-			case ok && indexRef != nil && (ref.Before(*indexRef) || (ref.Equal(*indexRef) && id < index)):
-				better = true
-			case !ok && indexRef == nil && id < index:
-				better = true
-			}
-			if better {
-				index = id
-				if ok {
-					r := ref
-					indexRef = &r
-				} else {
-					indexRef = nil
-				}
-			}
-		}
-		cl.IndexCaseID = index
-		gen := map[string]int{index: 0}
-		queue := []string{index}
-		for len(queue) > 0 {
-			x := queue[0]
-			queue = queue[1:]
-			for _, y := range adj[x] {
-				if _, ok := gen[y]; !ok {
-					gen[y] = gen[x] + 1
-					queue = append(queue, y)
-				}
-			}
+		cl := &Cluster{Links: byComp[n]}
+		gen, intros := generations(ms, cl.Links, earlier)
+		cl.Introductions = intros
+		cl.IndexCaseID = intros[0]
+		isIntro := map[string]bool{}
+		for _, id := range intros {
+			isIntro[id] = true
 		}
 		for _, id := range ms {
 			f := facts[id]
-			cc := ClusterCase{PersonID: id, Name: f.Name, Status: f.Case.Status, Generation: gen[id], Onset: f.Case.OnsetDate}
-			if ref, ok := f.referenceTime(s.Loc); ok {
+			ref, kind := f.reference(s.Loc)
+			cc := ClusterCase{PersonID: id, Name: f.Name, Status: f.Case.Status, Generation: gen[id],
+				ReferenceKind: kind, Introduction: isIntro[id], Onset: f.Case.OnsetDate}
+			if kind != RefNone {
 				cc.Reference = &ref
 			}
 			if d := f.Case.OnsetDate; d != nil {
@@ -226,34 +335,189 @@ func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Clu
 			}
 			return cl.Cases[i].PersonID < cl.Cases[j].PersonID
 		})
-		for _, l := range links {
-			if comp[l.SourceID] != n {
-				continue
-			}
-			cl.Links = append(cl.Links, l)
+		for _, l := range cl.Links { // already by source, then target
 			if within(l.Exposure.To, asOf, s.Policy.ContactRiskDays) {
 				cl.Active = true
 			}
-			a, b := facts[l.SourceID].Case.OnsetDate, facts[l.TargetID].Case.OnsetDate
-			if a != nil && b != nil {
-				days := int(b.In(time.UTC).Sub(a.In(time.UTC)).Hours() / 24)
-				cl.SerialIntervals = append(cl.SerialIntervals, SerialInterval{SourceID: l.SourceID, TargetID: l.TargetID, Days: days})
+			if l.SerialIntervalDays != nil {
+				cl.SerialIntervals = append(cl.SerialIntervals, SerialInterval{SourceID: l.SourceID, TargetID: l.TargetID, Days: *l.SerialIntervalDays})
 			}
 		}
-		sort.Slice(cl.Links, func(i, j int) bool {
-			if cl.Links[i].SourceID != cl.Links[j].SourceID {
-				return cl.Links[i].SourceID < cl.Links[j].SourceID
-			}
-			return cl.Links[i].TargetID < cl.Links[j].TargetID
-		})
-		sort.Slice(cl.SerialIntervals, func(i, j int) bool {
-			if cl.SerialIntervals[i].SourceID != cl.SerialIntervals[j].SourceID {
-				return cl.SerialIntervals[i].SourceID < cl.SerialIntervals[j].SourceID
-			}
-			return cl.SerialIntervals[i].TargetID < cl.SerialIntervals[j].TargetID
-		})
 		out = append(out, cl)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].IndexCaseID < out[j].IndexCaseID })
+	return out
+}
+
+// clusterInputsTx reads what clusters are made of as of asOf: the traced cases, their
+// facts and their degree-1 chains read towards the traced cases only (links join
+// cases, and a case's degree-1 entry is exact under that focus).
+func (s *Service) clusterInputsTx(ctx context.Context, tx Tx, asOf time.Time) ([]string, map[string]*personFacts, []TransmissionLink, error) {
+	ids, err := tracedCaseIDsTx(ctx, tx, asOf)
+	if err != nil || len(ids) == 0 {
+		return nil, nil, nil, err
+	}
+	facts, err := readPersonFacts(ctx, tx, ids, asOf)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cases := make([]*personFacts, 0, len(ids))
+	traced := map[string]bool{}
+	for _, id := range ids {
+		if f := facts[id]; f != nil {
+			cases = append(cases, f)
+			traced[id] = true
+		}
+	}
+	chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf, [][]string{ids})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ids, facts, s.transmissionLinks(chains, facts, traced), nil
+}
+
+func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Cluster, error) {
+	ids, facts, links, err := s.clusterInputsTx(ctx, tx, asOf)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return s.clustersOf(ids, links, facts, asOf), nil
+}
+
+// UnlinkedExposure is a pair of traced cases (AID < BID) that share raw facts but have
+// no likely-source link either way: a data-quality warning (SPEC §4 rev 5).
+type UnlinkedExposure struct {
+	AID, BID string
+	Shared   []string // exposure kinds, in the order HOUSEHOLD, DIRECT_CONTACT, EVENT, CONVEYANCE
+}
+
+// UnlinkedExposures lists the unlinked pairs of traced cases as of asOf, by a then b;
+// with an areaCode, the pairs with a case whose household lies in or under it.
+func (s *Service) UnlinkedExposures(ctx context.Context, asOf time.Time, areaCode string) ([]UnlinkedExposure, error) {
+	asOf = s.zoned(asOf)
+	return Read(ctx, s.DB, "unlinkedExposures", func(ctx context.Context, tx Tx) ([]UnlinkedExposure, error) {
+		if areaCode != "" {
+			if err := areaExistsTx(ctx, tx, "unlinkedExposures", areaCode); err != nil {
+				return nil, err
+			}
+		}
+		ids, _, links, err := s.clusterInputsTx(ctx, tx, asOf)
+		if err != nil || len(ids) < 2 {
+			return nil, err
+		}
+		inArea, err := casesInAreaTx(ctx, tx, ids, areaCode)
+		if err != nil {
+			return nil, err
+		}
+		return unlinkedExposuresTx(ctx, tx, ids, links, inArea, asOf)
+	})
+}
+
+// areaExistsTx is a NOT_FOUND error naming the argument when there is no such area.
+func areaExistsTx(ctx context.Context, tx Tx, op, code string) error {
+	res, err := tx.Run(ctx, `MATCH (a:Area {code: $code}) RETURN count(a) AS n`, map[string]any{"code": code})
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := rec.Get("n"); n.(int64) == 0 {
+		return &Error{Kind: NotFound, Op: op, Field: "areaCode", Msg: "no area " + code}
+	}
+	return nil
+}
+
+// casesInAreaTx is the set of ids whose household lies in or under areaCode (all of
+// them when it is empty).
+func casesInAreaTx(ctx context.Context, tx Tx, ids []string, areaCode string) (map[string]bool, error) {
+	in := make(map[string]bool, len(ids))
+	if areaCode == "" {
+		for _, id := range ids {
+			in[id] = true
+		}
+		return in, nil
+	}
+	res, err := tx.Run(ctx, `UNWIND $ids AS id
+		MATCH (p:Person {id: id})-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $area})
+		RETURN DISTINCT p.id AS id`, map[string]any{"ids": ids, "area": areaCode})
+	if err != nil {
+		return nil, fmt.Errorf("cases in area: %w", err)
+	}
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		in[id.(string)] = true
+	}
+	return in, res.Err()
+}
+
+// sharedFactsStatements read, for each traced case, the other traced cases (with a
+// larger id) it shares a raw fact with as of $asOf (SPEC §2, §4 "As of"): the same
+// household now; a recorded contact at or before asOf; attendances of one event begun
+// by then; trips on one conveyance (same mode and number, overlapping) both begun
+// before asOf. Windows play no part: that is the point of the warning.
+var sharedFactsStatements = []struct{ kind, cypher string }{
+	{ExpHousehold, `UNWIND $ids AS id
+		MATCH (a:Person {id: id})-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(b:Person)
+		WHERE $cases[b.id] IS NOT NULL AND b.id > id
+		RETURN DISTINCT id AS a, b.id AS b`},
+	{ExpDirectContact, `UNWIND $ids AS id
+		MATCH (a:Person {id: id})-[r:CONTACTED]-(b:Person)
+		WHERE $cases[b.id] IS NOT NULL AND b.id > id AND r.at <= $asOf
+		RETURN DISTINCT id AS a, b.id AS b`},
+	{ExpEvent, `UNWIND $ids AS id
+		MATCH (a:Person {id: id})-[x:ATTENDED]->(:Event)<-[y:ATTENDED]-(b:Person)
+		WHERE $cases[b.id] IS NOT NULL AND b.id > id AND x.from <= $asOf AND y.from <= $asOf
+		RETURN DISTINCT id AS a, b.id AS b`},
+	{ExpConveyance, `UNWIND $ids AS id
+		MATCH (a:Person {id: id})-[:TOOK]->(t:Trip)
+		WHERE t.numberKey IS NOT NULL AND t.departAt < $asOf
+		MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
+		WHERE o <> t AND o.departAt < $asOf AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
+		MATCH (b:Person)-[:TOOK]->(o)
+		WHERE $cases[b.id] IS NOT NULL AND b.id > id
+		RETURN DISTINCT id AS a, b.id AS b`},
+}
+
+// unlinkedExposuresTx finds the pairs of the traced cases ids that share a fact, drops
+// those with a transmission link, and keeps those with a case in inArea.
+func unlinkedExposuresTx(ctx context.Context, tx Tx, ids []string, links []TransmissionLink, inArea map[string]bool, asOf time.Time) ([]UnlinkedExposure, error) {
+	linked := make(map[casePair]bool, len(links))
+	for _, l := range links {
+		linked[casePair{l.SourceID, l.TargetID}.unordered()] = true
+	}
+	cases := make(map[string]any, len(ids))
+	for _, id := range ids {
+		cases[id] = true
+	}
+	params := map[string]any{"ids": ids, "cases": cases, "asOf": asOf}
+	shared := map[casePair][]string{}
+	for _, st := range sharedFactsStatements {
+		res, err := tx.Run(ctx, st.cypher, params)
+		if err != nil {
+			return nil, fmt.Errorf("shared %s: %w", st.kind, err)
+		}
+		for res.Next(ctx) {
+			r := res.Record().AsMap()
+			p := casePair{r["a"].(string), r["b"].(string)}
+			if !linked[p] && (inArea[p.A] || inArea[p.B]) {
+				shared[p] = append(shared[p], st.kind)
+			}
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]UnlinkedExposure, 0, len(shared))
+	for p, kinds := range shared {
+		out = append(out, UnlinkedExposure{AID: p.A, BID: p.B, Shared: kinds})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].AID != out[j].AID {
+			return out[i].AID < out[j].AID
+		}
+		return out[i].BID < out[j].BID
+	})
 	return out, nil
 }

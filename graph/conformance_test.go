@@ -61,10 +61,19 @@ type vecRisk struct {
 }
 
 type vecCluster struct {
-	IndexCase string
-	Cases     []struct {
-		Person     string
-		Generation int
+	IndexCase     string
+	Introductions []string
+	Cases         []struct {
+		Person        string
+		Generation    int
+		ReferenceKind string
+	}
+	Links []struct {
+		Source, Target string
+	}
+	SerialIntervals []struct {
+		Source, Target string
+		Days           int
 	}
 }
 
@@ -322,13 +331,12 @@ func checkRisk(t *testing.T, svc *graph.Service, sec vecSection) {
 	}
 }
 
+// checkClusters compares, for every member of every expected cluster, the cluster the
+// service gives: the index case, the introductions, each case's generation and
+// reference kind, the transmission links and their serial intervals (SPEC rev 5 §4).
 func checkClusters(t *testing.T, svc *graph.Service, sec vecSection) {
 	for _, want := range sec.Clusters.Clusters {
-		var ws []string
-		for _, c := range want.Cases {
-			ws = append(ws, fmt.Sprintf("%s@%d", c.Person, c.Generation))
-		}
-		slices.Sort(ws)
+		ws := wantClusterRows(want)
 		for _, c := range want.Cases {
 			t.Run("cluster/"+c.Person, func(t *testing.T) {
 				got, err := svc.Cluster(context.Background(), c.Person, sec.AsOf)
@@ -338,13 +346,8 @@ func checkClusters(t *testing.T, svc *graph.Service, sec vecSection) {
 				if got == nil {
 					t.Fatalf("no cluster for %s", c.Person)
 				}
-				var gs []string
-				for _, m := range got.Cases {
-					gs = append(gs, fmt.Sprintf("%s@%d", m.PersonID, m.Generation))
-				}
-				slices.Sort(gs)
-				if got.IndexCaseID != want.IndexCase || !slices.Equal(gs, ws) {
-					t.Errorf("cluster of %s: index %s %v, want index %s %v", c.Person, got.IndexCaseID, gs, want.IndexCase, ws)
+				if gs := gotClusterRows(got); !slices.Equal(gs, ws) {
+					t.Errorf("cluster of %s:\n got  %s\n want %s", c.Person, strings.Join(gs, "\n      "), strings.Join(ws, "\n      "))
 				}
 			})
 		}
@@ -356,4 +359,54 @@ func checkClusters(t *testing.T, svc *graph.Service, sec vecSection) {
 	if len(all) != len(sec.Clusters.Clusters) {
 		t.Errorf("%d clusters, want %d", len(all), len(sec.Clusters.Clusters))
 	}
+}
+
+// wantClusterRows and gotClusterRows spell a cluster as sorted lines, so that a
+// difference shows which case, link or interval is wrong.
+func wantClusterRows(c vecCluster) []string {
+	rows := []string{"index " + c.IndexCase}
+	for _, id := range c.Introductions {
+		rows = append(rows, "introduction "+id)
+	}
+	for _, m := range c.Cases {
+		rows = append(rows, fmt.Sprintf("case %s gen %d ref %s", m.Person, m.Generation, m.ReferenceKind))
+	}
+	si := map[string]int{}
+	for _, s := range c.SerialIntervals {
+		si[s.Source+"->"+s.Target] = s.Days
+	}
+	for _, l := range c.Links {
+		k := l.Source + "->" + l.Target
+		if d, ok := si[k]; ok {
+			rows = append(rows, fmt.Sprintf("link %s si %d", k, d))
+		} else {
+			rows = append(rows, fmt.Sprintf("link %s si -", k))
+		}
+	}
+	slices.Sort(rows)
+	return rows
+}
+
+func gotClusterRows(c *graph.Cluster) []string {
+	rows := []string{"index " + c.IndexCaseID}
+	for _, id := range c.Introductions {
+		rows = append(rows, "introduction "+id)
+	}
+	for _, m := range c.Cases {
+		rows = append(rows, fmt.Sprintf("case %s gen %d ref %s", m.PersonID, m.Generation, m.ReferenceKind))
+	}
+	si := map[string]int{}
+	for _, s := range c.SerialIntervals {
+		si[s.SourceID+"->"+s.TargetID] = s.Days
+	}
+	for _, l := range c.Links {
+		k := l.SourceID + "->" + l.TargetID
+		if d, ok := si[k]; ok {
+			rows = append(rows, fmt.Sprintf("link %s si %d", k, d))
+		} else {
+			rows = append(rows, fmt.Sprintf("link %s si -", k))
+		}
+	}
+	slices.Sort(rows)
+	return rows
 }

@@ -6,3 +6,6 @@ package graph
 // RunQuarantinesWith runs the engine with the given tracer (tests stand in for the
 // tracing engine with fixed chains).
 var RunQuarantinesWith = (*Service).runQuarantines
+
+// Generations is SPEC §4's generation count along transmission links.
+var Generations = generations

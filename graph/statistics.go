@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
 // Chain statistics for epidemiologists (issue 4): contacts per case, the share of new
-// cases who were already known contacts, serial intervals over likely-source links, and
-// data-quality warnings. Readings (docs/rules.md):
+// cases who were already known contacts, serial intervals over transmission links (one
+// per linked pair, SPEC §4 rev 5), and data-quality warnings (unlinked exposures among
+// them). Readings (docs/rules.md):
 //   - contacts per case counts every contact of the case's depth-2 chain (close,
 //     secondary and general);
 //   - new cases are the traced cases confirmed within the contact days before asOf;
@@ -22,6 +24,7 @@ const (
 	WarnOnsetBeforeSource     = "ONSET_BEFORE_SOURCE"     // a case whose onset precedes its likely source's
 	WarnExposedAfterIsolation = "EXPOSED_AFTER_ISOLATION" // a recorded contact of a case after its isolation point
 	WarnNoWindow              = "NO_WINDOW"               // a case with no (or an empty) infectious window
+	WarnUnlinkedExposure      = "UNLINKED_EXPOSURE"       // two cases that share a fact but have no likely-source link (SPEC §4 rev 5)
 )
 
 // DataWarning is one data-quality finding.
@@ -58,25 +61,9 @@ func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode 
 		if err != nil {
 			return nil, err
 		}
-		inArea := map[string]bool{}
-		if areaCode == "" {
-			for _, id := range all {
-				inArea[id] = true
-			}
-		} else {
-			res, err := tx.Run(ctx, `UNWIND $ids AS id
-				MATCH (p:Person {id: id})-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $area})
-				RETURN DISTINCT p.id AS id`, map[string]any{"ids": all, "area": areaCode})
-			if err != nil {
-				return nil, fmt.Errorf("cases in area: %w", err)
-			}
-			for res.Next(ctx) {
-				id, _ := res.Record().Get("id")
-				inArea[id.(string)] = true
-			}
-			if err := res.Err(); err != nil {
-				return nil, err
-			}
+		inArea, err := casesInAreaTx(ctx, tx, all, areaCode)
+		if err != nil {
+			return nil, err
 		}
 		facts, err := readPersonFacts(ctx, tx, all, asOf)
 		if err != nil {
@@ -130,41 +117,41 @@ func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode 
 			st.KnownContactShare = &share
 		}
 
-		// Serial intervals and onsets that precede their source's, over likely-source
-		// links into the area's cases.
+		// Serial intervals, one per transmission link into the area's cases (§4's rule,
+		// in clusters.go), and links whose target fell ill before its source.
+		traced := make(map[string]bool, len(cases))
+		for _, f := range cases {
+			traced[f.ID] = true
+		}
+		links := s.transmissionLinks(chains, facts, traced)
 		var serial []float64
-		for _, ch := range chains {
-			for _, c := range ch.Contacts {
-				if c.Degree != 1 || c.Class != ClassClose || !inArea[c.PersonID] {
-					continue
-				}
-				b := facts[c.PersonID]
-				if b == nil || !b.isTraced(asOf) {
-					continue
-				}
-				bRef, ok := b.referenceTime(s.Loc)
-				if !ok {
-					continue
-				}
-				if _, ok := likelySourceExposure(c.Exposures, bRef, s.Policy.LikelySourceDays); !ok {
-					continue
-				}
-				a := facts[ch.SourceID]
-				if a.Case.OnsetDate == nil || b.Case.OnsetDate == nil {
-					continue
-				}
-				days := b.Case.OnsetDate.In(time.UTC).Sub(a.Case.OnsetDate.In(time.UTC)).Hours() / 24
-				serial = append(serial, days)
-				if days < 0 {
-					st.Warnings = append(st.Warnings, DataWarning{Kind: WarnOnsetBeforeSource, CaseID: b.ID, PersonID: a.ID,
-						Message: fmt.Sprintf("case %s (onset %s) has likely source %s with a later onset (%s)", b.ID, b.Case.OnsetDate, a.ID, a.Case.OnsetDate)})
-				}
+		for _, l := range links {
+			if !inArea[l.TargetID] || l.SerialIntervalDays == nil {
+				continue
+			}
+			days := *l.SerialIntervalDays
+			serial = append(serial, float64(days))
+			if days < 0 {
+				a, b := facts[l.SourceID], facts[l.TargetID]
+				st.Warnings = append(st.Warnings, DataWarning{Kind: WarnOnsetBeforeSource, CaseID: b.ID, PersonID: a.ID,
+					Message: fmt.Sprintf("case %s (onset %s) has likely source %s with a later onset (%s)", b.ID, b.Case.OnsetDate, a.ID, a.Case.OnsetDate)})
 			}
 		}
 		st.SerialIntervals = len(serial)
 		if len(serial) > 0 {
 			m, med := meanMedian(serial)
 			st.SerialIntervalMean, st.SerialIntervalMedian = &m, &med
+		}
+
+		// Cases that share a fact but have no link either way.
+		unlinked, err := unlinkedExposuresTx(ctx, tx, all, links, inArea, asOf)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range unlinked {
+			st.Warnings = append(st.Warnings, DataWarning{Kind: WarnUnlinkedExposure, CaseID: u.AID, PersonID: u.BID,
+				Message: fmt.Sprintf("cases %s and %s share %s but neither is a likely source of the other: the exposure fell outside their windows, or a date is wrong",
+					u.AID, u.BID, strings.Join(u.Shared, ", "))})
 		}
 
 		// Contacts recorded after a case's isolation point: read the case's

@@ -116,18 +116,35 @@ func (f *personFacts) referenceDate(loc *time.Location) (Date, bool) {
 	return Date{}, false
 }
 
-// referenceTime (for likely-source links) is 00:00 local of the onset date, else the
-// first positive sample's time, else confirmedAt.
-func (f *personFacts) referenceTime(loc *time.Location) (time.Time, bool) {
+// Reference kinds (SPEC §4 rev 5): which date a case's reference time comes from, in
+// the GraphQL enum spelling. RefNone is a traced case with none of the three dates (it
+// has no window and no links); the SPEC's enum has no name for it, see docs/rules.md.
+const (
+	RefOnset        = "ONSET"
+	RefSample       = "SAMPLE"
+	RefConfirmation = "CONFIRMATION"
+	RefNone         = "NONE"
+)
+
+// reference (for likely-source links, index cases and the order of introductions) is
+// 00:00 local of the onset date, else the first positive sample's time, else
+// confirmedAt, with the kind of date it came from.
+func (f *personFacts) reference(loc *time.Location) (time.Time, string) {
 	switch {
 	case f.Case != nil && f.Case.OnsetDate != nil:
-		return f.Case.OnsetDate.In(loc), true
+		return f.Case.OnsetDate.In(loc), RefOnset
 	case f.FirstPositive != nil:
-		return *f.FirstPositive, true
+		return *f.FirstPositive, RefSample
 	case f.Case != nil && f.Case.ConfirmedAt != nil:
-		return *f.Case.ConfirmedAt, true
+		return *f.Case.ConfirmedAt, RefConfirmation
 	}
-	return time.Time{}, false
+	return time.Time{}, RefNone
+}
+
+// referenceTime is reference's time, and false when the case has none.
+func (f *personFacts) referenceTime(loc *time.Location) (time.Time, bool) {
+	t, kind := f.reference(loc)
+	return t, kind != RefNone
 }
 
 // isolationsOf builds a person's isolations as of asOf from their case's isolatedAt and

@@ -68,6 +68,39 @@ var ownerOf = map[string]func(obj any) (string, bool){
 	"Passage":             ownedBy(func(p *graph.Passage) string { return p.PersonID }),
 	"HealthReport":        ownedBy(func(h *graph.HealthReport) string { return h.PersonID }),
 	"OverdueHealthReport": ownedBy(func(o *graph.OverdueHealthReport) string { return o.Person.ID }),
+	// A cluster's member (schema/tracing.graphqls): generation, onset, reference kind.
+	"ClusterCase": ownedBy(func(c *graph.ClusterCase) string { return c.PersonID }),
+}
+
+// pairOwnerOf tells, for objects that are about two people (a transmission link, a
+// pair that shares a fact, a warning about a case and another person), whose they are:
+// a tracer must have both in scope, and masks apply as for the narrower of the two.
+// The second id may be "" (a warning about one case).
+var pairOwnerOf = map[string]func(obj any) (string, string, bool){
+	"TransmissionLink": pairOwnedBy(func(l *graph.TransmissionLink) (string, string) { return l.SourceID, l.TargetID }),
+	"SerialInterval":   pairOwnedBy(func(l *graph.SerialInterval) (string, string) { return l.SourceID, l.TargetID }),
+	"UnlinkedExposure": pairOwnedBy(func(u *graph.UnlinkedExposure) (string, string) { return u.AID, u.BID }),
+	"DataWarning":      pairOwnedBy(func(w *graph.DataWarning) (string, string) { return w.CaseID, w.PersonID }),
+}
+
+// pairOwnedBy makes a pairOwnerOf entry for T resolved as *T (a single object or an
+// element of []T) or **T (an element of []*T).
+func pairOwnedBy[T any](ids func(*T) (string, string)) func(obj any) (string, string, bool) {
+	return func(obj any) (string, string, bool) {
+		switch v := obj.(type) {
+		case *T:
+			if v != nil {
+				a, b := ids(v)
+				return a, b, true
+			}
+		case **T:
+			if v != nil && *v != nil {
+				a, b := ids(*v)
+				return a, b, true
+			}
+		}
+		return "", "", false
+	}
 }
 
 // ownedBy makes an ownerOf entry for a record type T resolved as *T.
@@ -182,37 +215,56 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 		return nil, forbidden("%s is not available to the %s role", key, p.Role)
 	}
 	scope := graph.InArea
-	ownerID := ""
+	var owners []string // the people the field belongs to
 	if owner, ok := ownerOf[fc.Object]; ok && fc.Parent != nil {
 		if id, ok := owner(fc.Parent.Result); ok {
-			ownerID = id
+			owners = []string{id}
+		}
+	}
+	if pair, ok := pairOwnerOf[fc.Object]; ok && fc.Parent != nil {
+		if a, b, ok := pair(fc.Parent.Result); ok {
+			owners = []string{a}
+			if b != "" {
+				owners = append(owners, b)
+			}
 		}
 	}
 	if rule.personArg != "" {
 		if id, ok := fc.Args[rule.personArg].(string); ok {
-			ownerID = id
+			owners = []string{id}
 		}
 	}
-	if p.Role == graph.RoleTracer && ownerID != "" {
-		s, err := ra.scope.Load(ctx, ownerID)
-		if errors.Is(err, errNotLoaded) {
-			s, err = graph.OutOfScope, nil // no such person: nothing to see
+	if p.Role == graph.RoleTracer {
+		for _, ownerID := range owners {
+			if ownerID == "" {
+				continue
+			}
+			s, err := ra.scope.Load(ctx, ownerID)
+			if errors.Is(err, errNotLoaded) {
+				s, err = graph.OutOfScope, nil // no such person: nothing to see
+			}
+			if err != nil {
+				return nil, err
+			}
+			if s == graph.OutOfScope {
+				return nil, forbidden("person %s is outside the areas you serve", ownerID)
+			}
+			if s != graph.InArea {
+				scope = s
+			}
 		}
-		if err != nil {
-			return nil, err
-		}
-		if s == graph.OutOfScope {
-			return nil, forbidden("person %s is outside the areas you serve", ownerID)
-		}
-		scope = s
 	}
 	res, err := next(ctx)
 	if err != nil || res == nil {
 		return res, err
 	}
-	if rule.identity && ownerID != "" {
+	if rule.identity && len(owners) > 0 {
 		ra.mu.Lock()
-		ra.audited[ownerID] = true
+		for _, ownerID := range owners {
+			if ownerID != "" {
+				ra.audited[ownerID] = true
+			}
+		}
 		ra.mu.Unlock()
 	}
 	if rule.mask != nil && !(p.Role == graph.RoleEpidemiologist || (p.Role == graph.RoleTracer && scope == graph.InArea)) {

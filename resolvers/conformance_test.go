@@ -53,10 +53,17 @@ type vecSection struct {
 	}
 	Clusters struct {
 		Clusters []struct {
-			IndexCase string
-			Cases     []struct {
-				Person     string
-				Generation int
+			IndexCase     string
+			Introductions []string
+			Cases         []struct {
+				Person        string
+				Generation    int
+				ReferenceKind string
+			}
+			Links           []struct{ Source, Target string }
+			SerialIntervals []struct {
+				Source, Target string
+				Days           int
 			}
 		}
 	}
@@ -221,32 +228,73 @@ func replaySection(t *testing.T, c *client.Client, name string, s vecSection) {
 		}
 		sameSet(t, name+" risk "+personID, got, exp)
 	}
+	// Clusters (SPEC §4 rev 5): index case, introductions, each case's generation and
+	// reference kind, and the transmission links with their serial intervals, asked of
+	// every member.
 	for _, cl := range s.Clusters.Clusters {
-		var exp []string
+		exp := []string{"index " + cl.IndexCase}
+		for _, id := range cl.Introductions {
+			exp = append(exp, "introduction "+id)
+		}
 		for _, m := range cl.Cases {
-			exp = append(exp, fmt.Sprintf("%s g%d", m.Person, m.Generation))
+			exp = append(exp, fmt.Sprintf("case %s g%d %s", m.Person, m.Generation, m.ReferenceKind))
+		}
+		si := map[string]int{}
+		for _, x := range cl.SerialIntervals {
+			si[x.Source+">"+x.Target] = x.Days
+		}
+		for _, l := range cl.Links {
+			k := l.Source + ">" + l.Target
+			if d, ok := si[k]; ok {
+				exp = append(exp, fmt.Sprintf("link %s si %d", k, d))
+			} else {
+				exp = append(exp, "link "+k+" si -")
+			}
 		}
 		for _, m := range cl.Cases {
 			var resp struct {
 				Cluster *struct {
-					IndexCase struct{ ID string }
-					Cases     []struct {
-						Person     struct{ ID string }
-						Generation int
+					IndexCase     struct{ ID string }
+					Introductions []struct{ ID string }
+					Cases         []struct {
+						Person        struct{ ID string }
+						Generation    int
+						ReferenceKind string
+						Introduction  bool
+					}
+					Links []struct {
+						Source, Target     struct{ ID string }
+						SerialIntervalDays *int
 					}
 				}
 			}
-			if err := c.Post(`query($id: ID!, $asOf: DateTime) { cluster(caseId: $id, asOf: $asOf) { indexCase { id } cases { person { id } generation } } }`,
+			if err := c.Post(`query($id: ID!, $asOf: DateTime) { cluster(caseId: $id, asOf: $asOf) {
+				indexCase { id } introductions { id }
+				cases { person { id } generation referenceKind introduction }
+				links { source { id } target { id } serialIntervalDays } } }`,
 				&resp, client.Var("id", m.Person), client.Var("asOf", s.AsOf)); err != nil || resp.Cluster == nil {
 				t.Errorf("%s cluster of %s: %v (nil: %v)", name, m.Person, err, resp.Cluster == nil)
 				continue
 			}
-			if resp.Cluster.IndexCase.ID != cl.IndexCase {
-				t.Errorf("%s cluster of %s: index case %s, want %s", name, m.Person, resp.Cluster.IndexCase.ID, cl.IndexCase)
+			got := []string{"index " + resp.Cluster.IndexCase.ID}
+			intro := map[string]bool{}
+			for _, p := range resp.Cluster.Introductions {
+				got = append(got, "introduction "+p.ID)
+				intro[p.ID] = true
 			}
-			var got []string
 			for _, g := range resp.Cluster.Cases {
-				got = append(got, fmt.Sprintf("%s g%d", g.Person.ID, g.Generation))
+				got = append(got, fmt.Sprintf("case %s g%d %s", g.Person.ID, g.Generation, g.ReferenceKind))
+				if g.Introduction != intro[g.Person.ID] {
+					t.Errorf("%s cluster of %s: %s introduction=%v, but introductions are %v", name, m.Person, g.Person.ID, g.Introduction, resp.Cluster.Introductions)
+				}
+			}
+			for _, l := range resp.Cluster.Links {
+				k := l.Source.ID + ">" + l.Target.ID
+				if l.SerialIntervalDays != nil {
+					got = append(got, fmt.Sprintf("link %s si %d", k, *l.SerialIntervalDays))
+				} else {
+					got = append(got, "link "+k+" si -")
+				}
 			}
 			sameSet(t, name+" cluster of "+m.Person, got, slices.Clone(exp))
 		}

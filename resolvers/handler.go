@@ -200,6 +200,12 @@ func selectionDepth(set ast.SelectionSet, op *graphql.OperationContext, depth in
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
+			// Introspection (__schema, __type) walks the schema, whose depth is fixed and
+			// small, not the contact graph: GraphiQL's own query nests 15 levels. It can
+			// be turned off as a whole (TRACEGRAPH_INTROSPECTION=false).
+			if strings.HasPrefix(s.Name, "__") {
+				continue
+			}
 			if len(s.SelectionSet) == 0 {
 				d = depth + 1
 			} else {

@@ -29,6 +29,10 @@ func (r *clusterResolver) IndexCase(ctx context.Context, obj *graph.Cluster) (*g
 	return r.personOf(ctx, obj.IndexCaseID)
 }
 
+func (r *clusterResolver) Introductions(ctx context.Context, obj *graph.Cluster) ([]*graph.Person, error) {
+	return r.peopleOf(ctx, obj.Introductions)
+}
+
 func (r *clusterResolver) Generations(ctx context.Context, obj *graph.Cluster) (int, error) {
 	n := 0
 	for _, c := range obj.Cases {
@@ -61,12 +65,8 @@ func (r *clusterCaseResolver) ReferenceTime(ctx context.Context, obj *graph.Clus
 	return obj.Reference, nil
 }
 
-func (r *clusterLinkResolver) Source(ctx context.Context, obj *graph.ClusterLink) (*graph.Person, error) {
-	return r.personOf(ctx, obj.SourceID)
-}
-
-func (r *clusterLinkResolver) Target(ctx context.Context, obj *graph.ClusterLink) (*graph.Person, error) {
-	return r.personOf(ctx, obj.TargetID)
+func (r *clusterCaseResolver) ReferenceKind(ctx context.Context, obj *graph.ClusterCase) (schema.ReferenceKind, error) {
+	return schema.ReferenceKind(obj.ReferenceKind), nil
 }
 
 func (r *contactResolver) Person(ctx context.Context, obj *graph.ChainContact) (*graph.Person, error) {
@@ -237,6 +237,18 @@ func (r *queryResolver) Clusters(ctx context.Context, asOf *time.Time, minSize *
 	return cs, r.prime(ctx, ids)
 }
 
+func (r *queryResolver) UnlinkedExposures(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.UnlinkedExposure, error) {
+	area := ""
+	if areaCode != nil {
+		area = *areaCode
+	}
+	us, err := r.Svc.UnlinkedExposures(ctx, r.Svc.AsOf(asOf), area)
+	if err != nil {
+		return nil, err
+	}
+	return r.unlinkedVisible(ctx, us)
+}
+
 func (r *queryResolver) ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error) {
 	area := ""
 	if areaCode != nil {
@@ -246,6 +258,22 @@ func (r *queryResolver) ChainStatistics(ctx context.Context, asOf *time.Time, ar
 	if err != nil {
 		return nil, err
 	}
+	// A tracer reads the warnings about people they may see; the figures are aggregates.
+	pairs := make([][2]string, len(st.Warnings))
+	for i, w := range st.Warnings {
+		pairs[i] = [2]string{w.CaseID, w.PersonID}
+	}
+	ok, err := r.visiblePairs(ctx, pairs)
+	if err != nil {
+		return nil, err
+	}
+	kept := st.Warnings[:0]
+	for i, w := range st.Warnings {
+		if ok[i] {
+			kept = append(kept, w)
+		}
+	}
+	st.Warnings = kept
 	var ids []string
 	for _, w := range st.Warnings {
 		ids = append(ids, w.CaseID)
@@ -331,6 +359,30 @@ func (r *serialIntervalResolver) Target(ctx context.Context, obj *graph.SerialIn
 	return r.personOf(ctx, obj.TargetID)
 }
 
+func (r *transmissionLinkResolver) Source(ctx context.Context, obj *graph.TransmissionLink) (*graph.Person, error) {
+	return r.personOf(ctx, obj.SourceID)
+}
+
+func (r *transmissionLinkResolver) Target(ctx context.Context, obj *graph.TransmissionLink) (*graph.Person, error) {
+	return r.personOf(ctx, obj.TargetID)
+}
+
+func (r *unlinkedExposureResolver) A(ctx context.Context, obj *graph.UnlinkedExposure) (*graph.Person, error) {
+	return r.personOf(ctx, obj.AID)
+}
+
+func (r *unlinkedExposureResolver) B(ctx context.Context, obj *graph.UnlinkedExposure) (*graph.Person, error) {
+	return r.personOf(ctx, obj.BID)
+}
+
+func (r *unlinkedExposureResolver) Shared(ctx context.Context, obj *graph.UnlinkedExposure) ([]schema.ExposureKind, error) {
+	out := make([]schema.ExposureKind, len(obj.Shared))
+	for i, k := range obj.Shared {
+		out[i] = schema.ExposureKind(k)
+	}
+	return out, nil
+}
+
 func (r *Resolver) Case() schema.CaseResolver { return &caseResolver{r} }
 
 func (r *Resolver) ChainStatistics() schema.ChainStatisticsResolver {
@@ -340,8 +392,6 @@ func (r *Resolver) ChainStatistics() schema.ChainStatisticsResolver {
 func (r *Resolver) Cluster() schema.ClusterResolver { return &clusterResolver{r} }
 
 func (r *Resolver) ClusterCase() schema.ClusterCaseResolver { return &clusterCaseResolver{r} }
-
-func (r *Resolver) ClusterLink() schema.ClusterLinkResolver { return &clusterLinkResolver{r} }
 
 func (r *Resolver) Contact() schema.ContactResolver { return &contactResolver{r} }
 
@@ -357,17 +407,26 @@ func (r *Resolver) RiskReason() schema.RiskReasonResolver { return &riskReasonRe
 
 func (r *Resolver) SerialInterval() schema.SerialIntervalResolver { return &serialIntervalResolver{r} }
 
+func (r *Resolver) TransmissionLink() schema.TransmissionLinkResolver {
+	return &transmissionLinkResolver{r}
+}
+
+func (r *Resolver) UnlinkedExposure() schema.UnlinkedExposureResolver {
+	return &unlinkedExposureResolver{r}
+}
+
 type (
-	caseResolver            struct{ *Resolver }
-	chainStatisticsResolver struct{ *Resolver }
-	clusterResolver         struct{ *Resolver }
-	clusterCaseResolver     struct{ *Resolver }
-	clusterLinkResolver     struct{ *Resolver }
-	contactResolver         struct{ *Resolver }
-	contactChainResolver    struct{ *Resolver }
-	dataWarningResolver     struct{ *Resolver }
-	exposureResolver        struct{ *Resolver }
-	riskResolver            struct{ *Resolver }
-	riskReasonResolver      struct{ *Resolver }
-	serialIntervalResolver  struct{ *Resolver }
+	caseResolver             struct{ *Resolver }
+	chainStatisticsResolver  struct{ *Resolver }
+	clusterResolver          struct{ *Resolver }
+	clusterCaseResolver      struct{ *Resolver }
+	contactResolver          struct{ *Resolver }
+	contactChainResolver     struct{ *Resolver }
+	dataWarningResolver      struct{ *Resolver }
+	exposureResolver         struct{ *Resolver }
+	riskResolver             struct{ *Resolver }
+	riskReasonResolver       struct{ *Resolver }
+	serialIntervalResolver   struct{ *Resolver }
+	transmissionLinkResolver struct{ *Resolver }
+	unlinkedExposureResolver struct{ *Resolver }
 )

@@ -38,7 +38,6 @@ type ResolverRoot interface {
 	ChainStatistics() ChainStatisticsResolver
 	Cluster() ClusterResolver
 	ClusterCase() ClusterCaseResolver
-	ClusterLink() ClusterLinkResolver
 	CoAttendance() CoAttendanceResolver
 	Contact() ContactResolver
 	ContactChain() ContactChainResolver
@@ -79,7 +78,9 @@ type ResolverRoot interface {
 	Summary() SummaryResolver
 	SweepCoverage() SweepCoverageResolver
 	TestDue() TestDueResolver
+	TransmissionLink() TransmissionLinkResolver
 	Trip() TripResolver
+	UnlinkedExposure() UnlinkedExposureResolver
 	Visit() VisitResolver
 	ZoneAssessment() ZoneAssessmentResolver
 }
@@ -188,6 +189,7 @@ type ComplexityRoot struct {
 		FirstOnset      func(childComplexity int) int
 		Generations     func(childComplexity int) int
 		IndexCase       func(childComplexity int) int
+		Introductions   func(childComplexity int) int
 		LastOnset       func(childComplexity int) int
 		Links           func(childComplexity int) int
 		SerialIntervals func(childComplexity int) int
@@ -196,16 +198,12 @@ type ComplexityRoot struct {
 
 	ClusterCase struct {
 		Generation    func(childComplexity int) int
+		Introduction  func(childComplexity int) int
 		OnsetDate     func(childComplexity int) int
 		Person        func(childComplexity int) int
+		ReferenceKind func(childComplexity int) int
 		ReferenceTime func(childComplexity int) int
 		Status        func(childComplexity int) int
-	}
-
-	ClusterLink struct {
-		Exposure func(childComplexity int) int
-		Source   func(childComplexity int) int
-		Target   func(childComplexity int) int
 	}
 
 	CoAttendance struct {
@@ -640,6 +638,7 @@ type ComplexityRoot struct {
 		Summary              func(childComplexity int, asOf *time.Time, areaCode *string) int
 		SweepCoverage        func(childComplexity int, areaCode string, from time.Time, to time.Time) int
 		TestsDue             func(childComplexity int, date string) int
+		UnlinkedExposures    func(childComplexity int, asOf *time.Time, areaCode *string) int
 		WorkerLedger         func(childComplexity int, asOf *time.Time, employerID *string, areaCode *string) int
 		Zoning               func(childComplexity int, asOf *time.Time, areaCode *string, levels []string) int
 	}
@@ -759,6 +758,14 @@ type ComplexityRoot struct {
 		Yellow func(childComplexity int) int
 	}
 
+	TransmissionLink struct {
+		BothWays           func(childComplexity int) int
+		Exposure           func(childComplexity int) int
+		SerialIntervalDays func(childComplexity int) int
+		Source             func(childComplexity int) int
+		Target             func(childComplexity int) int
+	}
+
 	Trip struct {
 		ArriveAt func(childComplexity int) int
 		DepartAt func(childComplexity int) int
@@ -768,6 +775,12 @@ type ComplexityRoot struct {
 		Number   func(childComplexity int) int
 		Seat     func(childComplexity int) int
 		ToArea   func(childComplexity int) int
+	}
+
+	UnlinkedExposure struct {
+		A      func(childComplexity int) int
+		B      func(childComplexity int) int
+		Shared func(childComplexity int) int
 	}
 
 	Visit struct {
@@ -831,6 +844,7 @@ type ChainStatisticsResolver interface {
 }
 type ClusterResolver interface {
 	IndexCase(ctx context.Context, obj *graph.Cluster) (*graph.Person, error)
+	Introductions(ctx context.Context, obj *graph.Cluster) ([]*graph.Person, error)
 
 	Generations(ctx context.Context, obj *graph.Cluster) (int, error)
 	FirstOnset(ctx context.Context, obj *graph.Cluster) (*string, error)
@@ -842,10 +856,7 @@ type ClusterCaseResolver interface {
 	Status(ctx context.Context, obj *graph.ClusterCase) (CaseStatus, error)
 	OnsetDate(ctx context.Context, obj *graph.ClusterCase) (*string, error)
 	ReferenceTime(ctx context.Context, obj *graph.ClusterCase) (*time.Time, error)
-}
-type ClusterLinkResolver interface {
-	Source(ctx context.Context, obj *graph.ClusterLink) (*graph.Person, error)
-	Target(ctx context.Context, obj *graph.ClusterLink) (*graph.Person, error)
+	ReferenceKind(ctx context.Context, obj *graph.ClusterCase) (ReferenceKind, error)
 }
 type CoAttendanceResolver interface {
 	Person(ctx context.Context, obj *graph.CoAttendance) (*graph.Person, error)
@@ -1075,6 +1086,7 @@ type QueryResolver interface {
 	Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error)
 	Cluster(ctx context.Context, caseID string, asOf *time.Time) (*graph.Cluster, error)
 	Clusters(ctx context.Context, asOf *time.Time, minSize *int) ([]*graph.Cluster, error)
+	UnlinkedExposures(ctx context.Context, asOf *time.Time, areaCode *string) ([]*graph.UnlinkedExposure, error)
 	ChainStatistics(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.ChainStatistics, error)
 }
 type ReferralResolver interface {
@@ -1132,11 +1144,20 @@ type TestDueResolver interface {
 	Facility(ctx context.Context, obj *graph.TestDue) (*graph.Facility, error)
 	Officers(ctx context.Context, obj *graph.TestDue) ([]*graph.Officer, error)
 }
+type TransmissionLinkResolver interface {
+	Source(ctx context.Context, obj *graph.TransmissionLink) (*graph.Person, error)
+	Target(ctx context.Context, obj *graph.TransmissionLink) (*graph.Person, error)
+}
 type TripResolver interface {
 	Number(ctx context.Context, obj *graph.Trip) (*string, error)
 	Seat(ctx context.Context, obj *graph.Trip) (*string, error)
 	FromArea(ctx context.Context, obj *graph.Trip) (*string, error)
 	ToArea(ctx context.Context, obj *graph.Trip) (*string, error)
+}
+type UnlinkedExposureResolver interface {
+	A(ctx context.Context, obj *graph.UnlinkedExposure) (*graph.Person, error)
+	B(ctx context.Context, obj *graph.UnlinkedExposure) (*graph.Person, error)
+	Shared(ctx context.Context, obj *graph.UnlinkedExposure) ([]ExposureKind, error)
 }
 type VisitResolver interface {
 	Person(ctx context.Context, obj *graph.Visit) (*graph.Person, error)
@@ -1587,6 +1608,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cluster.IndexCase(childComplexity), true
+	case "Cluster.introductions":
+		if e.ComplexityRoot.Cluster.Introductions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cluster.Introductions(childComplexity), true
 	case "Cluster.lastOnset":
 		if e.ComplexityRoot.Cluster.LastOnset == nil {
 			break
@@ -1618,6 +1645,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClusterCase.Generation(childComplexity), true
+	case "ClusterCase.introduction":
+		if e.ComplexityRoot.ClusterCase.Introduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCase.Introduction(childComplexity), true
 	case "ClusterCase.onsetDate":
 		if e.ComplexityRoot.ClusterCase.OnsetDate == nil {
 			break
@@ -1630,6 +1663,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClusterCase.Person(childComplexity), true
+	case "ClusterCase.referenceKind":
+		if e.ComplexityRoot.ClusterCase.ReferenceKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCase.ReferenceKind(childComplexity), true
 	case "ClusterCase.referenceTime":
 		if e.ComplexityRoot.ClusterCase.ReferenceTime == nil {
 			break
@@ -1642,25 +1681,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClusterCase.Status(childComplexity), true
-
-	case "ClusterLink.exposure":
-		if e.ComplexityRoot.ClusterLink.Exposure == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ClusterLink.Exposure(childComplexity), true
-	case "ClusterLink.source":
-		if e.ComplexityRoot.ClusterLink.Source == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ClusterLink.Source(childComplexity), true
-	case "ClusterLink.target":
-		if e.ComplexityRoot.ClusterLink.Target == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ClusterLink.Target(childComplexity), true
 
 	case "CoAttendance.event":
 		if e.ComplexityRoot.CoAttendance.Event == nil {
@@ -3755,6 +3775,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TestsDue(childComplexity, args["date"].(string)), true
+	case "Query.unlinkedExposures":
+		if e.ComplexityRoot.Query.UnlinkedExposures == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unlinkedExposures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnlinkedExposures(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
 	case "Query.workerLedger":
 		if e.ComplexityRoot.Query.WorkerLedger == nil {
 			break
@@ -4279,6 +4310,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TierCounts.Yellow(childComplexity), true
 
+	case "TransmissionLink.bothWays":
+		if e.ComplexityRoot.TransmissionLink.BothWays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransmissionLink.BothWays(childComplexity), true
+	case "TransmissionLink.exposure":
+		if e.ComplexityRoot.TransmissionLink.Exposure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransmissionLink.Exposure(childComplexity), true
+	case "TransmissionLink.serialIntervalDays":
+		if e.ComplexityRoot.TransmissionLink.SerialIntervalDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransmissionLink.SerialIntervalDays(childComplexity), true
+	case "TransmissionLink.source":
+		if e.ComplexityRoot.TransmissionLink.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransmissionLink.Source(childComplexity), true
+	case "TransmissionLink.target":
+		if e.ComplexityRoot.TransmissionLink.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransmissionLink.Target(childComplexity), true
+
 	case "Trip.arriveAt":
 		if e.ComplexityRoot.Trip.ArriveAt == nil {
 			break
@@ -4327,6 +4389,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Trip.ToArea(childComplexity), true
+
+	case "UnlinkedExposure.a":
+		if e.ComplexityRoot.UnlinkedExposure.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnlinkedExposure.A(childComplexity), true
+	case "UnlinkedExposure.b":
+		if e.ComplexityRoot.UnlinkedExposure.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnlinkedExposure.B(childComplexity), true
+	case "UnlinkedExposure.shared":
+		if e.ComplexityRoot.UnlinkedExposure.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnlinkedExposure.Shared(childComplexity), true
 
 	case "Visit.at":
 		if e.ComplexityRoot.Visit.At == nil {
@@ -4792,6 +4873,8 @@ func (ec *executionContext) childFields_Cluster(ctx context.Context, field graph
 	switch field.Name {
 	case "indexCase":
 		return ec.fieldContext_Cluster_indexCase(ctx, field)
+	case "introductions":
+		return ec.fieldContext_Cluster_introductions(ctx, field)
 	case "cases":
 		return ec.fieldContext_Cluster_cases(ctx, field)
 	case "size":
@@ -4818,26 +4901,18 @@ func (ec *executionContext) childFields_ClusterCase(ctx context.Context, field g
 		return ec.fieldContext_ClusterCase_person(ctx, field)
 	case "generation":
 		return ec.fieldContext_ClusterCase_generation(ctx, field)
+	case "introduction":
+		return ec.fieldContext_ClusterCase_introduction(ctx, field)
 	case "status":
 		return ec.fieldContext_ClusterCase_status(ctx, field)
 	case "onsetDate":
 		return ec.fieldContext_ClusterCase_onsetDate(ctx, field)
 	case "referenceTime":
 		return ec.fieldContext_ClusterCase_referenceTime(ctx, field)
+	case "referenceKind":
+		return ec.fieldContext_ClusterCase_referenceKind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClusterCase", field.Name)
-}
-
-func (ec *executionContext) childFields_ClusterLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "source":
-		return ec.fieldContext_ClusterLink_source(ctx, field)
-	case "target":
-		return ec.fieldContext_ClusterLink_target(ctx, field)
-	case "exposure":
-		return ec.fieldContext_ClusterLink_exposure(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type ClusterLink", field.Name)
 }
 
 func (ec *executionContext) childFields_CoAttendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5822,6 +5897,22 @@ func (ec *executionContext) childFields_TierCounts(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type TierCounts", field.Name)
 }
 
+func (ec *executionContext) childFields_TransmissionLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_TransmissionLink_source(ctx, field)
+	case "target":
+		return ec.fieldContext_TransmissionLink_target(ctx, field)
+	case "serialIntervalDays":
+		return ec.fieldContext_TransmissionLink_serialIntervalDays(ctx, field)
+	case "bothWays":
+		return ec.fieldContext_TransmissionLink_bothWays(ctx, field)
+	case "exposure":
+		return ec.fieldContext_TransmissionLink_exposure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransmissionLink", field.Name)
+}
+
 func (ec *executionContext) childFields_Trip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5842,6 +5933,18 @@ func (ec *executionContext) childFields_Trip(ctx context.Context, field graphql.
 		return ec.fieldContext_Trip_arriveAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Trip", field.Name)
+}
+
+func (ec *executionContext) childFields_UnlinkedExposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_UnlinkedExposure_a(ctx, field)
+	case "b":
+		return ec.fieldContext_UnlinkedExposure_b(ctx, field)
+	case "shared":
+		return ec.fieldContext_UnlinkedExposure_shared(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnlinkedExposure", field.Name)
 }
 
 func (ec *executionContext) childFields_Visit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6997,6 +7100,28 @@ func (ec *executionContext) field_Query_testsDue_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_unlinkedExposures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
 	return args, nil
 }
 
@@ -8765,6 +8890,38 @@ func (ec *executionContext) fieldContext_Cluster_indexCase(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Cluster_introductions(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cluster_introductions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cluster().Introductions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cluster_introductions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Cluster_cases(ctx context.Context, field graphql.CollectedField, obj *graph.Cluster) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8924,8 +9081,8 @@ func (ec *executionContext) _Cluster_links(ctx context.Context, field graphql.Co
 			return obj.Links, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []graph.ClusterLink) graphql.Marshaler {
-			return ec.marshalNClusterLink2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLinkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.TransmissionLink) graphql.Marshaler {
+			return ec.marshalNTransmissionLink2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTransmissionLinkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8938,7 +9095,7 @@ func (ec *executionContext) fieldContext_Cluster_links(_ context.Context, field 
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ClusterLink(ctx, field)
+			return ec.childFields_TransmissionLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9031,6 +9188,29 @@ func (ec *executionContext) fieldContext_ClusterCase_generation(_ context.Contex
 	return graphql.NewScalarFieldContext("ClusterCase", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ClusterCase_introduction(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCase_introduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Introduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCase_introduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCase", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ClusterCase_status(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9100,100 +9280,27 @@ func (ec *executionContext) fieldContext_ClusterCase_referenceTime(_ context.Con
 	return graphql.NewScalarFieldContext("ClusterCase", field, true, true, "DateTime")
 }
 
-func (ec *executionContext) _ClusterLink_source(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClusterCase_referenceKind(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClusterLink_source(ctx, field)
+			return ec.fieldContext_ClusterCase_referenceKind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ClusterLink().Source(ctx, obj)
+			return ec.Resolvers.ClusterCase().ReferenceKind(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ReferenceKind) graphql.Marshaler {
+			return ec.marshalNReferenceKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐReferenceKind(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ClusterLink_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ClusterLink",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Person(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _ClusterLink_target(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClusterLink_target(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ClusterLink().Target(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_ClusterLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ClusterLink",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Person(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _ClusterLink_exposure(ctx context.Context, field graphql.CollectedField, obj *graph.ClusterLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClusterLink_exposure(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Exposure, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v graph.Exposure) graphql.Marshaler {
-			return ec.marshalNExposure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_ClusterLink_exposure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ClusterLink",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Exposure(ctx, field)
-		},
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_ClusterCase_referenceKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCase", field, true, true, "ReferenceKind")
 }
 
 func (ec *executionContext) _CoAttendance_person(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
@@ -17827,6 +17934,50 @@ func (ec *executionContext) fieldContext_Query_clusters(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_unlinkedExposures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unlinkedExposures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnlinkedExposures(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.UnlinkedExposure) graphql.Marshaler {
+			return ec.marshalNUnlinkedExposure2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐUnlinkedExposureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unlinkedExposures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnlinkedExposure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unlinkedExposures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_chainStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20016,6 +20167,148 @@ func (ec *executionContext) fieldContext_TierCounts_green(_ context.Context, fie
 	return graphql.NewScalarFieldContext("TierCounts", field, false, false, "Int")
 }
 
+func (ec *executionContext) _TransmissionLink_source(ctx context.Context, field graphql.CollectedField, obj *graph.TransmissionLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransmissionLink_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransmissionLink().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransmissionLink_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransmissionLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransmissionLink_target(ctx context.Context, field graphql.CollectedField, obj *graph.TransmissionLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransmissionLink_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransmissionLink().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransmissionLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransmissionLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransmissionLink_serialIntervalDays(ctx context.Context, field graphql.CollectedField, obj *graph.TransmissionLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransmissionLink_serialIntervalDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialIntervalDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransmissionLink_serialIntervalDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransmissionLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransmissionLink_bothWays(ctx context.Context, field graphql.CollectedField, obj *graph.TransmissionLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransmissionLink_bothWays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BothWays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransmissionLink_bothWays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransmissionLink", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TransmissionLink_exposure(ctx context.Context, field graphql.CollectedField, obj *graph.TransmissionLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransmissionLink_exposure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exposure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Exposure) graphql.Marshaler {
+			return ec.marshalNExposure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐExposure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransmissionLink_exposure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransmissionLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exposure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Trip_id(ctx context.Context, field graphql.CollectedField, obj *graph.Trip) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20198,6 +20491,93 @@ func (ec *executionContext) _Trip_arriveAt(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Trip_arriveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UnlinkedExposure_a(ctx context.Context, field graphql.CollectedField, obj *graph.UnlinkedExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnlinkedExposure_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnlinkedExposure().A(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnlinkedExposure_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnlinkedExposure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnlinkedExposure_b(ctx context.Context, field graphql.CollectedField, obj *graph.UnlinkedExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnlinkedExposure_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnlinkedExposure().B(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnlinkedExposure_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnlinkedExposure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnlinkedExposure_shared(ctx context.Context, field graphql.CollectedField, obj *graph.UnlinkedExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnlinkedExposure_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnlinkedExposure().Shared(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ExposureKind) graphql.Marshaler {
+			return ec.marshalNExposureKind2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnlinkedExposure_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnlinkedExposure", field, true, true, "ExposureKind")
 }
 
 func (ec *executionContext) _Visit_householdId(ctx context.Context, field graphql.CollectedField, obj *graph.Visit) (ret graphql.Marshaler) {
@@ -23725,6 +24105,12 @@ func (ec *executionContext) _Cluster(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cluster_indexCase(ctx, field, obj)
 				})
+		case "introductions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cluster_introductions(ctx, field, obj)
+				})
 		case "cases":
 			out.Values[i] = ec._Cluster_cases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23807,6 +24193,11 @@ func (ec *executionContext) _ClusterCase(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "introduction":
+			out.Values[i] = ec._ClusterCase_introduction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23825,51 +24216,12 @@ func (ec *executionContext) _ClusterCase(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ClusterCase_referenceTime(ctx, field, obj)
 				})
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var clusterLinkImplementors = []string{"ClusterLink"}
-
-func (ec *executionContext) _ClusterLink(ctx context.Context, sel ast.SelectionSet, obj *graph.ClusterLink) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, clusterLinkImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("ClusterLink")
-		case "source":
+		case "referenceKind":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._ClusterLink_source(ctx, field, obj)
+					return ec._ClusterCase_referenceKind(ctx, field, obj)
 				})
-		case "target":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ClusterLink_target(ctx, field, obj)
-				})
-		case "exposure":
-			out.Values[i] = ec._ClusterLink_exposure(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26788,6 +27140,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clusters(ctx, field)
 				})
+		case "unlinkedExposures":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unlinkedExposures(ctx, field)
+				})
 		case "chainStatistics":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -27567,6 +27925,61 @@ func (ec *executionContext) _TierCounts(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var transmissionLinkImplementors = []string{"TransmissionLink"}
+
+func (ec *executionContext) _TransmissionLink(ctx context.Context, sel ast.SelectionSet, obj *graph.TransmissionLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transmissionLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransmissionLink")
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TransmissionLink_source(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TransmissionLink_target(ctx, field, obj)
+				})
+		case "serialIntervalDays":
+			out.Values[i] = ec._TransmissionLink_serialIntervalDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bothWays":
+			out.Values[i] = ec._TransmissionLink_bothWays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exposure":
+			out.Values[i] = ec._TransmissionLink_exposure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var tripImplementors = []string{"Trip"}
 
 func (ec *executionContext) _Trip(ctx context.Context, sel ast.SelectionSet, obj *graph.Trip) graphql.Marshaler {
@@ -27622,6 +28035,52 @@ func (ec *executionContext) _Trip(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unlinkedExposureImplementors = []string{"UnlinkedExposure"}
+
+func (ec *executionContext) _UnlinkedExposure(ctx context.Context, sel ast.SelectionSet, obj *graph.UnlinkedExposure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unlinkedExposureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnlinkedExposure")
+		case "a":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnlinkedExposure_a(ctx, field, obj)
+				})
+		case "b":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnlinkedExposure_b(ctx, field, obj)
+				})
+		case "shared":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UnlinkedExposure_shared(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28429,26 +28888,6 @@ func (ec *executionContext) marshalNClusterCase2ᚕgithubᚗcomᚋtracegraphᚋt
 	return ret
 }
 
-func (ec *executionContext) marshalNClusterLink2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLink(ctx context.Context, sel ast.SelectionSet, v graph.ClusterLink) graphql.Marshaler {
-	return ec._ClusterLink(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNClusterLink2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.ClusterLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNClusterLink2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐClusterLink(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNCoAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCoAttendanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.CoAttendance) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -28739,6 +29178,36 @@ func (ec *executionContext) unmarshalNExposureKind2githubᚗcomᚋtracegraphᚋt
 
 func (ec *executionContext) marshalNExposureKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKind(ctx context.Context, sel ast.SelectionSet, v ExposureKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNExposureKind2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKindᚄ(ctx context.Context, v any) ([]ExposureKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ExposureKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExposureKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNExposureKind2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKindᚄ(ctx context.Context, sel ast.SelectionSet, v []ExposureKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExposureKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐExposureKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNFacility2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v graph.Facility) graphql.Marshaler {
@@ -29335,6 +29804,16 @@ func (ec *executionContext) marshalNQuarantineUpdate2ᚖgithubᚗcomᚋtracegrap
 	return ec._QuarantineUpdate(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReferenceKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐReferenceKind(ctx context.Context, v any) (ReferenceKind, error) {
+	var res ReferenceKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReferenceKind2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐReferenceKind(ctx context.Context, sel ast.SelectionSet, v ReferenceKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNReferral2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐReferralᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Referral) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -29616,6 +30095,26 @@ func (ec *executionContext) marshalNTierCounts2githubᚗcomᚋtracegraphᚋtrace
 	return ec._TierCounts(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNTransmissionLink2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTransmissionLink(ctx context.Context, sel ast.SelectionSet, v graph.TransmissionLink) graphql.Marshaler {
+	return ec._TransmissionLink(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTransmissionLink2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTransmissionLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.TransmissionLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransmissionLink2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTransmissionLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTrip2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTripᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Trip) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -29643,6 +30142,30 @@ func (ec *executionContext) marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 func (ec *executionContext) unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx context.Context, v any) (TripInput, error) {
 	res, err := ec.unmarshalInputTripInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnlinkedExposure2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐUnlinkedExposureᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.UnlinkedExposure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnlinkedExposure2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐUnlinkedExposure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnlinkedExposure2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐUnlinkedExposure(ctx context.Context, sel ast.SelectionSet, v *graph.UnlinkedExposure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnlinkedExposure!")
+		return graphql.Null
+	}
+	return ec._UnlinkedExposure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNVisit2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐVisit(ctx context.Context, sel ast.SelectionSet, v *graph.Visit) graphql.Marshaler {

@@ -684,6 +684,69 @@ func (e QuarantineStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ReferenceKind string
+
+const (
+	// 00:00 of the onset date.
+	ReferenceKindOnset ReferenceKind = "ONSET"
+	// The first positive pcr or antigen sample's time (no onset).
+	ReferenceKindSample ReferenceKind = "SAMPLE"
+	// confirmedAt (no onset, no positive sample).
+	ReferenceKindConfirmation ReferenceKind = "CONFIRMATION"
+	// None of the three: the case has no window and no links (a cluster of one).
+	ReferenceKindNone ReferenceKind = "NONE"
+)
+
+var AllReferenceKind = []ReferenceKind{
+	ReferenceKindOnset,
+	ReferenceKindSample,
+	ReferenceKindConfirmation,
+	ReferenceKindNone,
+}
+
+func (e ReferenceKind) IsValid() bool {
+	switch e {
+	case ReferenceKindOnset, ReferenceKindSample, ReferenceKindConfirmation, ReferenceKindNone:
+		return true
+	}
+	return false
+}
+
+func (e ReferenceKind) String() string {
+	return string(e)
+}
+
+func (e *ReferenceKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReferenceKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReferenceKind", str)
+	}
+	return nil
+}
+
+func (e ReferenceKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReferenceKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReferenceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type RiskRule string
 
 const (

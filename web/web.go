@@ -1,8 +1,13 @@
-// Package web holds the command centre's page (the Vite + TypeScript app in this
-// folder), built into dist/ by `npm ci && npm run build` and embedded in the binary so
-// `tracegraph serve` needs nothing else at run time. The Makefile's build, test and run
-// targets build dist/ first: `go build` fails without it, on purpose, rather than
-// shipping a binary with no page.
+// Package web holds the service's two pages, the command centre's page (/app/) and the
+// GraphQL IDE (/), both built from this folder by Vite (`make web`: npm ci && npm run
+// build) into dist/page/ and embedded in the binary, so `tracegraph serve` needs
+// nothing else at run time and loads nothing from outside (a command centre's network
+// may have no internet).
+//
+// dist/fallback/ is committed: a plain `go build` or `go install` on a fresh clone,
+// without Node, still compiles, and the binary then serves that one small page, which
+// says how to build the full ones. The Makefile's build, run and test targets build
+// dist/page/ first, so they always embed the full pages.
 package web
 
 import (
@@ -13,25 +18,39 @@ import (
 	"strings"
 )
 
+// The pattern always matches: dist/fallback/ is in the repository.
+//
 //go:embed all:dist
 var dist embed.FS
 
-// Dist is the built app: index.html and assets/.
+// Built reports whether the binary carries the npm build (dist/page/) rather than the
+// fallback page.
+func Built() bool {
+	_, err := fs.Stat(dist, "dist/page/index.html")
+	return err == nil
+}
+
+// Dist is what the binary serves: the built pages (index.html, ide.html, assets/), or
+// the fallback page (index.html) when the binary was built without npm.
 func Dist() fs.FS {
-	sub, err := fs.Sub(dist, "dist")
+	dir := "dist/fallback"
+	if Built() {
+		dir = "dist/page"
+	}
+	sub, err := fs.Sub(dist, dir)
 	if err != nil {
-		panic(err) // cannot happen: "dist" is a valid path embedded above
+		panic(err) // cannot happen: both are valid paths under the embedded dist
 	}
 	return sub
 }
 
-// Config is what the page reads at start from <prefix>/config.json.
+// Config is what the pages read at start from <prefix>/config.json.
 type Config struct {
 	// TimeZone is the service's zone (TRACEGRAPH_TZ): the page shows dates in it.
 	TimeZone string `json:"timeZone"`
 	// DevToken is set in development mode only (TRACEGRAPH_DEV=1): the same
-	// epidemiologist token that serve prints and pre-fills in the IDE page. Without it
-	// the page asks for a token.
+	// epidemiologist token that serve prints; the IDE puts it in its headers. Without
+	// it both pages ask for a token.
 	DevToken string `json:"devToken,omitempty"`
 }
 
@@ -57,5 +76,23 @@ func Handler(prefix string, cfg Config) http.Handler {
 		default:
 			http.NotFound(w, r)
 		}
+	})
+}
+
+// IDE serves the GraphQL IDE page (GraphiQL, built into ide.html; its assets are the
+// app's, under /app/assets/, and it reads /app/config.json for the development token).
+// A binary without the build serves the fallback page here too.
+func IDE() http.Handler {
+	name := "index.html"
+	if Built() {
+		name = "ide.html"
+	}
+	page, err := fs.ReadFile(Dist(), name)
+	if err != nil {
+		panic(err) // cannot happen: both builds carry their page
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(page)
 	})
 }

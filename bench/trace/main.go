@@ -1,7 +1,7 @@
 // Command trace benchmarks the tracing queries on the graph NEO4J_URI points at (load a
 // generated county first: `tracegraph gen --people 1000000 --out DIR && tracegraph load
 // DIR`). It runs contactChain (depth 2) for random traced cases, risk for random people
-// and all clusters, twice: through GraphQL over HTTP (a real loopback server with the
+// all clusters and the unlinked exposures, twice: through GraphQL over HTTP (a real loopback server with the
 // production handler and an epidemiologist's JWT) and straight through graph.Service
 // (the same Cypher through the driver, no GraphQL), and prints p50/p95/max side by side.
 // It only reads.
@@ -113,6 +113,7 @@ func run() error {
 	const riskQ = `query($id: ID!, $asOf: DateTime) { risk(personId: $id, asOf: $asOf) {
 		tier expiresAt reasons { rule since expiresAt case { id } } } }`
 	const clustersQ = `query($asOf: DateTime) { clusters(asOf: $asOf) { indexCase { id } size cases { person { id } generation } } }`
+	const unlinkedQ = `query($asOf: DateTime) { unlinkedExposures(asOf: $asOf) { a { id } b { id } shared } }`
 
 	var rows []row
 	r, err := measure("contactChain depth 2", caseSample,
@@ -132,6 +133,13 @@ func run() error {
 	r, err = measure("all clusters", []string{"", "", ""},
 		func(string) error { return post(clustersQ, map[string]any{"asOf": at}) },
 		func(string) error { _, err := svc.Clusters(ctx, asOf, 1); return err })
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
+	r, err = measure("unlinked exposures", []string{"", "", ""},
+		func(string) error { return post(unlinkedQ, map[string]any{"asOf": at}) },
+		func(string) error { _, err := svc.UnlinkedExposures(ctx, asOf, ""); return err })
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -124,14 +123,13 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	mux := http.NewServeMux()
 	// Request bodies over 1 MiB are refused before they are parsed.
 	mux.Handle("/graphql", http.MaxBytesHandler(auth.Middleware(gql), 1<<20))
-	var ideOpts []playground.GraphiqlConfigOption
-	if devToken != "" {
-		ideOpts = append(ideOpts, playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer " + devToken}))
-	}
-	mux.Handle("GET /{$}", playground.Handler("tracegraph", "/graphql", ideOpts...))
+	// The GraphQL IDE (GraphiQL, bundled from npm into web/dist and served from the
+	// binary: nothing is loaded from outside). In development mode it takes the
+	// development token from /app/config.json below.
+	mux.Handle("GET /{$}", web.IDE())
 	// The command centre's page: static files that call /graphql with a bearer token like
 	// any client. In development mode its config.json hands it the development token
-	// (already printed and pre-filled in the IDE page above); otherwise the page asks.
+	// (already printed, and pre-filled in the IDE page above); otherwise the page asks.
 	page := web.Handler("/app", web.Config{TimeZone: loc.String(), DevToken: devToken})
 	mux.Handle("GET /app", page)
 	mux.Handle("GET /app/", page)

@@ -15,6 +15,14 @@ export interface TreeNode {
   tier: string;
   /** The label of the edge from the parent. */
   edgeLabel?: string;
+  /**
+   * Not a person: a node that only holds the tree together (a cluster with several
+   * introductions hangs them under one). Drawn small and grey, its edges without arrows,
+   * and not counted among the people drawn.
+   */
+  anchor?: boolean;
+  /** Marks a view styles by (cytoscape data: `intro`, `ref`). */
+  marks?: Record<string, string>;
 }
 
 /** An edge drawn besides the tree edges (a second "via" of a contact, a second link). */
@@ -116,6 +124,15 @@ export class CollapsibleTree {
           },
         },
         { selector: 'node[kind="case"]', style: { shape: 'diamond', width: 34, height: 34 } },
+        { selector: 'node[kind="anchor"]', style: { shape: 'ellipse', 'background-color': '#c8ced6', width: 12, height: 12, color: '#555' } },
+        // Cluster marks: an introduction (no transmission link into it) gets a thick dark
+        // ring; a case whose reference time is a sample or a confirmation (no onset) gets
+        // a dotted or dashed red one, so an index case placed by such a date shows.
+        { selector: 'node[intro="1"]', style: { 'border-width': 5, 'border-color': '#1b2733', 'border-style': 'double' } },
+        { selector: 'node[ref="SAMPLE"]', style: { 'border-width': 3, 'border-color': '#d9363e', 'border-style': 'dotted' } },
+        { selector: 'node[ref="CONFIRMATION"]', style: { 'border-width': 3, 'border-color': '#d9363e', 'border-style': 'dashed' } },
+        { selector: 'node[intro="1"][ref="CONFIRMATION"]', style: { 'border-width': 5, 'border-color': '#d9363e', 'border-style': 'dashed' } },
+        { selector: 'node[intro="1"][ref="SAMPLE"]', style: { 'border-width': 5, 'border-color': '#d9363e', 'border-style': 'dotted' } },
         {
           selector: 'node[kind="group"]',
           style: { shape: 'round-rectangle', 'background-color': '#9aa3ad', 'text-valign': 'center', 'text-margin-y': 0, width: 44, height: 22, color: '#fff', 'font-weight': 'bold' },
@@ -146,12 +163,13 @@ export class CollapsibleTree {
         { selector: 'node.fast', style: { label: '' } },
         { selector: 'edge.fast', style: { 'curve-style': 'haystack', 'target-arrow-shape': 'none', label: '', 'haystack-radius': 0 } },
         { selector: 'edge[kind="group"]', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none' } },
+        { selector: 'edge[kind="anchor"]', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none', 'line-color': '#d5dae0' } },
       ],
     });
     this.cy.on('tap', 'node', (ev) => {
       const id: string = ev.target.id();
       if (id.startsWith('group:')) this.expand(id.slice('group:'.length));
-      else this.opts.onSelect?.(id);
+      else if (!this.nodes.get(id)?.anchor) this.opts.onSelect?.(id);
     });
     this.redraw(true);
   }
@@ -194,9 +212,9 @@ export class CollapsibleTree {
     }
   }
 
-  /** The drawn ids of people (not "+N" nodes). */
+  /** The drawn ids of people (not "+N" nodes or anchors). */
   drawnPeople(): string[] {
-    return this.cy.nodes('[kind!="group"]').map((n) => n.id());
+    return this.cy.nodes('[kind!="group"][kind!="anchor"]').map((n) => n.id());
   }
 
   destroy(): void {
@@ -280,13 +298,18 @@ export class CollapsibleTree {
           continue;
         }
         const n = this.nodes.get(id)!;
+        const kind = n.anchor ? 'anchor' : n.tier === 'CASE' ? 'case' : 'person';
         add.push({
           group: 'nodes',
-          data: { id, kind: n.tier === 'CASE' ? 'case' : 'person', label: n.label, colour: TIER_COLOURS[n.tier] ?? '#888' },
+          data: { ...n.marks, id, kind, label: n.label, colour: TIER_COLOURS[n.tier] ?? '#888' },
           position: p,
         });
         if (n.parent !== null) {
-          add.push({ group: 'edges', data: { id: `e:${n.parent}>${id}`, source: n.parent, target: id, label: n.edgeLabel ?? '' } });
+          const fromAnchor = this.nodes.get(n.parent)?.anchor === true;
+          add.push({
+            group: 'edges',
+            data: { id: `e:${n.parent}>${id}`, source: n.parent, target: id, label: n.edgeLabel ?? '', ...(fromAnchor ? { kind: 'anchor' } : {}) },
+          });
         }
       }
       cy.add(add);
@@ -297,7 +320,11 @@ export class CollapsibleTree {
         }
       }
     });
-    for (const id of pos.keys()) if (id.startsWith('group:')) groups++;
+    let anchors = 0;
+    for (const id of pos.keys()) {
+      if (id.startsWith('group:')) groups++;
+      else if (this.nodes.get(id)?.anchor) anchors++;
+    }
     const fast = pos.size > FAST_ABOVE;
     if (fast !== this.fast) {
       this.fast = fast;
@@ -310,6 +337,7 @@ export class CollapsibleTree {
     }
     // Everything not drawn, hidden descendants of hidden children included.
     const hidden = this.nodes.size - (pos.size - groups);
+    const people = pos.size - groups - anchors;
     if (fit) {
       cy.fit(undefined, 30);
       // A small tree is not blown up past a readable size.
@@ -318,7 +346,7 @@ export class CollapsibleTree {
         cy.center();
       }
     }
-    const stats = { people: pos.size - groups, groups, hidden, ms: performance.now() - start };
+    const stats = { people, groups, hidden, ms: performance.now() - start };
     this.container.dataset.people = String(stats.people);
     this.container.dataset.groups = String(stats.groups);
     this.container.dataset.hidden = String(stats.hidden);

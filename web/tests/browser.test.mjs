@@ -100,6 +100,16 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(String(e)));
+// The network is closed (issue 19: a command centre may have no internet): every
+// request off this server is refused and recorded, and the last step asserts there was
+// none, so both pages must load everything from the binary.
+const offsite = [];
+await page.route('**/*', (route) => {
+  const u = new URL(route.request().url());
+  if (u.host === `127.0.0.1:${port}` || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+  offsite.push(u.href);
+  return route.abort('internetdisconnected');
+});
 const shot = (name) => page.screenshot({ path: resolve(artefacts, `${name}.png`), fullPage: true });
 
 let asOf = null;
@@ -359,6 +369,77 @@ await step('zoning, sweep and ledgers: drawn figures match zoning, sweepCoverage
   assert.deepEqual([before, after].sort(), ['Households not visited', '未排查的户（漏户）'].sort());
   await shot('practices-2');
   await page.click('[data-testid=lang]');
+});
+
+await step('cluster view (case07): arrows along transmission links, introductions marked, a case placed by its confirmation marked', async () => {
+  // Its own county, loaded last (it replaces the bundle above): case07's cluster of R015
+  // has two introductions (SPEC §4 rev 5), R011 and R015 (R032's links below add R030's). R032 (suspected, no dates) is made to meet
+  // R014 during R014's window and is confirmed on the 25th without an onset date: the
+  // link R014 → R032 and a case whose reference time is its confirmation.
+  const emptied = spawnSync('go', ['run', './web/tests/emptygraph'], { cwd: root, env: { ...process.env, NEO4J_URI: neo4j }, encoding: 'utf8' });
+  assert.equal(emptied.status, 0, emptied.stderr);
+  const loaded = spawnSync(bin, ['load', resolve(root, 'testdata/conformance/case07/bundle')], { env: { ...process.env, NEO4J_URI: neo4j }, encoding: 'utf8' });
+  assert.ok(loaded.status === 0 || loaded.status === 2, loaded.stderr);
+  await gql(`mutation {
+    recordContact(input: { personA: "R014", personB: "R032", at: "2020-01-17T10:00:00+08:00", durationMin: 30, setting: "meal" }) { at }
+    setCaseStatus(input: { personId: "R032", status: "confirmed", confirmedAt: "2020-01-25T10:00:00+08:00" }) { status } }`);
+  const at = '2020-02-02T12:00:00+08:00';
+  const c = (await gql(`query($id: ID!, $a: DateTime) { cluster(caseId: $id, asOf: $a) {
+    indexCase { id } introductions { id } cases { person { id } introduction referenceKind } links { source { id } target { id } } } }`, { id: 'R015', a: at })).cluster;
+  const intros = c.introductions.map((p) => p.id);
+  assert.ok(intros.includes('R011') && intros.includes('R015'), `introductions ${intros}`);
+  assert.ok(c.cases.some((x) => x.person.id === 'R032' && x.referenceKind === 'CONFIRMATION'), JSON.stringify(c.cases));
+
+  await page.goto(`${base}/app/#/clusters?asOf=${encodeURIComponent(at)}`);
+  const row = `[data-testid=cluster-table] tbody tr[data-index-case="${c.indexCase.id}"]`;
+  await page.waitForSelector(row, { timeout: 30000 });
+  await page.click(row);
+  await page.waitForFunction(({ n, ids }) => document.querySelector('[data-testid=cluster-canvas]')?.dataset.people === String(n) &&
+    document.querySelector('[data-testid=cluster-introductions]')?.dataset.ids === ids, { n: c.cases.length, ids: intros.join(' ') }, { timeout: 15000 });
+  const drawn = await page.evaluate(() => {
+    const cy = window.tracegraphCy;
+    return {
+      nodes: cy.nodes('[kind!="group"][kind!="anchor"]').map((n) => ({ id: n.id(), intro: n.data('intro'), ref: n.data('ref'), ring: n.style('border-style'), label: n.data('label') })),
+      edges: cy.edges('[kind!="group"][kind!="anchor"]').map((e) => ({ link: `${e.source().id()}>${e.target().id()}`, arrow: e.style('target-arrow-shape') })),
+      anchors: cy.nodes('[kind="anchor"]').map((n) => n.outgoers('node').map((m) => m.id()).sort()),
+    };
+  });
+  // Each transmission link is drawn once, as an arrow from its source to its target.
+  assert.deepEqual(drawn.edges.map((e) => e.link).sort(), c.links.map((l) => `${l.source.id}>${l.target.id}`).sort());
+  for (const e of drawn.edges) assert.equal(e.arrow, 'triangle', `${e.link} has an arrow`);
+  // The introductions hang under one anchor, marked; no other case is.
+  assert.deepEqual(drawn.anchors, [[...intros].sort()]);
+  for (const x of c.cases) {
+    const n = drawn.nodes.find((m) => m.id === x.person.id);
+    assert.ok(n, `${x.person.id} drawn`);
+    assert.equal(n.intro === '1', x.introduction, `${x.person.id} marked as an introduction: ${n.intro}`);
+    assert.equal(n.ref, x.referenceKind);
+    if (x.introduction && x.referenceKind === 'ONSET') assert.equal(n.ring, 'double', `${x.person.id}'s ring`);
+  }
+  // R032's reference is its confirmation: a dashed ring and said in its label.
+  const r032 = drawn.nodes.find((n) => n.id === 'R032');
+  assert.equal(r032.ring, 'dashed');
+  assert.match(r032.label, /按确诊日|by confirmation/);
+  assert.equal(await page.locator('[data-testid=cluster-legend] .ring').count(), 3);
+  await shot('8-cluster-links');
+});
+
+await step('the IDE at / is GraphiQL from the binary: it runs a query with the development token, its explorer lists the root fields', async () => {
+  await page.goto(`${base}/`);
+  await page.waitForSelector('.graphiql-container', { timeout: 60000 });
+  await page.waitForSelector('.graphiql-query-editor .monaco-editor', { timeout: 60000 });
+  await page.click('.graphiql-execute-button');
+  await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('confirmedTotal'), null, { timeout: 60000 });
+  const response = await page.textContent('.graphiql-response');
+  assert.ok(!/errors/.test(response), `the default query answered without errors: ${response.slice(0, 300)}`);
+  await page.click('button[aria-label="Show GraphiQL Explorer"]');
+  await page.waitForSelector('.graphiql-explorer-root', { timeout: 30000 });
+  assert.match(await page.textContent('.graphiql-explorer-root'), /contactChain/);
+  await shot('ide');
+});
+
+await step('nothing was requested from outside the server', async () => {
+  assert.deepEqual(offsite, []);
 });
 
 await step('no script errors on the page', async () => {
