@@ -165,6 +165,9 @@ func run() error {
 		p50, p95 := pct(lp)
 		fmt.Printf("%-52s | %8s %8s | %8s %8s | %7.1f %7.1f | %.2f\n", q.name, ms(t50), ms(t95), ms(p50), ms(p95), rt, rp, rt/rp)
 	}
+	if err := auditProbe(ctx, svc, *clients, *dur); err != nil {
+		return err
+	}
 	if mismatches > 0 {
 		return fmt.Errorf("%d queries answered differently by the two APIs", mismatches)
 	}
@@ -346,4 +349,42 @@ func pickPools(ctx context.Context, db *graph.DB, seed uint64) (*pools, error) {
 			len(p.people), len(p.villages), len(p.towns))
 	}
 	return p, nil
+}
+
+// auditProbe measures what each answer that names someone pays for its audit record
+// today (one CREATE (:AuditRecord) write transaction per operation): the sequential
+// latency and the rate at which clients concurrent writers can commit them. Batched
+// audit writes (the privacy work) would take this off the read path.
+func auditProbe(ctx context.Context, svc *graph.Service, clients int, d time.Duration) error {
+	rec := func(i int) graph.AuditRecord {
+		return graph.AuditRecord{ID: fmt.Sprintf("bench-peer-%d-%d", time.Now().UnixNano(), i), Actor: "bench-peer",
+			Role: graph.RoleEpidemiologist, At: time.Now(), Operation: "query bench-peer: audit probe", PersonIDs: []string{"P0000001"}}
+	}
+	var lat []time.Duration
+	for i := range 50 {
+		t := time.Now()
+		if err := svc.WriteAudit(ctx, rec(i)); err != nil {
+			return err
+		}
+		lat = append(lat, time.Since(t))
+	}
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Since(start) < d; i++ {
+				if svc.WriteAudit(ctx, rec(c*1_000_000+i)) == nil {
+					n.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	p50, p95 := pct(lat)
+	fmt.Printf("\naudit record write alone (what every answer naming someone adds): p50 %s p95 %s sequential, %.0f/s with %d writers\n",
+		ms(p50), ms(p95), float64(n.Load())/time.Since(start).Seconds(), clients)
+	return nil
 }
