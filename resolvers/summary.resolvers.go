@@ -14,7 +14,10 @@ import (
 )
 
 func (r *queryResolver) Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error) {
-	return r.Svc.Summary(ctx, deref(areaCode), r.Svc.AsOf(asOf))
+	// The tiers cost every traced case's chain, the people counts a pass over every
+	// person: computed only when read.
+	parts := graph.SummaryParts{People: selectsField(ctx, "people"), Tiers: selectsField(ctx, "peopleByTier")}
+	return r.Svc.SummaryOf(ctx, deref(areaCode), r.Svc.AsOf(asOf), parts)
 }
 
 func (r *Resolver) Summary() schema.SummaryResolver { return &summaryResolver{r} }
