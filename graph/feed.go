@@ -44,6 +44,9 @@ const (
 	ChangeHealthReports = "healthReports"
 	ChangeQuarantines   = "quarantines"
 	ChangeDailyReports  = "dailyReports"
+	ChangeVisits        = "visits"
+	ChangeEmployers     = "employers"
+	ChangeEmployment    = "employment"
 	// ChangeReset says every fact may have changed (the data was deleted): an index
 	// rebuilds.
 	ChangeReset = "reset"

@@ -46,8 +46,11 @@ var migrations = []migration{
 	{26, "vehicle plate unique", "CREATE CONSTRAINT vehicle_plate IF NOT EXISTS FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE"},
 	{27, "trip arrival index", "CREATE INDEX trip_arrive_at IF NOT EXISTS FOR (n:Trip) ON (n.arriveAt)"},
 	{28, "daily report (area, date) unique", "CREATE CONSTRAINT daily_report_key IF NOT EXISTS FOR (n:DailyReport) REQUIRE (n.areaCode, n.date) IS UNIQUE"},
-	{29, "change feed counter unique", "CREATE CONSTRAINT feed_id IF NOT EXISTS FOR (n:Feed) REQUIRE n.id IS UNIQUE"},
-	{30, "change feed seq unique", "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE"},
+	{29, "visit (household, at, person) unique", "CREATE CONSTRAINT visit_key IF NOT EXISTS FOR (n:Visit) REQUIRE (n.householdId, n.at, n.personKey) IS UNIQUE"},
+	{30, "employer id unique", "CREATE CONSTRAINT employer_id IF NOT EXISTS FOR (n:Employer) REQUIRE n.id IS UNIQUE"},
+	{31, "visit time index", "CREATE INDEX visit_at IF NOT EXISTS FOR (n:Visit) ON (n.at)"},
+	{32, "change feed counter unique", "CREATE CONSTRAINT feed_id IF NOT EXISTS FOR (n:Feed) REQUIRE n.id IS UNIQUE"},
+	{33, "change feed seq unique", "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE"},
 }
 
 // LatestMigration is the version Ready expects to find recorded.

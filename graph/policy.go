@@ -27,6 +27,10 @@ type Policy struct {
 	ArrivalRiskDays  int     `json:"arrivalRiskDays"`
 	FeverCelsius     float64 `json:"feverCelsius"`
 	FeverDays        int     `json:"feverDays"`
+	// §10 zoning: new cases counted over ZoningDays; high needs ZoningHighCases
+	// confirmed cases in all and a cluster within ZoningDays.
+	ZoningDays      int `json:"zoningDays"`
+	ZoningHighCases int `json:"zoningHighCases"`
 	// §6 quarantine
 	Quarantine QuarantinePolicy `json:"quarantine"`
 }
@@ -78,6 +82,8 @@ func DefaultPolicy() Policy {
 		ArrivalRiskDays:     14,
 		FeverCelsius:        37.3,
 		FeverDays:           3,
+		ZoningDays:          14,
+		ZoningHighCases:     50,
 		Quarantine: QuarantinePolicy{
 			CloseContact:      Measure{Kind: KindCentralized, Days: 14},
 			HighRiskArrival:   Measure{Kind: KindCentralized, Days: 14},
@@ -183,6 +189,7 @@ func (p Policy) Validate() error {
 		"contactWindowDays": p.ContactWindowDays, "likelySourceDays": p.LikelySourceDays,
 		"positiveTestDays": p.PositiveTestDays, "contactRiskDays": p.ContactRiskDays,
 		"arrivalRiskDays": p.ArrivalRiskDays, "feverDays": p.FeverDays,
+		"zoningDays": p.ZoningDays, "zoningHighCases": p.ZoningHighCases,
 	}
 	for name, v := range nonNeg {
 		if v < 0 {

@@ -2,7 +2,9 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -110,4 +112,59 @@ func (s *Service) testDates(a *assignment, loc *time.Location, from Date) []Date
 	}
 	sort.Slice(out, func(i, j int) bool { return daysBetween(out[i], out[j]) > 0 })
 	return out
+}
+
+// ExportHeader names the columns of ExportRecords, for every encoder (CSV, JSON, a
+// spreadsheet).
+var ExportHeader = []string{"assignment", "person", "name", "id_number", "phone", "address", "area", "kind", "status",
+	"start", "end", "placed_at", "facility", "facility_name", "officers", "tests_due"}
+
+// ExportRecords turns export rows into the cells every export format writes. It is the
+// one row path of exports: masking (ID numbers, people's and officers' phones, SPEC §8)
+// and formula neutralising (NeutraliseCell) happen here, so an encoder added over these
+// records gets both without doing anything.
+func ExportRecords(rows []ExportRow, loc *time.Location, masked bool) [][]string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	ts := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
+	out := make([][]string, 0, len(rows))
+	for _, r := range rows {
+		id, phone := r.IDNumber, r.Phone
+		if masked {
+			id, phone = MaskIDNumber(id), MaskPhone(phone)
+		}
+		placed := ""
+		if r.PlacedAt != nil {
+			placed = ts(*r.PlacedAt)
+		}
+		var offs, due []string
+		for _, o := range r.Officers {
+			op := o.Phone
+			if masked {
+				op = MaskPhone(op)
+			}
+			offs = append(offs, fmt.Sprintf("%s %s (%s) %s", o.ID, o.Name, o.Role, op))
+		}
+		for _, d := range r.TestsDue {
+			due = append(due, d.String())
+		}
+		rec := []string{r.QuarantineID, r.PersonID, r.Name, id, phone, r.Address, r.AreaCode, r.Kind, r.Status,
+			ts(r.Start), ts(r.End), placed, r.FacilityID, r.FacilityName, strings.Join(offs, "; "), strings.Join(due, " ")}
+		for i := range rec {
+			rec[i] = NeutraliseCell(rec[i])
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+// NeutraliseCell keeps a cell from being read as a formula by a spreadsheet (CSV
+// injection): a value starting with =, +, -, @, a tab or a carriage return gets a
+// leading apostrophe, which spreadsheets show as text and do not evaluate.
+func NeutraliseCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -479,6 +479,10 @@ func (s *Service) referrals(ctx context.Context, tx Tx, tr Tracer, asOf time.Tim
 		WHERE r.temperature >= $fever AND r.at > $feverSince AND r.at <= $asOf
 		RETURN DISTINCT p.id AS id
 		UNION
+		MATCH (v:Visit)-[:SAW]->(p:Person)
+		WHERE v.status = 'present' AND v.temperature >= $fever AND v.at > $feverSince AND v.at <= $asOf
+		RETURN DISTINCT p.id AS id
+		UNION
 		MATCH (p:Person)-[:REPORTED]->(h:HealthReport)
 		WHERE h.temperature >= $fever AND h.date >= date($reportSince) AND h.date <= date($reportUntil)
 		RETURN DISTINCT p.id AS id`, params)

@@ -55,8 +55,10 @@ type RiskReason struct {
 	TripID, AreaCode, DesignatedArea string
 	// POSITIVE_TEST.
 	TestID, TestKind string
-	// FEVER: a checkpoint passage or a health report, and the reading.
+	// FEVER: a checkpoint passage, a door-to-door visit (SPEC §11: the household
+	// visited) or a health report, and the reading.
 	CheckpointID     string
+	VisitHouseholdID string
 	HealthReportDate *Date
 	Temperature      *float64
 	// ACTIVE_CASE.
@@ -324,6 +326,8 @@ func (s *Service) readingReasons(ctx context.Context, tx Tx, ids []string, facts
 		      AND t.sampledAt > $testSince AND t.sampledAt <= $asOf | t {.id, .kind, .sampledAt}] AS tests,
 		  [(p)-[x:PASSED]->(c:Checkpoint) WHERE x.temperature >= $fever AND x.at > $feverSince AND x.at <= $asOf
 		      | {checkpoint: c.id, at: x.at, temperature: x.temperature}] AS passages,
+		  [(p)<-[:SAW]-(v:Visit) WHERE v.status = 'present' AND v.temperature >= $fever AND v.at > $feverSince AND v.at <= $asOf
+		      | {household: v.householdId, at: v.at, temperature: v.temperature}] AS visits,
 		  [(p)-[:REPORTED]->(h:HealthReport) WHERE h.temperature >= $fever
 		      AND h.date >= date($feverSince) - duration({days: 1}) AND h.date <= date($asOf) + duration({days: 1})
 		      | {date: h.date, temperature: h.temperature}] AS reports`,
@@ -348,6 +352,13 @@ func (s *Service) readingReasons(ctx context.Context, tx Tx, ids []string, facts
 			exp := since.Add(feverExp)
 			reasons[id] = append(reasons[id], RiskReason{Rule: RuleFever, Tier: TierYellow, Since: &since, ExpiresAt: &exp,
 				CheckpointID: str(m["checkpoint"]), Temperature: floatOf(m["temperature"])})
+		}
+		for _, v := range r["visits"].([]any) {
+			m := v.(map[string]any)
+			since := *timeOf(m["at"])
+			exp := since.Add(feverExp)
+			reasons[id] = append(reasons[id], RiskReason{Rule: RuleFever, Tier: TierYellow, Since: &since, ExpiresAt: &exp,
+				VisitHouseholdID: str(m["household"]), Temperature: floatOf(m["temperature"])})
 		}
 		for _, v := range r["reports"].([]any) {
 			m := v.(map[string]any)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ const (
 	KeyEvent
 	KeyCheckpoint
 	KeyOfficer
+	KeyEmployer
 )
 
 func (k KeyKind) String() string {
@@ -46,6 +48,8 @@ func (k KeyKind) String() string {
 		return "checkpoint"
 	case KeyOfficer:
 		return "officer"
+	case KeyEmployer:
+		return "employer"
 	}
 	return "none"
 }
@@ -57,6 +61,7 @@ var existingKeysCypher = map[KeyKind]string{
 	KeyEvent:      "UNWIND $keys AS k MATCH (n:Event {id: k}) RETURN k",
 	KeyCheckpoint: "UNWIND $keys AS k MATCH (n:Checkpoint {id: k}) RETURN k",
 	KeyOfficer:    "UNWIND $keys AS k MATCH (n:Officer {id: k}) RETURN k",
+	KeyEmployer:   "UNWIND $keys AS k MATCH (n:Employer {id: k}) RETURN k",
 }
 
 // ExistingKeys returns which of keys exist in the database as nodes of kind, in one
@@ -108,18 +113,21 @@ func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, st
 		return nil
 	}
 	kind, fields := feedKeyOf(op)
+	if kind == "" {
+		// A row writer the feed does not know would leave every index stale without a
+		// trace: refuse it, so a new writer fails its first test instead.
+		return &Error{Kind: Internal, Op: op, Err: fmt.Errorf("change feed: no kind for row writer %q (feedKeyOf)", op)}
+	}
 	_, err := Write(ctx, db, op, func(ctx context.Context, tx Tx) (any, error) {
-		if kind != "" {
-			keys := make([]string, len(rows))
-			for i, r := range rows {
-				parts := make([]any, len(fields))
-				for j, f := range fields {
-					parts[j] = r[f]
-				}
-				keys[i] = FeedKey(parts...)
+		keys := make([]string, len(rows))
+		for i, r := range rows {
+			parts := make([]any, len(fields))
+			for j, f := range fields {
+				parts[j] = r[f]
 			}
-			Touch(ctx, kind, keys...)
+			keys[i] = FeedKey(parts...)
 		}
+		Touch(ctx, kind, keys...)
 		params := map[string]any{"rows": rows}
 		for _, s := range statements {
 			res, err := tx.Run(ctx, s, params)
@@ -173,6 +181,12 @@ func feedKeyOf(op string) (kind string, fields []string) {
 		return ChangeResponsible, []string{"officerId", "personId"}
 	case "write health reports":
 		return ChangeHealthReports, []string{"personId", "date"}
+	case "write visits":
+		return ChangeVisits, []string{"householdId", "at", "personKey"}
+	case "write employers":
+		return ChangeEmployers, []string{"id"}
+	case "write employment":
+		return ChangeEmployment, []string{"personId", "employerId"}
 	}
 	return "", nil
 }

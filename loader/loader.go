@@ -168,10 +168,11 @@ func Load(ctx context.Context, db *graph.DB, dir string, opts Options) (*Report,
 func newRun(db *graph.DB, opts Options) *run {
 	l := &run{db: db, opts: opts, known: map[graph.KeyKind]map[string]bool{},
 		rejected: map[graph.KeyKind]map[string]bool{}, inDB: map[graph.KeyKind]map[string]bool{},
-		refused: map[graph.KeyKind]string{}, prog: newProgress(opts)}
+		refused: map[graph.KeyKind]string{}, householdOf: map[string]string{}, prog: newProgress(opts)}
 	if db != nil {
 		l.lookup = db.ExistingKeys
 		l.parents = db.AreaAncestry
+		l.households = db.HouseholdsOf
 	}
 	return l
 }
@@ -208,7 +209,63 @@ type run struct {
 	lookup   func(ctx context.Context, kind graph.KeyKind, keys []string) (map[string]bool, error)
 	// parents gives the stored parent codes of areas and of all their ancestors.
 	parents func(ctx context.Context, codes []string) (map[string]string, error)
-	prog    progress
+	// householdOf is each person's household as this bundle's people.csv leaves it
+	// (good rows; "" for none); households asks the database about everyone else.
+	householdOf map[string]string
+	households  func(ctx context.Context, personIDs []string) (map[string]string, error)
+	prog        progress
+}
+
+// checkVisitMembers rejects the visit rows whose person is not a member of the
+// household when the row is loaded (SPEC §3): membership as this bundle's people.csv
+// leaves it, else as stored. A person the bundle and the database do not know is left
+// to the reference check.
+func (l *run) checkVisitMembers(ctx context.Context, t *table, rows []*row) error {
+	col := t.index("person_id")
+	var ask []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if r.value == nil {
+			continue
+		}
+		v := r.value.(graph.Visit)
+		if _, here := l.householdOf[v.PersonID]; v.PersonID == "" || here || seen[v.PersonID] {
+			continue
+		}
+		seen[v.PersonID] = true
+		ask = append(ask, v.PersonID)
+	}
+	stored := map[string]string{}
+	if len(ask) > 0 && l.households != nil {
+		sort.Strings(ask)
+		const chunk = 10000
+		for i := 0; i < len(ask); i += chunk {
+			part, err := l.households(ctx, ask[i:min(i+chunk, len(ask))])
+			if err != nil {
+				return fmt.Errorf("%s: checking households: %w", t.file, err)
+			}
+			for k, h := range part {
+				stored[k] = h
+			}
+		}
+	}
+	for _, r := range rows {
+		if r.value == nil {
+			continue
+		}
+		v := r.value.(graph.Visit)
+		if v.PersonID == "" || (!l.known[graph.KeyPerson][v.PersonID] && !l.inDB[graph.KeyPerson][v.PersonID]) {
+			continue
+		}
+		h, here := l.householdOf[v.PersonID]
+		if !here {
+			h = stored[v.PersonID]
+		}
+		if h != v.HouseholdID {
+			r.fail(col, graph.NotAMember)
+		}
+	}
+	return nil
 }
 
 func (l *run) logFile(fr FileReport) {
@@ -244,6 +301,11 @@ func (l *run) check(ctx context.Context, t *table, rows []*row, refusal *Reject)
 	}
 	if t.provides == graph.KeyArea {
 		if err := l.rejectParentCycles(ctx, t, rows); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if t.file == "visits.csv" {
+		if err := l.checkVisitMembers(ctx, t, rows); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -295,6 +357,14 @@ func (l *run) check(ctx context.Context, t *table, rows []*row, refusal *Reject)
 	fr.Rejected = len(rejects)
 	fr.Written = fr.Read - fr.Rejected
 
+	if t.provides == graph.KeyPerson {
+		for i, r := range rows {
+			if good[i] {
+				p := r.value.(graph.Person)
+				l.householdOf[p.ID] = p.HouseholdID // the last good row wins, as it is written
+			}
+		}
+	}
 	if t.provides != graph.KeyNone {
 		known := l.set(l.known, t.provides)
 		for i, r := range rows {
@@ -607,6 +677,12 @@ func writeBatch(ctx context.Context, db *graph.DB, file string, batch []any) err
 		return db.WriteResponsibilities(ctx, as[graph.Responsibility](batch))
 	case "health_reports.csv":
 		return db.WriteHealthReports(ctx, as[graph.HealthReport](batch))
+	case "visits.csv":
+		return db.WriteVisits(ctx, as[graph.Visit](batch))
+	case "employers.csv":
+		return db.WriteEmployers(ctx, as[graph.Employer](batch))
+	case "employment.csv":
+		return db.WriteEmployment(ctx, as[graph.Employment](batch))
 	}
 	return graph.Errorf(graph.Internal, "load", "no writer for %s", file)
 }

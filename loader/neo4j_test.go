@@ -163,11 +163,22 @@ func expectedState(t *testing.T, dir string) graphState {
 		}
 		return c
 	}
+	distinct := func(file string, cols ...string) int { // rows by key: a repeated key is one relationship
+		keys := map[string]bool{}
+		for _, r := range csvRows(t, dir, file) {
+			k := ""
+			for _, c := range cols {
+				k += r[c] + "\x00"
+			}
+			keys[k] = true
+		}
+		return len(keys)
+	}
 	st := graphState{Nodes: map[string]int{}, Rels: map[string]int{}}
 	for label, file := range map[string]string{"Area": "areas.csv", "RiskDesignation": "risk_designations.csv",
 		"Household": "households.csv", "Person": "people.csv", "Case": "cases.csv", "Trip": "trips.csv",
 		"Event": "events.csv", "Test": "tests.csv", "Checkpoint": "checkpoints.csv", "Facility": "facilities.csv",
-		"Officer": "officers.csv", "HealthReport": "health_reports.csv"} {
+		"Officer": "officers.csv", "HealthReport": "health_reports.csv", "Visit": "visits.csv", "Employer": "employers.csv"} {
 		if c := n(file); c > 0 {
 			st.Nodes["["+label+"]"] = c
 		}
@@ -183,12 +194,14 @@ func expectedState(t *testing.T, dir string) graphState {
 	}
 	for typ, c := range map[string]int{
 		"PART_OF": with("areas.csv", "parent_code"), "DESIGNATED": n("risk_designations.csv"),
-		"IN":        n("households.csv") + n("checkpoints.csv") + n("facilities.csv"),
+		"IN":        n("households.csv") + n("checkpoints.csv") + n("facilities.csv") + n("employers.csv"),
 		"MEMBER_OF": with("people.csv", "household_id"), "HAS_CASE": n("cases.csv"), "TOOK": n("trips.csv"),
 		"FROM": with("trips.csv", "from_area"), "TO": with("trips.csv", "to_area"), "ATTENDED": n("attendance.csv"),
 		"AT": with("events.csv", "area_code"), "CONTACTED": n("contacts.csv"), "TESTED": n("tests.csv"),
 		"PASSED": n("passages.csv"), "SERVES": n("officers.csv"), "RESPONSIBLE_FOR": n("responsibilities.csv"),
 		"REPORTED": n("health_reports.csv"),
+		"VISITED":  n("visits.csv"), "SAW": with("visits.csv", "person_id"), "BY": with("visits.csv", "officer_id"),
+		"WORKS_AT": distinct("employment.csv", "person_id", "employer_id"),
 	} {
 		if c > 0 {
 			st.Rels[typ] = c
@@ -204,7 +217,7 @@ func sameCounts(a, b graphState) bool {
 // TestLoadConformanceBundles loads every conformance bundle into an empty graph,
 // checks the counts against the files, then loads it again: nothing changes.
 func TestLoadConformanceBundles(t *testing.T) {
-	dirs, _ := filepath.Glob("../testdata/conformance/case*/bundle")
+	dirs, _ := filepath.Glob("../testdata/conformance/*/bundle")
 	if len(dirs) == 0 {
 		t.Fatal("no conformance bundles in testdata/conformance")
 	}
@@ -393,6 +406,7 @@ func rejectBundle() (map[string]string, []string) {
 	add("officers.csv", "O2,x,doctor,A1,")                                         // unknown enum
 	add("responsibilities.csv", "O1,P1,extra")                                     // wrong column count
 	add("health_reports.csv", "P2,2020-01-21,,")                                   // good
+	add("employment.csv", "P2,EM1,2019-06")                                        // bad date
 	files["peoples.csv"] = "id,name\nP9,x\n"                                       // unknown file
 	files["households.csv"] = "id,address,area_code,floor\nH1,1号,A2,3\n"           // refused file
 	files["people.csv"] = strings.Replace(files["people.csv"], ",H1\n", ",\n", -1) // (households refused)
@@ -415,6 +429,9 @@ func rejectBundle() (map[string]string, []string) {
 		"facilities.csv:3: capacity: bad integer",
 		"officers.csv:3: role: unknown value",
 		"responsibilities.csv:3: row: wrong column count",
+		"visits.csv:2: household_id: unknown reference", // (households refused)
+		"visits.csv:3: household_id: unknown reference",
+		"employment.csv:3: since: bad date",
 	}
 	return files, want
 }

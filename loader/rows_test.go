@@ -29,6 +29,9 @@ var baseBundle = map[string]string{
 	"officers.csv":          "id,name,role,area_code,phone\nO1,王,cadre,A2,\n",
 	"responsibilities.csv":  "officer_id,person_id\nO1,P1\n",
 	"health_reports.csv":    "person_id,date,temperature,symptoms\nP1,2020-01-21,36.8,\n",
+	"visits.csv":            "household_id,at,person_id,status,officer_id,temperature\nH1,2020-01-21 09:00,,,O1,\nH1,2020-01-21 09:00,P2,,,36.5\n",
+	"employers.csv":         "id,name,area_code\nEM1,服装厂,A2\n",
+	"employment.csv":        "person_id,employer_id,since\nP1,EM1,2019-06-01\n",
 }
 
 // checkBundle validates a bundle given as file contents, in dependency order, against

@@ -218,7 +218,7 @@ func opt(name string) column { return column{name, false} }
 
 func nano(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }
 
-// tables lists the sixteen files in dependency order: every reference points to a file
+// tables lists the nineteen files in dependency order: every reference points to a file
 // earlier in the list (or, for an area's parent, to the same file).
 var tables = []*table{
 	{
@@ -329,6 +329,26 @@ var tables = []*table{
 		file: "health_reports.csv", cols: []column{req("person_id"), req("date"), opt("temperature"), opt("symptoms")},
 		parse: func(r *row) any { return graph.HealthReportRow(r) },
 		key:   func(v any) string { x := v.(graph.HealthReport); return x.PersonID + "\x00" + x.Date.String() },
+	},
+	{
+		file: "visits.csv", cols: []column{req("household_id"), req("at"), opt("person_id"), opt("status"), opt("officer_id"), opt("temperature")},
+		parse: func(r *row) any { return graph.VisitRow(r) },
+		key: func(v any) string {
+			x := v.(graph.Visit)
+			return x.HouseholdID + "\x00" + nano(x.At) + "\x00" + x.PersonID
+		},
+	},
+	{
+		file: "employers.csv", cols: []column{req("id"), req("name"), req("area_code")},
+		provides: graph.KeyEmployer,
+		parse:    func(r *row) any { return graph.EmployerRow(r) },
+		key:      func(v any) string { return v.(graph.Employer).ID },
+		id:       func(v any) string { return v.(graph.Employer).ID },
+	},
+	{
+		file: "employment.csv", cols: []column{req("person_id"), req("employer_id"), opt("since")},
+		parse: func(r *row) any { return graph.EmploymentRow(r) },
+		key:   func(v any) string { x := v.(graph.Employment); return x.PersonID + "\x00" + x.EmployerID },
 	},
 }
 

@@ -15,6 +15,12 @@ const (
 	typicalTowns    = 30
 	typicalOverdue  = 100
 	typicalCurveLen = 60
+	// SPEC §10–12: a county assessed at town and village level, a town's villages, the
+	// county's employers and each one's returning workers.
+	typicalZones     = 200
+	typicalVillages  = 20
+	typicalEmployers = 20
+	typicalWorkers   = 10
 )
 
 func pageCost(first *int, child int) int {
@@ -36,5 +42,17 @@ func complexity() schema.ComplexityRoot {
 	c.Query.DailyReports = func(child int, _ string) int { return 1 + typicalTowns*child }
 	c.Query.OverdueHealthReports = func(child int, _ string) int { return 1 + typicalOverdue*child }
 	c.Query.Epicurve = func(child int, _, _ string, _ *string, _ *schema.CaseDate) int { return 1 + typicalCurveLen*child }
+	c.Query.Zoning = func(child int, _ *time.Time, _ *string, _ []string) int { return 1 + typicalZones*child }
+	c.Query.Returnees = func(child int, _ *time.Time, _ *string, _ *int, _ *string, first *int, _ *string) int {
+		return pageCost(first, child)
+	}
+	c.Query.AwayResidents = func(child int, _ *time.Time, _ *string, _ *string, first *int, _ *string) int {
+		return pageCost(first, child)
+	}
+	c.Query.WorkerLedger = func(child int, _ *time.Time, _ *string, _ *string) int { return 1 + typicalEmployers*child }
+	c.EmployerLedger.Workers = func(child int) int { return 1 + typicalWorkers*child }
+	c.SweepCoverage.Children = func(child int) int { return 1 + typicalVillages*child }
+	c.SweepCoverage.NotVisited = func(child int, first *int, _ *string) int { return pageCost(first, child) }
+	c.SweepCoverage.NotAccountedFor = func(child int, first *int, _ *string) int { return pageCost(first, child) }
 	return c
 }

@@ -31,6 +31,8 @@ type peopleKey struct{}
 type peopleCache struct {
 	mu sync.Mutex
 	m  map[string]*graph.Person
+	// zoning holds one zoning assessment per asOf for the operation (zoneOf).
+	zoning map[string]*zoneSet
 }
 
 func cacheOf(ctx context.Context) *peopleCache {

@@ -10,8 +10,13 @@ import (
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/schema"
 )
 
 func (r *queryResolver) Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error) {
 	return r.Svc.Summary(ctx, deref(areaCode), r.Svc.AsOf(asOf))
 }
+
+func (r *Resolver) Summary() schema.SummaryResolver { return &summaryResolver{r} }
+
+type summaryResolver struct{ *Resolver }

@@ -311,6 +311,10 @@ func (r *riskReasonResolver) CheckpointID(ctx context.Context, obj *graph.RiskRe
 	return optStr(obj.CheckpointID), nil
 }
 
+func (r *riskReasonResolver) VisitHouseholdID(ctx context.Context, obj *graph.RiskReason) (*string, error) {
+	return optString(obj.VisitHouseholdID), nil
+}
+
 func (r *riskReasonResolver) HealthReportDate(ctx context.Context, obj *graph.RiskReason) (*string, error) {
 	return dateStr(obj.HealthReportDate), nil
 }

@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Area() AreaResolver
 	Attendance() AttendanceResolver
+	AwayResident() AwayResidentResolver
 	Case() CaseResolver
 	CasePage() CasePageResolver
 	ChainStatistics() ChainStatisticsResolver
@@ -43,13 +44,17 @@ type ResolverRoot interface {
 	DailyReport() DailyReportResolver
 	DataWarning() DataWarningResolver
 	EffectiveLevel() EffectiveLevelResolver
+	Employment() EmploymentResolver
 	EpicurvePoint() EpicurvePointResolver
 	Event() EventResolver
 	Exposure() ExposureResolver
 	Facility() FacilityResolver
 	HealthReport() HealthReportResolver
 	Household() HouseholdResolver
+	LedgerEntry() LedgerEntryResolver
 	Measure() MeasureResolver
+	MissedHousehold() MissedHouseholdResolver
+	MissedPerson() MissedPersonResolver
 	MissingOfficer() MissingOfficerResolver
 	Mutation() MutationResolver
 	Officer() OfficerResolver
@@ -69,8 +74,12 @@ type ResolverRoot interface {
 	RiskReason() RiskReasonResolver
 	SerialInterval() SerialIntervalResolver
 	Subscription() SubscriptionResolver
+	Summary() SummaryResolver
+	SweepCoverage() SweepCoverageResolver
 	TestDue() TestDueResolver
 	Trip() TripResolver
+	Visit() VisitResolver
+	ZoneAssessment() ZoneAssessmentResolver
 }
 
 type DirectiveRoot struct {
@@ -101,6 +110,21 @@ type ComplexityRoot struct {
 		Operation func(childComplexity int) int
 		PersonIDs func(childComplexity int) int
 		Role      func(childComplexity int) int
+	}
+
+	AwayPage struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+	}
+
+	AwayResident struct {
+		AreaCode func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Person   func(childComplexity int) int
+		Since    func(childComplexity int) int
+		TripID   func(childComplexity int) int
 	}
 
 	Case struct {
@@ -231,6 +255,24 @@ type ComplexityRoot struct {
 		Since          func(childComplexity int) int
 	}
 
+	Employer struct {
+		AreaCode func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	EmployerLedger struct {
+		Employer         func(childComplexity int) int
+		MissingYesterday func(childComplexity int) int
+		Workers          func(childComplexity int) int
+	}
+
+	Employment struct {
+		EmployerID func(childComplexity int) int
+		Person     func(childComplexity int) int
+		Since      func(childComplexity int) int
+	}
+
 	EpicurvePoint struct {
 		Cases func(childComplexity int) int
 		Date  func(childComplexity int) int
@@ -317,11 +359,58 @@ type ComplexityRoot struct {
 		ShareAlreadyInQuarantine func(childComplexity int) int
 	}
 
+	LedgerEntry struct {
+		ArrivedAt      func(childComplexity int) int
+		DepartAt       func(childComplexity int) int
+		FromArea       func(childComplexity int) int
+		MissingReports func(childComplexity int) int
+		OriginLevel    func(childComplexity int) int
+		Person         func(childComplexity int) int
+		Quarantine     func(childComplexity int) int
+		QuarantineKind func(childComplexity int) int
+		TripID         func(childComplexity int) int
+	}
+
+	LedgerPage struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+	}
+
 	Measure struct {
 		Days     func(childComplexity int) int
 		Kind     func(childComplexity int) int
 		TestDays func(childComplexity int) int
 		Then     func(childComplexity int) int
+	}
+
+	MissedHousehold struct {
+		AreaCode     func(childComplexity int) int
+		Household    func(childComplexity int) int
+		HouseholdID  func(childComplexity int) int
+		LastNoAnswer func(childComplexity int) int
+		Members      func(childComplexity int) int
+	}
+
+	MissedHouseholdPage struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+	}
+
+	MissedPerson struct {
+		AreaCode    func(childComplexity int) int
+		HouseholdID func(childComplexity int) int
+		Person      func(childComplexity int) int
+	}
+
+	MissedPersonPage struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
 	}
 
 	MissingOfficer struct {
@@ -335,13 +424,16 @@ type ComplexityRoot struct {
 		DesignateRisk      func(childComplexity int, input RiskDesignationInput) int
 		RecordAttendance   func(childComplexity int, input AttendanceInput) int
 		RecordContact      func(childComplexity int, input ContactInput) int
+		RecordEmployment   func(childComplexity int, input EmploymentInput) int
 		RecordEvent        func(childComplexity int, input EventInput) int
 		RecordPassage      func(childComplexity int, input PassageInput) int
 		RecordTest         func(childComplexity int, input TestInput) int
 		RecordTrip         func(childComplexity int, input TripInput) int
+		RecordVisit        func(childComplexity int, input VisitInput) int
 		SetCaseStatus      func(childComplexity int, input CaseStatusInput) int
 		SubmitDailyReport  func(childComplexity int, areaCode string, date string, note *string) int
 		SubmitHealthReport func(childComplexity int, input HealthReportInput) int
+		UpsertEmployer     func(childComplexity int, input EmployerInput) int
 		UpsertFacility     func(childComplexity int, input FacilityInput) int
 		UpsertHousehold    func(childComplexity int, input HouseholdInput) int
 		UpsertOfficer      func(childComplexity int, input OfficerInput) int
@@ -503,6 +595,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Area                 func(childComplexity int, code string) int
 		AuditLog             func(childComplexity int, personID *string, actor *string, from *time.Time, to *time.Time, first *int) int
+		AwayResidents        func(childComplexity int, asOf *time.Time, areaCode *string, fromLevel *string, first *int, after *string) int
 		Cases                func(childComplexity int, filter *CaseFilter, sort *CaseDate, first *int, after *string, asOf *time.Time) int
 		ChainStatistics      func(childComplexity int, asOf *time.Time, areaCode *string) int
 		CheckpointStats      func(childComplexity int, date string, areaCode string, localPlatePrefix *string) int
@@ -523,9 +616,13 @@ type ComplexityRoot struct {
 		Quarantine           func(childComplexity int, id string) int
 		QuarantineExport     func(childComplexity int, asOf *time.Time, areaCode *string) int
 		Quarantines          func(childComplexity int, filter *QuarantineFilter, first *int, after *string) int
+		Returnees            func(childComplexity int, asOf *time.Time, areaCode *string, days *int, fromLevel *string, first *int, after *string) int
 		Risk                 func(childComplexity int, personID string, asOf *time.Time) int
 		Summary              func(childComplexity int, asOf *time.Time, areaCode *string) int
+		SweepCoverage        func(childComplexity int, areaCode string, from time.Time, to time.Time) int
 		TestsDue             func(childComplexity int, date string) int
+		WorkerLedger         func(childComplexity int, asOf *time.Time, employerID *string, areaCode *string) int
+		Zoning               func(childComplexity int, asOf *time.Time, areaCode *string, levels []string) int
 	}
 
 	Referral struct {
@@ -570,6 +667,7 @@ type ComplexityRoot struct {
 		Tier             func(childComplexity int) int
 		TripID           func(childComplexity int) int
 		Via              func(childComplexity int) int
+		VisitHouseholdID func(childComplexity int) int
 	}
 
 	SerialInterval struct {
@@ -603,6 +701,21 @@ type ComplexityRoot struct {
 		PeopleByTier              func(childComplexity int) int
 		Recovered                 func(childComplexity int) int
 		Suspected                 func(childComplexity int) int
+		Zoning                    func(childComplexity int) int
+	}
+
+	SweepCoverage struct {
+		AccountedFor    func(childComplexity int) int
+		AreaCode        func(childComplexity int) int
+		AreaName        func(childComplexity int) int
+		Children        func(childComplexity int) int
+		From            func(childComplexity int) int
+		Households      func(childComplexity int) int
+		NotAccountedFor func(childComplexity int, first *int, after *string) int
+		NotVisited      func(childComplexity int, first *int, after *string) int
+		People          func(childComplexity int) int
+		To              func(childComplexity int) int
+		Visited         func(childComplexity int) int
 	}
 
 	Test struct {
@@ -637,6 +750,32 @@ type ComplexityRoot struct {
 		Seat     func(childComplexity int) int
 		ToArea   func(childComplexity int) int
 	}
+
+	Visit struct {
+		At          func(childComplexity int) int
+		HouseholdID func(childComplexity int) int
+		OfficerID   func(childComplexity int) int
+		Person      func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Temperature func(childComplexity int) int
+	}
+
+	ZoneAssessment struct {
+		AreaCode         func(childComplexity int) int
+		AreaLevel        func(childComplexity int) int
+		AreaName         func(childComplexity int) int
+		AsOf             func(childComplexity int) int
+		Assessed         func(childComplexity int) int
+		Cluster          func(childComplexity int) int
+		ClusterWithin14d func(childComplexity int) int
+		ConfirmedTotal   func(childComplexity int) int
+		Current          func(childComplexity int) int
+		CurrentSince     func(childComplexity int) int
+		LastConfirmedAt  func(childComplexity int) int
+		LowFrom          func(childComplexity int) int
+		New14            func(childComplexity int) int
+		Proposal         func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -651,6 +790,9 @@ type AreaResolver interface {
 }
 type AttendanceResolver interface {
 	Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error)
+}
+type AwayResidentResolver interface {
+	Person(ctx context.Context, obj *graph.AwayResident) (*graph.Person, error)
 }
 type CaseResolver interface {
 	Status(ctx context.Context, obj *graph.Case) (CaseStatus, error)
@@ -716,6 +858,11 @@ type EffectiveLevelResolver interface {
 	DesignatedArea(ctx context.Context, obj *graph.EffectiveLevel) (*string, error)
 	Since(ctx context.Context, obj *graph.EffectiveLevel) (*time.Time, error)
 }
+type EmploymentResolver interface {
+	Person(ctx context.Context, obj *graph.Employment) (*graph.Person, error)
+
+	Since(ctx context.Context, obj *graph.Employment) (*string, error)
+}
 type EpicurvePointResolver interface {
 	Date(ctx context.Context, obj *graph.EpicurvePoint) (string, error)
 }
@@ -758,8 +905,22 @@ type HouseholdResolver interface {
 	Area(ctx context.Context, obj *graph.Household) (*graph.Area, error)
 	Members(ctx context.Context, obj *graph.Household) ([]*graph.Person, error)
 }
+type LedgerEntryResolver interface {
+	Person(ctx context.Context, obj *graph.LedgerEntry) (*graph.Person, error)
+
+	ArrivedAt(ctx context.Context, obj *graph.LedgerEntry) (*time.Time, error)
+	Quarantine(ctx context.Context, obj *graph.LedgerEntry) (*graph.Quarantine, error)
+	QuarantineKind(ctx context.Context, obj *graph.LedgerEntry) (*QuarantineKind, error)
+	MissingReports(ctx context.Context, obj *graph.LedgerEntry) ([]string, error)
+}
 type MeasureResolver interface {
 	Kind(ctx context.Context, obj *graph.Measure) (QuarantineKind, error)
+}
+type MissedHouseholdResolver interface {
+	Household(ctx context.Context, obj *graph.MissedHousehold) (*graph.Household, error)
+}
+type MissedPersonResolver interface {
+	Person(ctx context.Context, obj *graph.MissedPerson) (*graph.Person, error)
 }
 type MissingOfficerResolver interface {
 	Quarantine(ctx context.Context, obj *graph.MissingOfficer) (*graph.Quarantine, error)
@@ -767,6 +928,9 @@ type MissingOfficerResolver interface {
 }
 type MutationResolver interface {
 	AssignQuarantines(ctx context.Context, asOf *time.Time, dryRun *bool) (*graph.QuarantineRun, error)
+	RecordVisit(ctx context.Context, input VisitInput) (*graph.Visit, error)
+	UpsertEmployer(ctx context.Context, input EmployerInput) (*graph.Employer, error)
+	RecordEmployment(ctx context.Context, input EmploymentInput) (*graph.Employment, error)
 	UpsertPerson(ctx context.Context, input PersonInput) (*graph.Person, error)
 	UpsertHousehold(ctx context.Context, input HouseholdInput) (*graph.Household, error)
 	RecordTrip(ctx context.Context, input TripInput) (*graph.Trip, error)
@@ -864,6 +1028,11 @@ type QueryResolver interface {
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Kpis(ctx context.Context, asOf *time.Time, from *time.Time, areaCode *string) (*graph.KPIs, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
+	Zoning(ctx context.Context, asOf *time.Time, areaCode *string, levels []string) ([]*graph.Zone, error)
+	SweepCoverage(ctx context.Context, areaCode string, from time.Time, to time.Time) (*graph.SweepCoverage, error)
+	Returnees(ctx context.Context, asOf *time.Time, areaCode *string, days *int, fromLevel *string, first *int, after *string) (*LedgerPage, error)
+	AwayResidents(ctx context.Context, asOf *time.Time, areaCode *string, fromLevel *string, first *int, after *string) (*AwayPage, error)
+	WorkerLedger(ctx context.Context, asOf *time.Time, employerID *string, areaCode *string) ([]*graph.EmployerLedger, error)
 	Quarantines(ctx context.Context, filter *QuarantineFilter, first *int, after *string) (*graph.QuarantinePage, error)
 	Quarantine(ctx context.Context, id string) (*graph.Quarantine, error)
 	Facilities(ctx context.Context) ([]*graph.Facility, error)
@@ -901,6 +1070,7 @@ type RiskReasonResolver interface {
 	TestID(ctx context.Context, obj *graph.RiskReason) (*string, error)
 	TestKind(ctx context.Context, obj *graph.RiskReason) (*string, error)
 	CheckpointID(ctx context.Context, obj *graph.RiskReason) (*string, error)
+	VisitHouseholdID(ctx context.Context, obj *graph.RiskReason) (*string, error)
 	HealthReportDate(ctx context.Context, obj *graph.RiskReason) (*string, error)
 
 	CaseStatus(ctx context.Context, obj *graph.RiskReason) (*CaseStatus, error)
@@ -913,6 +1083,16 @@ type SubscriptionResolver interface {
 	CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error)
 	RiskChanged(ctx context.Context, areaCode *string) (<-chan *graph.RiskChange, error)
 	QuarantineChanged(ctx context.Context) (<-chan *graph.QuarantineChange, error)
+}
+type SummaryResolver interface {
+	Zoning(ctx context.Context, obj *graph.AreaSummary) (*graph.Zone, error)
+}
+type SweepCoverageResolver interface {
+	AreaCode(ctx context.Context, obj *graph.SweepCoverage) (string, error)
+	AreaName(ctx context.Context, obj *graph.SweepCoverage) (string, error)
+
+	NotVisited(ctx context.Context, obj *graph.SweepCoverage, first *int, after *string) (*MissedHouseholdPage, error)
+	NotAccountedFor(ctx context.Context, obj *graph.SweepCoverage, first *int, after *string) (*MissedPersonPage, error)
 }
 type TestDueResolver interface {
 	Quarantine(ctx context.Context, obj *graph.TestDue) (*graph.Quarantine, error)
@@ -927,6 +1107,24 @@ type TripResolver interface {
 	Seat(ctx context.Context, obj *graph.Trip) (*string, error)
 	FromArea(ctx context.Context, obj *graph.Trip) (*string, error)
 	ToArea(ctx context.Context, obj *graph.Trip) (*string, error)
+}
+type VisitResolver interface {
+	Person(ctx context.Context, obj *graph.Visit) (*graph.Person, error)
+
+	OfficerID(ctx context.Context, obj *graph.Visit) (*string, error)
+}
+type ZoneAssessmentResolver interface {
+	AreaCode(ctx context.Context, obj *graph.Zone) (string, error)
+	AreaName(ctx context.Context, obj *graph.Zone) (string, error)
+	AreaLevel(ctx context.Context, obj *graph.Zone) (string, error)
+
+	Proposal(ctx context.Context, obj *graph.Zone) (ZoningProposal, error)
+
+	New14(ctx context.Context, obj *graph.Zone) (int, error)
+	ClusterWithin14d(ctx context.Context, obj *graph.Zone) (bool, error)
+	Cluster(ctx context.Context, obj *graph.Zone) ([]*graph.Person, error)
+
+	LowFrom(ctx context.Context, obj *graph.Zone) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1056,6 +1254,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditRecord.Role(childComplexity), true
+
+	case "AwayPage.endCursor":
+		if e.ComplexityRoot.AwayPage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayPage.EndCursor(childComplexity), true
+	case "AwayPage.hasNextPage":
+		if e.ComplexityRoot.AwayPage.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayPage.HasNextPage(childComplexity), true
+	case "AwayPage.nodes":
+		if e.ComplexityRoot.AwayPage.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayPage.Nodes(childComplexity), true
+	case "AwayPage.totalCount":
+		if e.ComplexityRoot.AwayPage.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayPage.TotalCount(childComplexity), true
+
+	case "AwayResident.areaCode":
+		if e.ComplexityRoot.AwayResident.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayResident.AreaCode(childComplexity), true
+	case "AwayResident.level":
+		if e.ComplexityRoot.AwayResident.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayResident.Level(childComplexity), true
+	case "AwayResident.person":
+		if e.ComplexityRoot.AwayResident.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayResident.Person(childComplexity), true
+	case "AwayResident.since":
+		if e.ComplexityRoot.AwayResident.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayResident.Since(childComplexity), true
+	case "AwayResident.tripId":
+		if e.ComplexityRoot.AwayResident.TripID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AwayResident.TripID(childComplexity), true
 
 	case "Case.confirmedAt":
 		if e.ComplexityRoot.Case.ConfirmedAt == nil {
@@ -1587,6 +1841,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EffectiveLevel.Since(childComplexity), true
 
+	case "Employer.areaCode":
+		if e.ComplexityRoot.Employer.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.AreaCode(childComplexity), true
+	case "Employer.id":
+		if e.ComplexityRoot.Employer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.ID(childComplexity), true
+	case "Employer.name":
+		if e.ComplexityRoot.Employer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.Name(childComplexity), true
+
+	case "EmployerLedger.employer":
+		if e.ComplexityRoot.EmployerLedger.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerLedger.Employer(childComplexity), true
+	case "EmployerLedger.missingYesterday":
+		if e.ComplexityRoot.EmployerLedger.MissingYesterday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerLedger.MissingYesterday(childComplexity), true
+	case "EmployerLedger.workers":
+		if e.ComplexityRoot.EmployerLedger.Workers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerLedger.Workers(childComplexity), true
+
+	case "Employment.employerId":
+		if e.ComplexityRoot.Employment.EmployerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.EmployerID(childComplexity), true
+	case "Employment.person":
+		if e.ComplexityRoot.Employment.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.Person(childComplexity), true
+	case "Employment.since":
+		if e.ComplexityRoot.Employment.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employment.Since(childComplexity), true
+
 	case "EpicurvePoint.cases":
 		if e.ComplexityRoot.EpicurvePoint.Cases == nil {
 			break
@@ -1950,6 +2261,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Kpis.ShareAlreadyInQuarantine(childComplexity), true
 
+	case "LedgerEntry.arrivedAt":
+		if e.ComplexityRoot.LedgerEntry.ArrivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.ArrivedAt(childComplexity), true
+	case "LedgerEntry.departAt":
+		if e.ComplexityRoot.LedgerEntry.DepartAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.DepartAt(childComplexity), true
+	case "LedgerEntry.fromArea":
+		if e.ComplexityRoot.LedgerEntry.FromArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.FromArea(childComplexity), true
+	case "LedgerEntry.missingReports":
+		if e.ComplexityRoot.LedgerEntry.MissingReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.MissingReports(childComplexity), true
+	case "LedgerEntry.originLevel":
+		if e.ComplexityRoot.LedgerEntry.OriginLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.OriginLevel(childComplexity), true
+	case "LedgerEntry.person":
+		if e.ComplexityRoot.LedgerEntry.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.Person(childComplexity), true
+	case "LedgerEntry.quarantine":
+		if e.ComplexityRoot.LedgerEntry.Quarantine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.Quarantine(childComplexity), true
+	case "LedgerEntry.quarantineKind":
+		if e.ComplexityRoot.LedgerEntry.QuarantineKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.QuarantineKind(childComplexity), true
+	case "LedgerEntry.tripId":
+		if e.ComplexityRoot.LedgerEntry.TripID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerEntry.TripID(childComplexity), true
+
+	case "LedgerPage.endCursor":
+		if e.ComplexityRoot.LedgerPage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerPage.EndCursor(childComplexity), true
+	case "LedgerPage.hasNextPage":
+		if e.ComplexityRoot.LedgerPage.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerPage.HasNextPage(childComplexity), true
+	case "LedgerPage.nodes":
+		if e.ComplexityRoot.LedgerPage.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerPage.Nodes(childComplexity), true
+	case "LedgerPage.totalCount":
+		if e.ComplexityRoot.LedgerPage.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerPage.TotalCount(childComplexity), true
+
 	case "Measure.days":
 		if e.ComplexityRoot.Measure.Days == nil {
 			break
@@ -1974,6 +2365,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Then(childComplexity), true
+
+	case "MissedHousehold.areaCode":
+		if e.ComplexityRoot.MissedHousehold.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHousehold.AreaCode(childComplexity), true
+	case "MissedHousehold.household":
+		if e.ComplexityRoot.MissedHousehold.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHousehold.Household(childComplexity), true
+	case "MissedHousehold.householdId":
+		if e.ComplexityRoot.MissedHousehold.HouseholdID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHousehold.HouseholdID(childComplexity), true
+	case "MissedHousehold.lastNoAnswer":
+		if e.ComplexityRoot.MissedHousehold.LastNoAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHousehold.LastNoAnswer(childComplexity), true
+	case "MissedHousehold.members":
+		if e.ComplexityRoot.MissedHousehold.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHousehold.Members(childComplexity), true
+
+	case "MissedHouseholdPage.endCursor":
+		if e.ComplexityRoot.MissedHouseholdPage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHouseholdPage.EndCursor(childComplexity), true
+	case "MissedHouseholdPage.hasNextPage":
+		if e.ComplexityRoot.MissedHouseholdPage.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHouseholdPage.HasNextPage(childComplexity), true
+	case "MissedHouseholdPage.nodes":
+		if e.ComplexityRoot.MissedHouseholdPage.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHouseholdPage.Nodes(childComplexity), true
+	case "MissedHouseholdPage.totalCount":
+		if e.ComplexityRoot.MissedHouseholdPage.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedHouseholdPage.TotalCount(childComplexity), true
+
+	case "MissedPerson.areaCode":
+		if e.ComplexityRoot.MissedPerson.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedPerson.AreaCode(childComplexity), true
+	case "MissedPerson.householdId":
+		if e.ComplexityRoot.MissedPerson.HouseholdID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedPerson.HouseholdID(childComplexity), true
+	case "MissedPerson.person":
+		if e.ComplexityRoot.MissedPerson.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedPerson.Person(childComplexity), true
+
+	case "MissedPersonPage.endCursor":
+		if e.ComplexityRoot.MissedPersonPage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedPersonPage.EndCursor(childComplexity), true
+	case "MissedPersonPage.hasNextPage":
+		if e.ComplexityRoot.MissedPersonPage.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedPersonPage.HasNextPage(childComplexity), true
+	case "MissedPersonPage.nodes":
+		if e.ComplexityRoot.MissedPersonPage.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedPersonPage.Nodes(childComplexity), true
+	case "MissedPersonPage.totalCount":
+		if e.ComplexityRoot.MissedPersonPage.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissedPersonPage.TotalCount(childComplexity), true
 
 	case "MissingOfficer.person":
 		if e.ComplexityRoot.MissingOfficer.Person == nil {
@@ -2038,6 +2529,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordContact(childComplexity, args["input"].(ContactInput)), true
+	case "Mutation.recordEmployment":
+		if e.ComplexityRoot.Mutation.RecordEmployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordEmployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordEmployment(childComplexity, args["input"].(EmploymentInput)), true
 	case "Mutation.recordEvent":
 		if e.ComplexityRoot.Mutation.RecordEvent == nil {
 			break
@@ -2082,6 +2584,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordTrip(childComplexity, args["input"].(TripInput)), true
+	case "Mutation.recordVisit":
+		if e.ComplexityRoot.Mutation.RecordVisit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordVisit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordVisit(childComplexity, args["input"].(VisitInput)), true
 	case "Mutation.setCaseStatus":
 		if e.ComplexityRoot.Mutation.SetCaseStatus == nil {
 			break
@@ -2115,6 +2628,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitHealthReport(childComplexity, args["input"].(HealthReportInput)), true
+	case "Mutation.upsertEmployer":
+		if e.ComplexityRoot.Mutation.UpsertEmployer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEmployer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEmployer(childComplexity, args["input"].(EmployerInput)), true
 	case "Mutation.upsertFacility":
 		if e.ComplexityRoot.Mutation.UpsertFacility == nil {
 			break
@@ -2861,6 +3385,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["personId"].(*string), args["actor"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int)), true
+	case "Query.awayResidents":
+		if e.ComplexityRoot.Query.AwayResidents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_awayResidents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AwayResidents(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string), args["fromLevel"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.cases":
 		if e.ComplexityRoot.Query.Cases == nil {
 			break
@@ -3062,6 +3597,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Quarantines(childComplexity, args["filter"].(*QuarantineFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.returnees":
+		if e.ComplexityRoot.Query.Returnees == nil {
+			break
+		}
+
+		args, err := ec.field_Query_returnees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Returnees(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string), args["days"].(*int), args["fromLevel"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.risk":
 		if e.ComplexityRoot.Query.Risk == nil {
 			break
@@ -3084,6 +3630,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Summary(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string)), true
+	case "Query.sweepCoverage":
+		if e.ComplexityRoot.Query.SweepCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sweepCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SweepCoverage(childComplexity, args["areaCode"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.testsDue":
 		if e.ComplexityRoot.Query.TestsDue == nil {
 			break
@@ -3095,6 +3652,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TestsDue(childComplexity, args["date"].(string)), true
+	case "Query.workerLedger":
+		if e.ComplexityRoot.Query.WorkerLedger == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workerLedger_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkerLedger(childComplexity, args["asOf"].(*time.Time), args["employerId"].(*string), args["areaCode"].(*string)), true
+	case "Query.zoning":
+		if e.ComplexityRoot.Query.Zoning == nil {
+			break
+		}
+
+		args, err := ec.field_Query_zoning_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Zoning(childComplexity, args["asOf"].(*time.Time), args["areaCode"].(*string), args["levels"].([]string)), true
 
 	case "Referral.person":
 		if e.ComplexityRoot.Referral.Person == nil {
@@ -3274,6 +3853,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RiskReason.Via(childComplexity), true
+	case "RiskReason.visitHouseholdId":
+		if e.ComplexityRoot.RiskReason.VisitHouseholdID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskReason.VisitHouseholdID(childComplexity), true
 
 	case "SerialInterval.days":
 		if e.ComplexityRoot.SerialInterval.Days == nil {
@@ -3426,6 +4011,89 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Summary.Suspected(childComplexity), true
+	case "Summary.zoning":
+		if e.ComplexityRoot.Summary.Zoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Summary.Zoning(childComplexity), true
+
+	case "SweepCoverage.accountedFor":
+		if e.ComplexityRoot.SweepCoverage.AccountedFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.AccountedFor(childComplexity), true
+	case "SweepCoverage.areaCode":
+		if e.ComplexityRoot.SweepCoverage.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.AreaCode(childComplexity), true
+	case "SweepCoverage.areaName":
+		if e.ComplexityRoot.SweepCoverage.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.AreaName(childComplexity), true
+	case "SweepCoverage.children":
+		if e.ComplexityRoot.SweepCoverage.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.Children(childComplexity), true
+	case "SweepCoverage.from":
+		if e.ComplexityRoot.SweepCoverage.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.From(childComplexity), true
+	case "SweepCoverage.households":
+		if e.ComplexityRoot.SweepCoverage.Households == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.Households(childComplexity), true
+	case "SweepCoverage.notAccountedFor":
+		if e.ComplexityRoot.SweepCoverage.NotAccountedFor == nil {
+			break
+		}
+
+		args, err := ec.field_SweepCoverage_notAccountedFor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SweepCoverage.NotAccountedFor(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "SweepCoverage.notVisited":
+		if e.ComplexityRoot.SweepCoverage.NotVisited == nil {
+			break
+		}
+
+		args, err := ec.field_SweepCoverage_notVisited_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SweepCoverage.NotVisited(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "SweepCoverage.people":
+		if e.ComplexityRoot.SweepCoverage.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.People(childComplexity), true
+	case "SweepCoverage.to":
+		if e.ComplexityRoot.SweepCoverage.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.To(childComplexity), true
+	case "SweepCoverage.visited":
+		if e.ComplexityRoot.SweepCoverage.Visited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepCoverage.Visited(childComplexity), true
 
 	case "Test.id":
 		if e.ComplexityRoot.Test.ID == nil {
@@ -3557,6 +4225,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Trip.ToArea(childComplexity), true
 
+	case "Visit.at":
+		if e.ComplexityRoot.Visit.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.At(childComplexity), true
+	case "Visit.householdId":
+		if e.ComplexityRoot.Visit.HouseholdID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.HouseholdID(childComplexity), true
+	case "Visit.officerId":
+		if e.ComplexityRoot.Visit.OfficerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.OfficerID(childComplexity), true
+	case "Visit.person":
+		if e.ComplexityRoot.Visit.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Person(childComplexity), true
+	case "Visit.status":
+		if e.ComplexityRoot.Visit.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Status(childComplexity), true
+	case "Visit.temperature":
+		if e.ComplexityRoot.Visit.Temperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Temperature(childComplexity), true
+
+	case "ZoneAssessment.areaCode":
+		if e.ComplexityRoot.ZoneAssessment.AreaCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.AreaCode(childComplexity), true
+	case "ZoneAssessment.areaLevel":
+		if e.ComplexityRoot.ZoneAssessment.AreaLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.AreaLevel(childComplexity), true
+	case "ZoneAssessment.areaName":
+		if e.ComplexityRoot.ZoneAssessment.AreaName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.AreaName(childComplexity), true
+	case "ZoneAssessment.asOf":
+		if e.ComplexityRoot.ZoneAssessment.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.AsOf(childComplexity), true
+	case "ZoneAssessment.assessed":
+		if e.ComplexityRoot.ZoneAssessment.Assessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.Assessed(childComplexity), true
+	case "ZoneAssessment.cluster":
+		if e.ComplexityRoot.ZoneAssessment.Cluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.Cluster(childComplexity), true
+	case "ZoneAssessment.clusterWithin14d":
+		if e.ComplexityRoot.ZoneAssessment.ClusterWithin14d == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.ClusterWithin14d(childComplexity), true
+	case "ZoneAssessment.confirmedTotal":
+		if e.ComplexityRoot.ZoneAssessment.ConfirmedTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.ConfirmedTotal(childComplexity), true
+	case "ZoneAssessment.current":
+		if e.ComplexityRoot.ZoneAssessment.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.Current(childComplexity), true
+	case "ZoneAssessment.currentSince":
+		if e.ComplexityRoot.ZoneAssessment.CurrentSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.CurrentSince(childComplexity), true
+	case "ZoneAssessment.lastConfirmedAt":
+		if e.ComplexityRoot.ZoneAssessment.LastConfirmedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.LastConfirmedAt(childComplexity), true
+	case "ZoneAssessment.lowFrom":
+		if e.ComplexityRoot.ZoneAssessment.LowFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.LowFrom(childComplexity), true
+	case "ZoneAssessment.new14":
+		if e.ComplexityRoot.ZoneAssessment.New14 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.New14(childComplexity), true
+	case "ZoneAssessment.proposal":
+		if e.ComplexityRoot.ZoneAssessment.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneAssessment.Proposal(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3570,6 +4360,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
 			graphql.NewInputUnmarshaler("CaseStatusInput", ec.unmarshalInputCaseStatusInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("EmployerInput", ec.unmarshalInputEmployerInput),
+			graphql.NewInputUnmarshaler("EmploymentInput", ec.unmarshalInputEmploymentInput),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
 			graphql.NewInputUnmarshaler("FacilityInput", ec.unmarshalInputFacilityInput),
 			graphql.NewInputUnmarshaler("HealthReportInput", ec.unmarshalInputHealthReportInput),
@@ -3582,6 +4374,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RiskDesignationInput", ec.unmarshalInputRiskDesignationInput),
 			graphql.NewInputUnmarshaler("TestInput", ec.unmarshalInputTestInput),
 			graphql.NewInputUnmarshaler("TripInput", ec.unmarshalInputTripInput),
+			graphql.NewInputUnmarshaler("VisitInput", ec.unmarshalInputVisitInput),
 		)
 	}
 	first := true
@@ -3674,7 +4467,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "kpis.graphqls" "people.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "kpis.graphqls" "people.graphqls" "practices.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3690,6 +4483,7 @@ var sources = []*ast.Source{
 	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
 	{Name: "kpis.graphqls", Input: sourceData("kpis.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
+	{Name: "practices.graphqls", Input: sourceData("practices.graphqls"), BuiltIn: false},
 	{Name: "quarantine.graphqls", Input: sourceData("quarantine.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "subscriptions.graphqls", Input: sourceData("subscriptions.graphqls"), BuiltIn: false},
@@ -3753,6 +4547,36 @@ func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field g
 		return ec.fieldContext_AuditRecord_personIds(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_AwayPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_AwayPage_nodes(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AwayPage_totalCount(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_AwayPage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_AwayPage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AwayPage", field.Name)
+}
+
+func (ec *executionContext) childFields_AwayResident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_AwayResident_person(ctx, field)
+	case "tripId":
+		return ec.fieldContext_AwayResident_tripId(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_AwayResident_areaCode(ctx, field)
+	case "since":
+		return ec.fieldContext_AwayResident_since(ctx, field)
+	case "level":
+		return ec.fieldContext_AwayResident_level(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AwayResident", field.Name)
 }
 
 func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4011,6 +4835,42 @@ func (ec *executionContext) childFields_EffectiveLevel(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type EffectiveLevel", field.Name)
 }
 
+func (ec *executionContext) childFields_Employer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Employer_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Employer_name(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_Employer_areaCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Employer", field.Name)
+}
+
+func (ec *executionContext) childFields_EmployerLedger(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_EmployerLedger_employer(ctx, field)
+	case "workers":
+		return ec.fieldContext_EmployerLedger_workers(ctx, field)
+	case "missingYesterday":
+		return ec.fieldContext_EmployerLedger_missingYesterday(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmployerLedger", field.Name)
+}
+
+func (ec *executionContext) childFields_Employment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_Employment_person(ctx, field)
+	case "employerId":
+		return ec.fieldContext_Employment_employerId(ctx, field)
+	case "since":
+		return ec.fieldContext_Employment_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Employment", field.Name)
+}
+
 func (ec *executionContext) childFields_EpicurvePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "date":
@@ -4183,6 +5043,44 @@ func (ec *executionContext) childFields_Kpis(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Kpis", field.Name)
 }
 
+func (ec *executionContext) childFields_LedgerEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_LedgerEntry_person(ctx, field)
+	case "tripId":
+		return ec.fieldContext_LedgerEntry_tripId(ctx, field)
+	case "fromArea":
+		return ec.fieldContext_LedgerEntry_fromArea(ctx, field)
+	case "originLevel":
+		return ec.fieldContext_LedgerEntry_originLevel(ctx, field)
+	case "departAt":
+		return ec.fieldContext_LedgerEntry_departAt(ctx, field)
+	case "arrivedAt":
+		return ec.fieldContext_LedgerEntry_arrivedAt(ctx, field)
+	case "quarantine":
+		return ec.fieldContext_LedgerEntry_quarantine(ctx, field)
+	case "quarantineKind":
+		return ec.fieldContext_LedgerEntry_quarantineKind(ctx, field)
+	case "missingReports":
+		return ec.fieldContext_LedgerEntry_missingReports(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_LedgerPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_LedgerPage_nodes(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LedgerPage_totalCount(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_LedgerPage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_LedgerPage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerPage", field.Name)
+}
+
 func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -4195,6 +5093,62 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_then(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
+}
+
+func (ec *executionContext) childFields_MissedHousehold(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "household":
+		return ec.fieldContext_MissedHousehold_household(ctx, field)
+	case "householdId":
+		return ec.fieldContext_MissedHousehold_householdId(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_MissedHousehold_areaCode(ctx, field)
+	case "lastNoAnswer":
+		return ec.fieldContext_MissedHousehold_lastNoAnswer(ctx, field)
+	case "members":
+		return ec.fieldContext_MissedHousehold_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissedHousehold", field.Name)
+}
+
+func (ec *executionContext) childFields_MissedHouseholdPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_MissedHouseholdPage_nodes(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MissedHouseholdPage_totalCount(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_MissedHouseholdPage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_MissedHouseholdPage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissedHouseholdPage", field.Name)
+}
+
+func (ec *executionContext) childFields_MissedPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_MissedPerson_person(ctx, field)
+	case "householdId":
+		return ec.fieldContext_MissedPerson_householdId(ctx, field)
+	case "areaCode":
+		return ec.fieldContext_MissedPerson_areaCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissedPerson", field.Name)
+}
+
+func (ec *executionContext) childFields_MissedPersonPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_MissedPersonPage_nodes(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MissedPersonPage_totalCount(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_MissedPersonPage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_MissedPersonPage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissedPersonPage", field.Name)
 }
 
 func (ec *executionContext) childFields_MissingOfficer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4591,6 +5545,8 @@ func (ec *executionContext) childFields_RiskReason(ctx context.Context, field gr
 		return ec.fieldContext_RiskReason_testKind(ctx, field)
 	case "checkpointId":
 		return ec.fieldContext_RiskReason_checkpointId(ctx, field)
+	case "visitHouseholdId":
+		return ec.fieldContext_RiskReason_visitHouseholdId(ctx, field)
 	case "healthReportDate":
 		return ec.fieldContext_RiskReason_healthReportDate(ctx, field)
 	case "temperature":
@@ -4651,8 +5607,38 @@ func (ec *executionContext) childFields_Summary(ctx context.Context, field graph
 		return ec.fieldContext_Summary_peopleByTier(ctx, field)
 	case "children":
 		return ec.fieldContext_Summary_children(ctx, field)
+	case "zoning":
+		return ec.fieldContext_Summary_zoning(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Summary", field.Name)
+}
+
+func (ec *executionContext) childFields_SweepCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_SweepCoverage_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_SweepCoverage_areaName(ctx, field)
+	case "from":
+		return ec.fieldContext_SweepCoverage_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SweepCoverage_to(ctx, field)
+	case "households":
+		return ec.fieldContext_SweepCoverage_households(ctx, field)
+	case "visited":
+		return ec.fieldContext_SweepCoverage_visited(ctx, field)
+	case "people":
+		return ec.fieldContext_SweepCoverage_people(ctx, field)
+	case "accountedFor":
+		return ec.fieldContext_SweepCoverage_accountedFor(ctx, field)
+	case "notVisited":
+		return ec.fieldContext_SweepCoverage_notVisited(ctx, field)
+	case "notAccountedFor":
+		return ec.fieldContext_SweepCoverage_notAccountedFor(ctx, field)
+	case "children":
+		return ec.fieldContext_SweepCoverage_children(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SweepCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_Test(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4719,6 +5705,58 @@ func (ec *executionContext) childFields_Trip(ctx context.Context, field graphql.
 		return ec.fieldContext_Trip_arriveAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Trip", field.Name)
+}
+
+func (ec *executionContext) childFields_Visit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "householdId":
+		return ec.fieldContext_Visit_householdId(ctx, field)
+	case "at":
+		return ec.fieldContext_Visit_at(ctx, field)
+	case "person":
+		return ec.fieldContext_Visit_person(ctx, field)
+	case "status":
+		return ec.fieldContext_Visit_status(ctx, field)
+	case "officerId":
+		return ec.fieldContext_Visit_officerId(ctx, field)
+	case "temperature":
+		return ec.fieldContext_Visit_temperature(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Visit", field.Name)
+}
+
+func (ec *executionContext) childFields_ZoneAssessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "areaCode":
+		return ec.fieldContext_ZoneAssessment_areaCode(ctx, field)
+	case "areaName":
+		return ec.fieldContext_ZoneAssessment_areaName(ctx, field)
+	case "areaLevel":
+		return ec.fieldContext_ZoneAssessment_areaLevel(ctx, field)
+	case "asOf":
+		return ec.fieldContext_ZoneAssessment_asOf(ctx, field)
+	case "assessed":
+		return ec.fieldContext_ZoneAssessment_assessed(ctx, field)
+	case "current":
+		return ec.fieldContext_ZoneAssessment_current(ctx, field)
+	case "currentSince":
+		return ec.fieldContext_ZoneAssessment_currentSince(ctx, field)
+	case "proposal":
+		return ec.fieldContext_ZoneAssessment_proposal(ctx, field)
+	case "confirmedTotal":
+		return ec.fieldContext_ZoneAssessment_confirmedTotal(ctx, field)
+	case "new14":
+		return ec.fieldContext_ZoneAssessment_new14(ctx, field)
+	case "clusterWithin14d":
+		return ec.fieldContext_ZoneAssessment_clusterWithin14d(ctx, field)
+	case "cluster":
+		return ec.fieldContext_ZoneAssessment_cluster(ctx, field)
+	case "lastConfirmedAt":
+		return ec.fieldContext_ZoneAssessment_lastConfirmedAt(ctx, field)
+	case "lowFrom":
+		return ec.fieldContext_ZoneAssessment_lowFrom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ZoneAssessment", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4915,6 +5953,20 @@ func (ec *executionContext) field_Mutation_recordContact_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordEmployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EmploymentInput, error) {
+			return ec.unmarshalNEmploymentInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEmploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4963,6 +6015,20 @@ func (ec *executionContext) field_Mutation_recordTrip_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (TripInput, error) {
 			return ec.unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordVisit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (VisitInput, error) {
+			return ec.unmarshalNVisitInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐVisitInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5021,6 +6087,20 @@ func (ec *executionContext) field_Mutation_submitHealthReport_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (HealthReportInput, error) {
 			return ec.unmarshalNHealthReportInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐHealthReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEmployer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EmployerInput, error) {
+			return ec.unmarshalNEmployerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEmployerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5170,6 +6250,52 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_awayResidents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "fromLevel",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromLevel"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -5573,6 +6699,60 @@ func (ec *executionContext) field_Query_quarantines_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_returnees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "fromLevel",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromLevel"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_risk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5617,6 +6797,36 @@ func (ec *executionContext) field_Query_summary_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_sweepCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_testsDue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5631,6 +6841,66 @@ func (ec *executionContext) field_Query_testsDue_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_workerLedger_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "employerId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["employerId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_zoning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "levels",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["levels"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_riskChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5642,6 +6912,50 @@ func (ec *executionContext) field_Subscription_riskChanged_args(ctx context.Cont
 		return nil, err
 	}
 	args["areaCode"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SweepCoverage_notAccountedFor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SweepCoverage_notVisited_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -6165,6 +7479,231 @@ func (ec *executionContext) _AuditRecord_personIds(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AuditRecord_personIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AwayPage_nodes(ctx context.Context, field graphql.CollectedField, obj *AwayPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayPage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AwayResident) graphql.Marshaler {
+			return ec.marshalNAwayResident2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAwayResidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AwayPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AwayResident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AwayPage_totalCount(ctx context.Context, field graphql.CollectedField, obj *AwayPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayPage_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayPage_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AwayPage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AwayPage_endCursor(ctx context.Context, field graphql.CollectedField, obj *AwayPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayPage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AwayPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AwayPage", field, false, false, "String")
+}
+
+func (ec *executionContext) _AwayPage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *AwayPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayPage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AwayPage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AwayResident_person(ctx context.Context, field graphql.CollectedField, obj *graph.AwayResident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayResident_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AwayResident().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayResident_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AwayResident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AwayResident_tripId(ctx context.Context, field graphql.CollectedField, obj *graph.AwayResident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayResident_tripId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TripID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayResident_tripId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AwayResident", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AwayResident_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.AwayResident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayResident_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayResident_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AwayResident", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AwayResident_since(ctx context.Context, field graphql.CollectedField, obj *graph.AwayResident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayResident_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayResident_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AwayResident", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AwayResident_level(ctx context.Context, field graphql.CollectedField, obj *graph.AwayResident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AwayResident_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AwayResident_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AwayResident", field, false, false, "String")
 }
 
 func (ec *executionContext) _Case_status(ctx context.Context, field graphql.CollectedField, obj *graph.Case) (ret graphql.Marshaler) {
@@ -8352,6 +9891,240 @@ func (ec *executionContext) fieldContext_EffectiveLevel_since(_ context.Context,
 	return graphql.NewScalarFieldContext("EffectiveLevel", field, true, true, "DateTime")
 }
 
+func (ec *executionContext) _Employer_id(ctx context.Context, field graphql.CollectedField, obj *graph.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Employer_name(ctx context.Context, field graphql.CollectedField, obj *graph.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employer_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EmployerLedger_employer(ctx context.Context, field graphql.CollectedField, obj *graph.EmployerLedger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerLedger_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerLedger_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerLedger",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerLedger_workers(ctx context.Context, field graphql.CollectedField, obj *graph.EmployerLedger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerLedger_workers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.LedgerEntry) graphql.Marshaler {
+			return ec.marshalNLedgerEntry2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerLedger_workers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerLedger",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerLedger_missingYesterday(ctx context.Context, field graphql.CollectedField, obj *graph.EmployerLedger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerLedger_missingYesterday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingYesterday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerLedger_missingYesterday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerLedger", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Employment_person(ctx context.Context, field graphql.CollectedField, obj *graph.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employment().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Employment_employerId(ctx context.Context, field graphql.CollectedField, obj *graph.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_employerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_employerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Employment_since(ctx context.Context, field graphql.CollectedField, obj *graph.Employment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employment_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employment().Since(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employment_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employment", field, true, true, "String")
+}
+
 func (ec *executionContext) _EpicurvePoint_date(ctx context.Context, field graphql.CollectedField, obj *graph.EpicurvePoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9745,6 +11518,332 @@ func (ec *executionContext) fieldContext_Kpis_contacts(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Kpis", field, false, false, "Int")
 }
 
+func (ec *executionContext) _LedgerEntry_person(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LedgerEntry().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerEntry_tripId(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_tripId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TripID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_tripId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LedgerEntry_fromArea(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_fromArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromArea, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_fromArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LedgerEntry_originLevel(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_originLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_originLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _LedgerEntry_departAt(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_departAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_departAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _LedgerEntry_arrivedAt(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_arrivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LedgerEntry().ArrivedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_arrivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerEntry", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _LedgerEntry_quarantine(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_quarantine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LedgerEntry().Quarantine(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Quarantine) graphql.Marshaler {
+			return ec.marshalOQuarantine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐQuarantine(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_quarantine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quarantine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerEntry_quarantineKind(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_quarantineKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LedgerEntry().QuarantineKind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *QuarantineKind) graphql.Marshaler {
+			return ec.marshalOQuarantineKind2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐQuarantineKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_quarantineKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerEntry", field, true, true, "QuarantineKind")
+}
+
+func (ec *executionContext) _LedgerEntry_missingReports(ctx context.Context, field graphql.CollectedField, obj *graph.LedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerEntry_missingReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LedgerEntry().MissingReports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerEntry_missingReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _LedgerPage_nodes(ctx context.Context, field graphql.CollectedField, obj *LedgerPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerPage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.LedgerEntry) graphql.Marshaler {
+			return ec.marshalNLedgerEntry2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerPage_totalCount(ctx context.Context, field graphql.CollectedField, obj *LedgerPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerPage_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerPage_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerPage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LedgerPage_endCursor(ctx context.Context, field graphql.CollectedField, obj *LedgerPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerPage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerPage", field, false, false, "String")
+}
+
+func (ec *executionContext) _LedgerPage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *LedgerPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerPage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerPage", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Measure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Measure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9844,6 +11943,410 @@ func (ec *executionContext) fieldContext_Measure_then(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MissedHousehold_household(ctx context.Context, field graphql.CollectedField, obj *graph.MissedHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHousehold_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MissedHousehold().Household(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Household) graphql.Marshaler {
+			return ec.marshalNHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHousehold_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissedHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissedHousehold_householdId(ctx context.Context, field graphql.CollectedField, obj *graph.MissedHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHousehold_householdId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHousehold_householdId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedHousehold", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MissedHousehold_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.MissedHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHousehold_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHousehold_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedHousehold", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MissedHousehold_lastNoAnswer(ctx context.Context, field graphql.CollectedField, obj *graph.MissedHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHousehold_lastNoAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastNoAnswer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHousehold_lastNoAnswer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedHousehold", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MissedHousehold_members(ctx context.Context, field graphql.CollectedField, obj *graph.MissedHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHousehold_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHousehold_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedHousehold", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MissedHouseholdPage_nodes(ctx context.Context, field graphql.CollectedField, obj *MissedHouseholdPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHouseholdPage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.MissedHousehold) graphql.Marshaler {
+			return ec.marshalNMissedHousehold2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedHouseholdᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHouseholdPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissedHouseholdPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissedHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissedHouseholdPage_totalCount(ctx context.Context, field graphql.CollectedField, obj *MissedHouseholdPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHouseholdPage_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHouseholdPage_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedHouseholdPage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MissedHouseholdPage_endCursor(ctx context.Context, field graphql.CollectedField, obj *MissedHouseholdPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHouseholdPage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHouseholdPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedHouseholdPage", field, false, false, "String")
+}
+
+func (ec *executionContext) _MissedHouseholdPage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *MissedHouseholdPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedHouseholdPage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedHouseholdPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedHouseholdPage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MissedPerson_person(ctx context.Context, field graphql.CollectedField, obj *graph.MissedPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedPerson_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MissedPerson().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedPerson_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissedPerson",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissedPerson_householdId(ctx context.Context, field graphql.CollectedField, obj *graph.MissedPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedPerson_householdId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedPerson_householdId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedPerson", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MissedPerson_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.MissedPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedPerson_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedPerson_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedPerson", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MissedPersonPage_nodes(ctx context.Context, field graphql.CollectedField, obj *MissedPersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedPersonPage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.MissedPerson) graphql.Marshaler {
+			return ec.marshalNMissedPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedPersonPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissedPersonPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissedPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissedPersonPage_totalCount(ctx context.Context, field graphql.CollectedField, obj *MissedPersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedPersonPage_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedPersonPage_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedPersonPage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MissedPersonPage_endCursor(ctx context.Context, field graphql.CollectedField, obj *MissedPersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedPersonPage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MissedPersonPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedPersonPage", field, false, false, "String")
+}
+
+func (ec *executionContext) _MissedPersonPage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *MissedPersonPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissedPersonPage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissedPersonPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissedPersonPage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MissingOfficer_quarantine(ctx context.Context, field graphql.CollectedField, obj *graph.MissingOfficer) (ret graphql.Marshaler) {
@@ -9971,6 +12474,138 @@ func (ec *executionContext) fieldContext_Mutation_assignQuarantines(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_assignQuarantines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordVisit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordVisit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordVisit(ctx, fc.Args["input"].(VisitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Visit) graphql.Marshaler {
+			return ec.marshalNVisit2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐVisit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordVisit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Visit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordVisit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertEmployer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEmployer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEmployer(ctx, fc.Args["input"].(EmployerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEmployer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEmployer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordEmployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordEmployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordEmployment(ctx, fc.Args["input"].(EmploymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Employment) graphql.Marshaler {
+			return ec.marshalNEmployment2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordEmployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordEmployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14002,6 +16637,226 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_zoning(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_zoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Zoning(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string), fc.Args["levels"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Zone) graphql.Marshaler {
+			return ec.marshalNZoneAssessment2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐZoneᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_zoning(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ZoneAssessment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_zoning_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sweepCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sweepCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SweepCoverage(ctx, fc.Args["areaCode"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.SweepCoverage) graphql.Marshaler {
+			return ec.marshalNSweepCoverage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSweepCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sweepCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SweepCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sweepCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_returnees(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_returnees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Returnees(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string), fc.Args["days"].(*int), fc.Args["fromLevel"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *LedgerPage) graphql.Marshaler {
+			return ec.marshalNLedgerPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐLedgerPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_returnees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_returnees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_awayResidents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_awayResidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AwayResidents(ctx, fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string), fc.Args["fromLevel"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AwayPage) graphql.Marshaler {
+			return ec.marshalNAwayPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAwayPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_awayResidents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AwayPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_awayResidents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workerLedger(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workerLedger(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkerLedger(ctx, fc.Args["asOf"].(*time.Time), fc.Args["employerId"].(*string), fc.Args["areaCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.EmployerLedger) graphql.Marshaler {
+			return ec.marshalNEmployerLedger2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployerLedgerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workerLedger(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerLedger(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workerLedger_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_quarantines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15275,6 +18130,29 @@ func (ec *executionContext) fieldContext_RiskReason_checkpointId(_ context.Conte
 	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "ID")
 }
 
+func (ec *executionContext) _RiskReason_visitHouseholdId(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskReason_visitHouseholdId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RiskReason().VisitHouseholdID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RiskReason_visitHouseholdId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskReason", field, true, true, "ID")
+}
+
 func (ec *executionContext) _RiskReason_healthReportDate(ctx context.Context, field graphql.CollectedField, obj *graph.RiskReason) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15989,6 +18867,342 @@ func (ec *executionContext) fieldContext_Summary_children(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Summary_zoning(ctx context.Context, field graphql.CollectedField, obj *graph.AreaSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Summary_zoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Summary().Zoning(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Zone) graphql.Marshaler {
+			return ec.marshalOZoneAssessment2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐZone(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Summary_zoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Summary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ZoneAssessment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SweepCoverage_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SweepCoverage().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SweepCoverage_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SweepCoverage().AreaName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, true, true, "String")
+}
+
+func (ec *executionContext) _SweepCoverage_from(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SweepCoverage_to(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SweepCoverage_households(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_households(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Households, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_households(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SweepCoverage_visited(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_visited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_visited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SweepCoverage_people(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SweepCoverage_accountedFor(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_accountedFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountedFor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_accountedFor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SweepCoverage_notVisited(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_notVisited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SweepCoverage().NotVisited(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MissedHouseholdPage) graphql.Marshaler {
+			return ec.marshalNMissedHouseholdPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐMissedHouseholdPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_notVisited(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SweepCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissedHouseholdPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SweepCoverage_notVisited_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SweepCoverage_notAccountedFor(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_notAccountedFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SweepCoverage().NotAccountedFor(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MissedPersonPage) graphql.Marshaler {
+			return ec.marshalNMissedPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐMissedPersonPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_notAccountedFor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SweepCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissedPersonPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SweepCoverage_notAccountedFor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SweepCoverage_children(ctx context.Context, field graphql.CollectedField, obj *graph.SweepCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepCoverage_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.SweepCoverage) graphql.Marshaler {
+			return ec.marshalNSweepCoverage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSweepCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepCoverage_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SweepCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SweepCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Test_id(ctx context.Context, field graphql.CollectedField, obj *graph.Test) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16506,6 +19720,484 @@ func (ec *executionContext) _Trip_arriveAt(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Trip_arriveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Trip", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Visit_householdId(ctx context.Context, field graphql.CollectedField, obj *graph.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_householdId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_householdId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Visit_at(ctx context.Context, field graphql.CollectedField, obj *graph.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Visit_person(ctx context.Context, field graphql.CollectedField, obj *graph.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Visit().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Visit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Visit_status(ctx context.Context, field graphql.CollectedField, obj *graph.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "String")
+}
+
+func (ec *executionContext) _Visit_officerId(ctx context.Context, field graphql.CollectedField, obj *graph.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_officerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Visit().OfficerID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_officerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Visit_temperature(ctx context.Context, field graphql.CollectedField, obj *graph.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_temperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Temperature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_temperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ZoneAssessment_areaCode(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_areaCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().AreaCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_areaCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ZoneAssessment_areaName(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_areaName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().AreaName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_areaName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, true, true, "String")
+}
+
+func (ec *executionContext) _ZoneAssessment_areaLevel(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_areaLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().AreaLevel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_areaLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, true, true, "String")
+}
+
+func (ec *executionContext) _ZoneAssessment_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ZoneAssessment_assessed(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_assessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_assessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _ZoneAssessment_current(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _ZoneAssessment_currentSince(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_currentSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_currentSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ZoneAssessment_proposal(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().Proposal(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ZoningProposal) graphql.Marshaler {
+			return ec.marshalNZoningProposal2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐZoningProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, true, true, "ZoningProposal")
+}
+
+func (ec *executionContext) _ZoneAssessment_confirmedTotal(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_confirmedTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_confirmedTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ZoneAssessment_new14(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_new14(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().New14(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_new14(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ZoneAssessment_clusterWithin14d(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_clusterWithin14d(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().ClusterWithin14d(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_clusterWithin14d(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ZoneAssessment_cluster(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().Cluster(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ZoneAssessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ZoneAssessment_lastConfirmedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_lastConfirmedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastConfirmedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_lastConfirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ZoneAssessment_lowFrom(ctx context.Context, field graphql.CollectedField, obj *graph.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneAssessment_lowFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ZoneAssessment().LowFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneAssessment_lowFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneAssessment", field, true, true, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -17847,6 +21539,118 @@ func UnmarshalContactInput(ctx context.Context, raw any) (ContactInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEmployerInput(ctx context.Context, obj any) (EmployerInput, error) {
+	var it EmployerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "areaCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "areaCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmployerInput unmarshals raw into the EmployerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmployerInput(ctx context.Context, raw any) (EmployerInput, error) {
+	var out EmployerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmployerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmploymentInput(ctx context.Context, obj any) (EmploymentInput, error) {
+	var it EmploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "employerId", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "employerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmploymentInput unmarshals raw into the EmploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmploymentInput(ctx context.Context, raw any) (EmploymentInput, error) {
+	var out EmploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmploymentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (EventInput, error) {
 	var it EventInput
 	if obj == nil {
@@ -18715,6 +22519,83 @@ func UnmarshalTripInput(ctx context.Context, raw any) (TripInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVisitInput(ctx context.Context, obj any) (VisitInput, error) {
+	var it VisitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"householdId", "at", "personId", "status", "officerId", "temperature"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "householdId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "officerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficerID = data
+		case "temperature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("temperature"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Temperature = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVisitInput unmarshals raw into the VisitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVisitInput(ctx context.Context, raw any) (VisitInput, error) {
+	var out VisitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VisitInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -18879,6 +22760,108 @@ func (ec *executionContext) _AuditRecord(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._AuditRecord_personIds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var awayPageImplementors = []string{"AwayPage"}
+
+func (ec *executionContext) _AwayPage(ctx context.Context, sel ast.SelectionSet, obj *AwayPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, awayPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AwayPage")
+		case "nodes":
+			out.Values[i] = ec._AwayPage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AwayPage_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._AwayPage_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._AwayPage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var awayResidentImplementors = []string{"AwayResident"}
+
+func (ec *executionContext) _AwayResident(ctx context.Context, sel ast.SelectionSet, obj *graph.AwayResident) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, awayResidentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AwayResident")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AwayResident_person(ctx, field, obj)
+				})
+		case "tripId":
+			out.Values[i] = ec._AwayResident_tripId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaCode":
+			out.Values[i] = ec._AwayResident_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._AwayResident_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._AwayResident_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19751,6 +23734,137 @@ func (ec *executionContext) _EffectiveLevel(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var employerImplementors = []string{"Employer"}
+
+func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet, obj *graph.Employer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Employer")
+		case "id":
+			out.Values[i] = ec._Employer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Employer_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaCode":
+			out.Values[i] = ec._Employer_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var employerLedgerImplementors = []string{"EmployerLedger"}
+
+func (ec *executionContext) _EmployerLedger(ctx context.Context, sel ast.SelectionSet, obj *graph.EmployerLedger) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employerLedgerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmployerLedger")
+		case "employer":
+			out.Values[i] = ec._EmployerLedger_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workers":
+			out.Values[i] = ec._EmployerLedger_workers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingYesterday":
+			out.Values[i] = ec._EmployerLedger_missingYesterday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var employmentImplementors = []string{"Employment"}
+
+func (ec *executionContext) _Employment(ctx context.Context, sel ast.SelectionSet, obj *graph.Employment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Employment")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employment_person(ctx, field, obj)
+				})
+		case "employerId":
+			out.Values[i] = ec._Employment_employerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employment_since(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var epicurvePointImplementors = []string{"EpicurvePoint"}
 
 func (ec *executionContext) _EpicurvePoint(ctx context.Context, sel ast.SelectionSet, obj *graph.EpicurvePoint) graphql.Marshaler {
@@ -20325,6 +24439,132 @@ func (ec *executionContext) _Kpis(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var ledgerEntryImplementors = []string{"LedgerEntry"}
+
+func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionSet, obj *graph.LedgerEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerEntry")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LedgerEntry_person(ctx, field, obj)
+				})
+		case "tripId":
+			out.Values[i] = ec._LedgerEntry_tripId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromArea":
+			out.Values[i] = ec._LedgerEntry_fromArea(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "originLevel":
+			out.Values[i] = ec._LedgerEntry_originLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departAt":
+			out.Values[i] = ec._LedgerEntry_departAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "arrivedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LedgerEntry_arrivedAt(ctx, field, obj)
+				})
+		case "quarantine":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LedgerEntry_quarantine(ctx, field, obj)
+				})
+		case "quarantineKind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LedgerEntry_quarantineKind(ctx, field, obj)
+				})
+		case "missingReports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LedgerEntry_missingReports(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ledgerPageImplementors = []string{"LedgerPage"}
+
+func (ec *executionContext) _LedgerPage(ctx context.Context, sel ast.SelectionSet, obj *LedgerPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerPage")
+		case "nodes":
+			out.Values[i] = ec._LedgerPage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LedgerPage_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._LedgerPage_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._LedgerPage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var measureImplementors = []string{"Measure"}
 
 func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, obj *graph.Measure) graphql.Marshaler {
@@ -20356,6 +24596,200 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Measure_then(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var missedHouseholdImplementors = []string{"MissedHousehold"}
+
+func (ec *executionContext) _MissedHousehold(ctx context.Context, sel ast.SelectionSet, obj *graph.MissedHousehold) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missedHouseholdImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissedHousehold")
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MissedHousehold_household(ctx, field, obj)
+				})
+		case "householdId":
+			out.Values[i] = ec._MissedHousehold_householdId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaCode":
+			out.Values[i] = ec._MissedHousehold_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastNoAnswer":
+			out.Values[i] = ec._MissedHousehold_lastNoAnswer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.Values[i] = ec._MissedHousehold_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var missedHouseholdPageImplementors = []string{"MissedHouseholdPage"}
+
+func (ec *executionContext) _MissedHouseholdPage(ctx context.Context, sel ast.SelectionSet, obj *MissedHouseholdPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missedHouseholdPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissedHouseholdPage")
+		case "nodes":
+			out.Values[i] = ec._MissedHouseholdPage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MissedHouseholdPage_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._MissedHouseholdPage_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._MissedHouseholdPage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var missedPersonImplementors = []string{"MissedPerson"}
+
+func (ec *executionContext) _MissedPerson(ctx context.Context, sel ast.SelectionSet, obj *graph.MissedPerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missedPersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissedPerson")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MissedPerson_person(ctx, field, obj)
+				})
+		case "householdId":
+			out.Values[i] = ec._MissedPerson_householdId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaCode":
+			out.Values[i] = ec._MissedPerson_areaCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var missedPersonPageImplementors = []string{"MissedPersonPage"}
+
+func (ec *executionContext) _MissedPersonPage(ctx context.Context, sel ast.SelectionSet, obj *MissedPersonPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missedPersonPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissedPersonPage")
+		case "nodes":
+			out.Values[i] = ec._MissedPersonPage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MissedPersonPage_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._MissedPersonPage_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._MissedPersonPage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20441,6 +24875,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "assignQuarantines":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignQuarantines(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordVisit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordVisit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertEmployer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEmployer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordEmployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordEmployment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -21636,6 +26091,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
 				})
+		case "zoning":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_zoning(ctx, field)
+				})
+		case "sweepCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sweepCoverage(ctx, field)
+				})
+		case "returnees":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_returnees(ctx, field)
+				})
+		case "awayResidents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_awayResidents(ctx, field)
+				})
+		case "workerLedger":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workerLedger(ctx, field)
+				})
 		case "quarantines":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -22013,6 +26498,12 @@ func (ec *executionContext) _RiskReason(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RiskReason_checkpointId(ctx, field, obj)
 				})
+		case "visitHouseholdId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RiskReason_visitHouseholdId(ctx, field, obj)
+				})
 		case "healthReportDate":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -22130,92 +26621,185 @@ func (ec *executionContext) _Summary(ctx context.Context, sel ast.SelectionSet, 
 		case "asOf":
 			out.Values[i] = ec._Summary_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "areaCode":
 			out.Values[i] = ec._Summary_areaCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "areaName":
 			out.Values[i] = ec._Summary_areaName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "areaLevel":
 			out.Values[i] = ec._Summary_areaLevel(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "confirmedTotal":
 			out.Values[i] = ec._Summary_confirmedTotal(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "asymptomaticTotal":
 			out.Values[i] = ec._Summary_asymptomaticTotal(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeCases":
 			out.Values[i] = ec._Summary_activeCases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "recovered":
 			out.Values[i] = ec._Summary_recovered(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deceased":
 			out.Values[i] = ec._Summary_deceased(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "suspected":
 			out.Values[i] = ec._Summary_suspected(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "newConfirmed":
 			out.Values[i] = ec._Summary_newConfirmed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "daysSinceLastNewConfirmed":
 			out.Values[i] = ec._Summary_daysSinceLastNewConfirmed(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "openQuarantines":
 			out.Values[i] = ec._Summary_openQuarantines(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pendingPlacements":
 			out.Values[i] = ec._Summary_pendingPlacements(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "facilities":
 			out.Values[i] = ec._Summary_facilities(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "people":
 			out.Values[i] = ec._Summary_people(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "peopleByTier":
 			out.Values[i] = ec._Summary_peopleByTier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "children":
 			out.Values[i] = ec._Summary_children(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "zoning":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Summary_zoning(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sweepCoverageImplementors = []string{"SweepCoverage"}
+
+func (ec *executionContext) _SweepCoverage(ctx context.Context, sel ast.SelectionSet, obj *graph.SweepCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sweepCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SweepCoverage")
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SweepCoverage_areaCode(ctx, field, obj)
+				})
+		case "areaName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SweepCoverage_areaName(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._SweepCoverage_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._SweepCoverage_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "households":
+			out.Values[i] = ec._SweepCoverage_households(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "visited":
+			out.Values[i] = ec._SweepCoverage_visited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "people":
+			out.Values[i] = ec._SweepCoverage_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accountedFor":
+			out.Values[i] = ec._SweepCoverage_accountedFor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notVisited":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SweepCoverage_notVisited(ctx, field, obj)
+				})
+		case "notAccountedFor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SweepCoverage_notAccountedFor(ctx, field, obj)
+				})
+		case "children":
+			out.Values[i] = ec._SweepCoverage_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22443,6 +27027,172 @@ func (ec *executionContext) _Trip(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var visitImplementors = []string{"Visit"}
+
+func (ec *executionContext) _Visit(ctx context.Context, sel ast.SelectionSet, obj *graph.Visit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, visitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Visit")
+		case "householdId":
+			out.Values[i] = ec._Visit_householdId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._Visit_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Visit_person(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Visit_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "officerId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Visit_officerId(ctx, field, obj)
+				})
+		case "temperature":
+			out.Values[i] = ec._Visit_temperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var zoneAssessmentImplementors = []string{"ZoneAssessment"}
+
+func (ec *executionContext) _ZoneAssessment(ctx context.Context, sel ast.SelectionSet, obj *graph.Zone) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, zoneAssessmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ZoneAssessment")
+		case "areaCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_areaCode(ctx, field, obj)
+				})
+		case "areaName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_areaName(ctx, field, obj)
+				})
+		case "areaLevel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_areaLevel(ctx, field, obj)
+				})
+		case "asOf":
+			out.Values[i] = ec._ZoneAssessment_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assessed":
+			out.Values[i] = ec._ZoneAssessment_assessed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "current":
+			out.Values[i] = ec._ZoneAssessment_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currentSince":
+			out.Values[i] = ec._ZoneAssessment_currentSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "proposal":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_proposal(ctx, field, obj)
+				})
+		case "confirmedTotal":
+			out.Values[i] = ec._ZoneAssessment_confirmedTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "new14":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_new14(ctx, field, obj)
+				})
+		case "clusterWithin14d":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_clusterWithin14d(ctx, field, obj)
+				})
+		case "cluster":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_cluster(ctx, field, obj)
+				})
+		case "lastConfirmedAt":
+			out.Values[i] = ec._ZoneAssessment_lastConfirmedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lowFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ZoneAssessment_lowFrom(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22899,6 +27649,38 @@ func (ec *executionContext) marshalNAuditRecord2ᚖgithubᚗcomᚋtracegraphᚋt
 	return ec._AuditRecord(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAwayPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐAwayPage(ctx context.Context, sel ast.SelectionSet, v *AwayPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AwayPage!")
+		return graphql.Null
+	}
+	return ec._AwayPage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAwayResident2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAwayResidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AwayResident) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAwayResident2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAwayResident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAwayResident2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAwayResident(ctx context.Context, sel ast.SelectionSet, v *graph.AwayResident) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AwayResident!")
+		return graphql.Null
+	}
+	return ec._AwayResident(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23189,12 +27971,80 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DateTime!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalTime(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNEffectiveLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEffectiveLevel(ctx context.Context, sel ast.SelectionSet, v *graph.EffectiveLevel) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EffectiveLevel!")
 		return graphql.Null
 	}
 	return ec._EffectiveLevel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEmployer2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployer(ctx context.Context, sel ast.SelectionSet, v *graph.Employer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Employer!")
+		return graphql.Null
+	}
+	return ec._Employer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmployerInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEmployerInput(ctx context.Context, v any) (EmployerInput, error) {
+	res, err := ec.unmarshalInputEmployerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmployerLedger2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployerLedgerᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.EmployerLedger) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmployerLedger2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployerLedger(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEmployerLedger2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployerLedger(ctx context.Context, sel ast.SelectionSet, v *graph.EmployerLedger) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployerLedger!")
+		return graphql.Null
+	}
+	return ec._EmployerLedger(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEmployment2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEmployment(ctx context.Context, sel ast.SelectionSet, v *graph.Employment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Employment!")
+		return graphql.Null
+	}
+	return ec._Employment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmploymentInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐEmploymentInput(ctx context.Context, v any) (EmploymentInput, error) {
+	res, err := ec.unmarshalInputEmploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEpicurvePoint2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEpicurvePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.EpicurvePoint) graphql.Marshaler {
@@ -23467,8 +28317,124 @@ func (ec *executionContext) marshalNKpis2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 	return ec._Kpis(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLedgerEntry2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntry(ctx context.Context, sel ast.SelectionSet, v graph.LedgerEntry) graphql.Marshaler {
+	return ec._LedgerEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLedgerEntry2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.LedgerEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLedgerEntry2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLedgerEntry2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.LedgerEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLedgerEntry2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLedgerEntry2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐLedgerEntry(ctx context.Context, sel ast.SelectionSet, v *graph.LedgerEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LedgerEntry!")
+		return graphql.Null
+	}
+	return ec._LedgerEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLedgerPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐLedgerPage(ctx context.Context, sel ast.SelectionSet, v *LedgerPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LedgerPage!")
+		return graphql.Null
+	}
+	return ec._LedgerPage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMeasure2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMeasure(ctx context.Context, sel ast.SelectionSet, v graph.Measure) graphql.Marshaler {
 	return ec._Measure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMissedHousehold2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedHouseholdᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.MissedHousehold) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMissedHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedHousehold(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMissedHousehold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedHousehold(ctx context.Context, sel ast.SelectionSet, v *graph.MissedHousehold) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MissedHousehold!")
+		return graphql.Null
+	}
+	return ec._MissedHousehold(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMissedHouseholdPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐMissedHouseholdPage(ctx context.Context, sel ast.SelectionSet, v *MissedHouseholdPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MissedHouseholdPage!")
+		return graphql.Null
+	}
+	return ec._MissedHouseholdPage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMissedPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.MissedPerson) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMissedPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMissedPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissedPerson(ctx context.Context, sel ast.SelectionSet, v *graph.MissedPerson) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MissedPerson!")
+		return graphql.Null
+	}
+	return ec._MissedPerson(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMissedPersonPage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐMissedPersonPage(ctx context.Context, sel ast.SelectionSet, v *MissedPersonPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MissedPersonPage!")
+		return graphql.Null
+	}
+	return ec._MissedPersonPage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMissingOfficer2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐMissingOfficer(ctx context.Context, sel ast.SelectionSet, v graph.MissingOfficer) graphql.Marshaler {
@@ -23942,6 +28908,30 @@ func (ec *executionContext) marshalNSummary2ᚖgithubᚗcomᚋtracegraphᚋtrace
 	return ec._Summary(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSweepCoverage2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSweepCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.SweepCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSweepCoverage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSweepCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSweepCoverage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐSweepCoverage(ctx context.Context, sel ast.SelectionSet, v *graph.SweepCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SweepCoverage!")
+		return graphql.Null
+	}
+	return ec._SweepCoverage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTest2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐTestᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Test) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24026,6 +29016,53 @@ func (ec *executionContext) marshalNTrip2ᚖgithubᚗcomᚋtracegraphᚋtracegra
 func (ec *executionContext) unmarshalNTripInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐTripInput(ctx context.Context, v any) (TripInput, error) {
 	res, err := ec.unmarshalInputTripInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVisit2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐVisit(ctx context.Context, sel ast.SelectionSet, v *graph.Visit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Visit!")
+		return graphql.Null
+	}
+	return ec._Visit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVisitInput2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐVisitInput(ctx context.Context, v any) (VisitInput, error) {
+	res, err := ec.unmarshalInputVisitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNZoneAssessment2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐZoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Zone) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNZoneAssessment2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐZone(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNZoneAssessment2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐZone(ctx context.Context, sel ast.SelectionSet, v *graph.Zone) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ZoneAssessment!")
+		return graphql.Null
+	}
+	return ec._ZoneAssessment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNZoningProposal2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐZoningProposal(ctx context.Context, v any) (ZoningProposal, error) {
+	var res ZoningProposal
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNZoningProposal2githubᚗcomᚋtracegraphᚋtracegraphᚋschemaᚐZoningProposal(ctx context.Context, sel ast.SelectionSet, v ZoningProposal) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -24422,6 +29459,25 @@ func (ec *executionContext) unmarshalOPeopleFilter2ᚖgithubᚗcomᚋtracegraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOPerson2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Person) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx context.Context, sel ast.SelectionSet, v *graph.Person) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -24504,6 +29560,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -24520,6 +29611,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOZoneAssessment2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐZone(ctx context.Context, sel ast.SelectionSet, v *graph.Zone) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ZoneAssessment(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

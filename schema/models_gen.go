@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/tracegraph/tracegraph/graph"
 )
 
 // An attendance (attendance.csv).
@@ -21,6 +23,18 @@ type AttendanceInput struct {
 	To string `json:"to"`
 	// close or venue (default venue).
 	Proximity *string `json:"proximity,omitempty"`
+}
+
+// One page of away residents.
+type AwayPage struct {
+	// This page, by person.
+	Nodes []*graph.AwayResident `json:"nodes"`
+	// All of them.
+	TotalCount int `json:"totalCount"`
+	// Pass as after for the next page; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// Whether more follow.
+	HasNextPage bool `json:"hasNextPage"`
 }
 
 // Filters of cases.
@@ -59,6 +73,20 @@ type ContactInput struct {
 	Setting *string `json:"setting,omitempty"`
 	// Protective equipment worn (default false).
 	Protected *bool `json:"protected,omitempty"`
+}
+
+// The columns of employers.csv.
+type EmployerInput struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	AreaCode string `json:"areaCode"`
+}
+
+// The columns of employment.csv.
+type EmploymentInput struct {
+	PersonID   string  `json:"personId"`
+	EmployerID string  `json:"employerId"`
+	Since      *string `json:"since,omitempty"`
 }
 
 // An event (events.csv).
@@ -111,6 +139,42 @@ type HouseholdInput struct {
 	Address *string `json:"address,omitempty"`
 	// Its area.
 	AreaCode string `json:"areaCode"`
+}
+
+// One page of ledger entries.
+type LedgerPage struct {
+	// This page, by person then trip.
+	Nodes []*graph.LedgerEntry `json:"nodes"`
+	// All of them.
+	TotalCount int `json:"totalCount"`
+	// Pass as after for the next page; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// Whether more follow.
+	HasNextPage bool `json:"hasNextPage"`
+}
+
+// One page of missed households.
+type MissedHouseholdPage struct {
+	// This page.
+	Nodes []*graph.MissedHousehold `json:"nodes"`
+	// All of them.
+	TotalCount int `json:"totalCount"`
+	// Pass as after for the next page; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// Whether more follow.
+	HasNextPage bool `json:"hasNextPage"`
+}
+
+// One page of people not accounted for.
+type MissedPersonPage struct {
+	// This page.
+	Nodes []*graph.MissedPerson `json:"nodes"`
+	// All of them.
+	TotalCount int `json:"totalCount"`
+	// Pass as after for the next page; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// Whether more follow.
+	HasNextPage bool `json:"hasNextPage"`
 }
 
 type Mutation struct {
@@ -247,6 +311,16 @@ type TripInput struct {
 	DepartAt string `json:"departAt"`
 	// Arrival, not before departure.
 	ArriveAt string `json:"arriveAt"`
+}
+
+// The columns of visits.csv.
+type VisitInput struct {
+	HouseholdID string   `json:"householdId"`
+	At          string   `json:"at"`
+	PersonID    *string  `json:"personId,omitempty"`
+	Status      *string  `json:"status,omitempty"`
+	OfficerID   *string  `json:"officerId,omitempty"`
+	Temperature *float64 `json:"temperature,omitempty"`
 }
 
 // The date a case is ordered or counted by.
@@ -729,6 +803,67 @@ func (e *RiskTier) UnmarshalJSON(b []byte) error {
 }
 
 func (e RiskTier) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A proposal of a zoning assessment.
+type ZoningProposal string
+
+const (
+	// The assessed level is higher than the current one.
+	ZoningProposalUp ZoningProposal = "UP"
+	// The assessed level is lower than the current one.
+	ZoningProposalDown ZoningProposal = "DOWN"
+	// They are the same.
+	ZoningProposalNone ZoningProposal = "NONE"
+)
+
+var AllZoningProposal = []ZoningProposal{
+	ZoningProposalUp,
+	ZoningProposalDown,
+	ZoningProposalNone,
+}
+
+func (e ZoningProposal) IsValid() bool {
+	switch e {
+	case ZoningProposalUp, ZoningProposalDown, ZoningProposalNone:
+		return true
+	}
+	return false
+}
+
+func (e ZoningProposal) String() string {
+	return string(e)
+}
+
+func (e *ZoningProposal) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ZoningProposal(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ZoningProposal", str)
+	}
+	return nil
+}
+
+func (e ZoningProposal) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ZoningProposal) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ZoningProposal) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

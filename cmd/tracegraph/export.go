@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -59,12 +58,12 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return fmt.Errorf("export quarantines: %w", err)
 	}
-	recs := exportRecords(rows, loc, !*unmasked)
+	recs := graph.ExportRecords(rows, loc, !*unmasked)
 	if *format == "json" {
 		out := make([]map[string]string, len(recs))
 		for i, r := range recs {
 			out[i] = map[string]string{}
-			for j, h := range exportHeader {
+			for j, h := range graph.ExportHeader {
 				out[i][h] = r[j]
 			}
 		}
@@ -73,35 +72,7 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 		return enc.Encode(out)
 	}
 	w := csv.NewWriter(stdout)
-	_ = w.Write(exportHeader)
+	_ = w.Write(graph.ExportHeader)
 	_ = w.WriteAll(recs)
 	return w.Error()
-}
-
-var exportHeader = []string{"assignment", "person", "name", "id_number", "phone", "address", "area", "kind", "status",
-	"start", "end", "placed_at", "facility", "facility_name", "officers", "tests_due"}
-
-func exportRecords(rows []graph.ExportRow, loc *time.Location, masked bool) [][]string {
-	ts := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
-	out := make([][]string, 0, len(rows))
-	for _, r := range rows {
-		id, phone := r.IDNumber, r.Phone
-		if masked {
-			id, phone = graph.MaskIDNumber(id), graph.MaskPhone(phone)
-		}
-		placed := ""
-		if r.PlacedAt != nil {
-			placed = ts(*r.PlacedAt)
-		}
-		var offs, due []string
-		for _, o := range r.Officers {
-			offs = append(offs, fmt.Sprintf("%s %s (%s) %s", o.ID, o.Name, o.Role, o.Phone))
-		}
-		for _, d := range r.TestsDue {
-			due = append(due, d.String())
-		}
-		out = append(out, []string{r.QuarantineID, r.PersonID, r.Name, id, phone, r.Address, r.AreaCode, r.Kind, r.Status,
-			ts(r.Start), ts(r.End), placed, r.FacilityID, r.FacilityName, strings.Join(offs, "; "), strings.Join(due, " ")})
-	}
-	return out
 }

@@ -33,6 +33,9 @@ var Columns = map[string][]string{
 	"officers.csv":          {"id", "name", "role", "area_code", "phone"},
 	"responsibilities.csv":  {"officer_id", "person_id"},
 	"health_reports.csv":    {"person_id", "date", "temperature", "symptoms"},
+	"visits.csv":            {"household_id", "at", "person_id", "status", "officer_id", "temperature"},
+	"employers.csv":         {"id", "name", "area_code"},
+	"employment.csv":        {"person_id", "employer_id", "since"},
 }
 
 // FileNames lists the bundle files in dependency order (a file only refers to files
@@ -41,7 +44,7 @@ var FileNames = []string{
 	"areas.csv", "risk_designations.csv", "households.csv", "people.csv", "cases.csv",
 	"trips.csv", "events.csv", "attendance.csv", "contacts.csv", "tests.csv",
 	"checkpoints.csv", "passages.csv", "facilities.csv", "officers.csv",
-	"responsibilities.csv", "health_reports.csv",
+	"responsibilities.csv", "health_reports.csv", "visits.csv", "employers.csv", "employment.csv",
 }
 
 // Zone is the bundle's zone: every time is written with +08:00 (Asia/Shanghai had no
@@ -157,7 +160,7 @@ func appendID(b []byte, prefix string, n, width int) []byte {
 	return append(b, digits[i:]...)
 }
 
-// bundle is the sixteen files of one bundle, open for writing.
+// bundle is the nineteen files of one bundle, open for writing.
 type bundle struct {
 	dir string
 	t   map[string]*table

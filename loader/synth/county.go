@@ -70,6 +70,7 @@ type gen struct {
 	idSeq map[uint64]uint16 // ID numbers issued per (address code, birth date, sex)
 
 	nextHH, nextTrip, nextEvent, nextTest, nextCP, nextFac, nextOff int
+	nextEmp                                                         int
 	cases                                                           int
 	firstConfirmed                                                  minute
 }
@@ -228,6 +229,7 @@ func (g *gen) town(ti int) {
 	g.genTests(w)
 	g.genCheckpoints(w)
 	g.genReports(w)
+	g.genPractices(w, ti)
 }
 
 func (g *gen) pid(tb *table, w *tw, p int32) *table {

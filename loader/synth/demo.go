@@ -36,6 +36,8 @@ type demo struct {
 	nTest   int
 	hhArea  map[string]string
 	byArea  map[string][]string // residents by area, in id order
+	members map[string][]string // residents by household, in id order
+	hhOf    map[string][]string // households by area, in id order
 	ages    map[string]int
 }
 
@@ -61,6 +63,7 @@ func (d *demo) household(area, addr string) string {
 	id := fmt.Sprintf("H%03d", d.nHH)
 	d.row("households.csv", id, addr, area)
 	d.hhArea[id] = area
+	d.hhOf[area] = append(d.hhOf[area], id)
 	return id
 }
 
@@ -83,6 +86,7 @@ func (d *demo) person(hh, name, sex, birth string, phone bool) string {
 	d.row("people.csv", id, name, idNumber(countyCode, bd.Format("20060102"), seq%1000), ph, sex, birth, hh)
 	area := d.hhArea[hh]
 	d.byArea[area] = append(d.byArea[area], id)
+	d.members[hh] = append(d.members[hh], id)
 	d.ages[id] = 2020 - bd.Year()
 	return id
 }
@@ -124,7 +128,8 @@ func WriteDemo(dir string) ([]FileStat, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &demo{b: b, r: rand.New(rand.NewPCG(2020, 124)), hhArea: map[string]string{}, byArea: map[string][]string{}, ages: map[string]int{}}
+	d := &demo{b: b, r: rand.New(rand.NewPCG(2020, 124)), hhArea: map[string]string{}, byArea: map[string][]string{}, ages: map[string]int{},
+		members: map[string][]string{}, hhOf: map[string][]string{}}
 	d.story()
 	return b.close()
 }
@@ -447,6 +452,54 @@ func (d *demo) story() {
 				sym = "无"
 			}
 			d.row("health_reports.csv", rt.person, date, temp, sym)
+		}
+	}
+	d.practices(areaOfficers, zhoumin, zhangwei, zhangwife, huangtao, wangjian)
+}
+
+// practices writes SPEC §10–12 into the story: 白塔乡 is designated medium once 周敏 is
+// confirmed; its villages are swept house by house on January 27–28 and the sweep
+// misses two households and one person; 张伟, back from Shenzhen, works at the 白塔
+// brick works and keeps no health reports; 黄涛 is back at the 柳林 clothing factory.
+func (d *demo) practices(officers map[string][2]string, zhoumin, zhangwei, zhangwife, huangtao, wangjian string) {
+	d.row("risk_designations.csv", aBaita, "medium", rfc("2020-01-27 18:00"))
+	d.row("employers.csv", "EM01", "柳林服装厂", aLiulin)
+	d.row("employers.csv", "EM02", "白塔砖厂", aZhangzh)
+	d.row("employment.csv", huangtao, "EM01", "2017-03-01")
+	d.row("employment.csv", wangjian, "EM01", "")
+	d.row("employment.csv", zhangwei, "EM02", "2016-09-01")
+	d.row("employment.csv", zhangwife, "EM02", "2018-04-15")
+	// The sweep: the village cadre knocks at every door, one an hour from 08:00.
+	for _, v := range []struct {
+		area string
+		day  int
+	}{{aZhangzh, 27}, {aZhouying, 28}} {
+		cadre := officers[v.area][0]
+		for i, hh := range d.hhOf[v.area] {
+			t := at(1, v.day, 8, 0) + minute(20*i)
+			when := t.time().Format(time.RFC3339)
+			members := d.members[hh]
+			switch {
+			case i == 3: // nobody home, twice; never visited in the sweep
+				d.row("visits.csv", hh, when, "", "no_answer", cadre, "")
+				d.row("visits.csv", hh, (t + 240).time().Format(time.RFC3339), "", "no_answer", cadre, "")
+				continue
+			case i == 5: // skipped: no row at all
+				continue
+			case i == 1: // nobody home in the morning, seen in the afternoon
+				d.row("visits.csv", hh, when, "", "no_answer", cadre, "")
+				when = (t + 300).time().Format(time.RFC3339)
+			}
+			d.row("visits.csv", hh, when, "", "visited", cadre, "")
+			for k, p := range members {
+				switch {
+				case p == zhoumin: // in hospital: reported absent by the household
+					d.row("visits.csv", hh, when, p, "away", cadre, "")
+				case i == 7 && k == len(members)-1 && len(members) > 1: // out in the fields: the household forgot them
+				default:
+					d.row("visits.csv", hh, when, p, "present", cadre, fmt.Sprintf("%.1f", 36.1+float64(d.r.IntN(9))/10))
+				}
+			}
 		}
 	}
 }

@@ -175,3 +175,66 @@ func TestDemoStoryTraces(t *testing.T) {
 		}
 	}
 }
+
+// The demo's SPEC §10–12 story holds: the sweep of 白塔乡 misses what the README says,
+// the returning workers are on their employers' ledgers, and zoning proposes 白塔乡
+// medium → low with the county still medium.
+func TestDemoPracticesStory(t *testing.T) {
+	db := graphtest.MustOpen(t)
+	loadClean(t, db, examplesCounty)
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	svc := graph.NewService(db, graph.DefaultPolicy(), loc)
+	sw, err := svc.SweepCoverage(ctx, "411530102", time.Date(2020, 1, 27, 0, 0, 0, 0, loc), time.Date(2020, 1, 28, 23, 59, 0, 0, loc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sw.Children) != 2 {
+		t.Fatalf("白塔乡 has %d villages in the sweep", len(sw.Children))
+	}
+	for _, v := range sw.Children {
+		noAnswer := 0
+		for _, h := range v.NotVisited {
+			if h.LastNoAnswer != nil {
+				noAnswer++
+			}
+		}
+		if len(v.NotVisited) != 2 || noAnswer != 1 || len(v.NotAccountedFor) != 1 || v.Visited != v.Households-2 {
+			t.Errorf("%s: %d households, %d visited, missed %+v, not accounted for %+v", v.Area.Code, v.Households, v.Visited, v.NotVisited, v.NotAccountedFor)
+		}
+	}
+	workers, err := svc.WorkerLedger(ctx, time.Date(2020, 1, 30, 12, 0, 0, 0, loc), "", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, l := range workers {
+		count[l.Employer.ID] = len(l.Workers)
+	}
+	if count["EM01"] != 1 || count["EM02"] != 2 {
+		t.Errorf("returning workers by employer: %v, want EM01 1 (黄涛), EM02 2 (张伟, 何静)", count)
+	}
+	zones, err := svc.Zoning(ctx, time.Date(2020, 2, 9, 12, 0, 0, 0, loc), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, z := range zones {
+		switch z.Area.Code {
+		case "411530102":
+			if z.Current != "medium" || z.Assessed != "medium" || z.LowFrom == nil || z.LowFrom.String() != "2020-02-10" {
+				t.Errorf("白塔乡 as of February 9: %+v", z)
+			}
+		case "411530":
+			if z.Assessed != "medium" || z.LowFrom == nil || z.LowFrom.String() != "2020-02-16" {
+				t.Errorf("the county as of February 9: %+v", z)
+			}
+		}
+	}
+	zones, _ = svc.Zoning(ctx, time.Date(2020, 2, 10, 12, 0, 0, 0, loc), "411530102", []string{"town"})
+	if len(zones) != 1 || zones[0].Assessed != "low" || zones[0].Proposal != graph.ProposalDown {
+		t.Errorf("白塔乡 as of February 10: %+v", zones)
+	}
+}

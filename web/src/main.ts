@@ -7,6 +7,7 @@ import { renderBench } from './bench';
 import { renderChain } from './chain';
 import { renderClusters } from './clusters';
 import { renderDashboard } from './dashboard';
+import { renderPractices } from './practices';
 import { getLang, setLang, t } from './i18n';
 import { AsOf, parseRoute, routeHash } from './state';
 import { addDays, daysBetween, endOfDay, fmtLongDate, localDate, setZone } from './time';
@@ -107,7 +108,7 @@ function header(view: string): HTMLElement {
     'header',
     {},
     h('h1', { 'data-testid': 'title' }, t('title')),
-    h('nav', {}, nav('dashboard', t('dashboard')), nav('chain', t('chain')), nav('clusters', t('clusters'))),
+    h('nav', {}, nav('dashboard', t('dashboard')), nav('chain', t('chain')), nav('clusters', t('clusters')), nav('practices', t('practices'))),
     h('div', { class: 'asof-box' }, label, slider, latest),
     lang,
   );
@@ -140,6 +141,9 @@ async function render(): Promise<void> {
       done = await renderClusters(main, asOf, (id) => {
         location.hash = routeHash('chain', id, keep);
       });
+      break;
+    case 'practices':
+      done = await renderPractices(main, asOf, r.params.get('area'));
       break;
     case 'bench':
       done = await renderBench(main, r.params);

@@ -326,6 +326,41 @@ await step('a 5,000-case cluster with 20,000 contacts stays responsive when draw
   await shot('7-bench');
 });
 
+await step('zoning, sweep and ledgers: drawn figures match zoning, sweepCoverage, returnees and workerLedger (zh, then en)', async () => {
+  const at = '2020-01-28T23:00:00+08:00';
+  const area = '411530102'; // 白塔乡 in the demo; any area of another bundle works the same way
+  const known = await gql('query($a: ID!) { summary { areaCode } area(code: $a) { code } }', { a: area }).catch(() => null);
+  const code = known?.area?.code ?? (await gql('{ summary { areaCode } }')).summary.areaCode;
+  await page.goto(`${base}/app/#/practices?asOf=${encodeURIComponent(at)}&area=${code}`);
+  await page.waitForSelector('[data-testid=zoning-table]', { timeout: 60000 });
+  const from = new Date(new Date(at).getTime() - 86400000);
+  const fromLocal = `${from.toISOString().slice(0, 10)}T00:00:00+08:00`;
+  const want = await gql(`query($asOf: DateTime, $a: ID!, $f: DateTime!, $t: DateTime!) {
+    zoning(asOf: $asOf) { areaCode proposal }
+    sweepCoverage(areaCode: $a, from: $f, to: $t) { households visited people accountedFor notVisited(first: 200) { totalCount } notAccountedFor(first: 200) { totalCount } children { areaCode } }
+    returnees(asOf: $asOf, first: 200) { totalCount } workerLedger(asOf: $asOf) { employer { id } workers { tripId } } }`,
+    { asOf: at, a: code, f: new Date(fromLocal).toISOString(), t: new Date(at).toISOString() });
+  assert.equal(await page.locator('[data-testid=zoning-table] tbody tr').count(), want.zoning.length);
+  const sweepRow = await page.locator('[data-testid=sweep-table] tbody tr').first().evaluate((r) => [...r.cells].slice(1).map((c) => Number(c.textContent)));
+  const sc = want.sweepCoverage;
+  assert.deepEqual(sweepRow, [sc.households, sc.visited, sc.people, sc.accountedFor]);
+  assert.equal(await page.locator('[data-testid=sweep-table] tbody tr').count(), 1 + sc.children.length);
+  assert.equal(await page.locator('[data-testid=not-visited] tbody tr').count(), sc.notVisited.totalCount);
+  assert.equal(await page.locator('[data-testid=not-accounted] tbody tr').count(), sc.notAccountedFor.totalCount);
+  assert.equal(await page.locator('[data-testid=returnees-table] tbody tr').count(), want.returnees.totalCount);
+  for (const l of want.workerLedger) {
+    assert.equal(await page.locator(`[data-testid=workers-${l.employer.id}] tbody tr`).count(), l.workers.length);
+  }
+  const before = await page.locator('[data-testid=sweep] h3').first().textContent();
+  await shot('practices-1');
+  await page.click('[data-testid=lang]');
+  await page.waitForSelector('[data-testid=zoning-table]');
+  const after = await page.locator('[data-testid=sweep] h3').first().textContent();
+  assert.deepEqual([before, after].sort(), ['Households not visited', '未排查的户（漏户）'].sort());
+  await shot('practices-2');
+  await page.click('[data-testid=lang]');
+});
+
 await step('no script errors on the page', async () => {
   assert.deepEqual(pageErrors, []);
 });
