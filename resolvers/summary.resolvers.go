@@ -10,11 +10,18 @@ import (
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 	"github.com/tracegraph/tracegraph/schema"
 )
 
 func (r *queryResolver) Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error) {
-	return r.Svc.Summary(ctx, deref(areaCode), r.Svc.AsOf(asOf))
+	at, area := r.Svc.AsOf(asOf), deref(areaCode)
+	compute := func() (*graph.AreaSummary, error) { return r.Svc.Summary(ctx, area, at) }
+	if r.Index == nil || asOf == nil {
+		// Without an asOf every request is a new moment: nothing to reuse.
+		return compute()
+	}
+	return index.Answer(ctx, r.Index, r.Svc.DB.LastWrittenSeq(), "summary", area, at, compute)
 }
 
 func (r *Resolver) Summary() schema.SummaryResolver { return &summaryResolver{r} }

@@ -7,9 +7,11 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 	"github.com/tracegraph/tracegraph/schema"
 )
 
@@ -248,7 +250,15 @@ func (r *queryResolver) Clusters(ctx context.Context, asOf *time.Time, minSize *
 	if minSize != nil {
 		size = *minSize
 	}
-	cs, err := r.Svc.Clusters(ctx, r.Svc.AsOf(asOf), size)
+	at := r.Svc.AsOf(asOf)
+	compute := func() ([]*graph.Cluster, error) { return r.Svc.Clusters(ctx, at, size) }
+	var cs []*graph.Cluster
+	var err error
+	if r.Index == nil || asOf == nil {
+		cs, err = compute()
+	} else {
+		cs, err = index.Answer(ctx, r.Index, r.Svc.DB.LastWrittenSeq(), "clusters", fmt.Sprint(size), at, compute)
+	}
 	if err != nil {
 		return nil, err
 	}
