@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -58,6 +59,7 @@ type DB struct {
 	database string
 	timeout  time.Duration
 	observe  Observer
+	lastSeq  atomic.Int64 // the highest change-feed seq this process committed (feed.go)
 }
 
 // Open connects to Neo4j. It does not wait for the server: Ping and Ready say whether
@@ -140,7 +142,23 @@ func runTimeout[T any](ctx context.Context, db *DB, op string, mode neo4j.Access
 	defer span.End()
 	session := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database, AccessMode: mode})
 	defer session.Close(ctx)
-	fn := func(tx neo4j.ManagedTransaction) (any, error) { return work(ctx, tx) }
+	// A write records what it touched in the change feed as its last statement (feed.go);
+	// each attempt (the driver may retry) starts with an empty record.
+	var seq int64
+	fn := func(tx neo4j.ManagedTransaction) (any, error) {
+		if mode == neo4j.AccessModeRead {
+			return work(ctx, tx)
+		}
+		t := &touched{keys: map[string]map[string]bool{}}
+		res, err := work(context.WithValue(ctx, touchedKey{}, t), tx)
+		if err != nil {
+			return nil, err
+		}
+		if seq, err = recordChange(ctx, tx, op, t); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
 	var (
 		res any
 		err error
@@ -152,6 +170,9 @@ func runTimeout[T any](ctx context.Context, db *DB, op string, mode neo4j.Access
 		res, err = session.ExecuteWrite(ctx, fn, cfg)
 	}
 	db.observe(op, time.Since(start), err)
+	if err == nil && seq > 0 {
+		db.noteSeq(seq)
+	}
 	var zero T
 	if err != nil && !errors.Is(err, errDryRun) {
 		span.RecordError(err)
@@ -199,14 +220,15 @@ func classify(op string, err error) error {
 	return &Error{Kind: Internal, Op: op, Err: fmt.Errorf("neo4j: %w", err)}
 }
 
-// DeleteAllData removes every node and relationship except the migration records, in
+// DeleteAllData removes every node and relationship except the migration records and the
+// change feed's counter, in
 // batches. It exists for tests and benchmarks that need an empty graph; nothing in the
 // service calls it.
 func (db *DB) DeleteAllData(ctx context.Context) error {
 	session := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
 	// CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.Run.
-	res, err := session.Run(ctx, `MATCH (n) WHERE NOT n:Migration
+	res, err := session.Run(ctx, `MATCH (n) WHERE NOT n:Migration AND NOT n:Feed
 		CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS`, nil)
 	if err != nil {
 		return classify("delete all data", err)
@@ -214,5 +236,11 @@ func (db *DB) DeleteAllData(ctx context.Context) error {
 	if _, err := res.Consume(ctx); err != nil {
 		return classify("delete all data", err)
 	}
-	return nil
+	// The Feed counter survives, so seq stays monotonic; a reset change tells every index
+	// to rebuild.
+	_, err = Write(ctx, db, "delete all data", func(ctx context.Context, tx Tx) (any, error) {
+		Touch(ctx, ChangeReset, "all")
+		return nil, nil
+	})
+	return err
 }

@@ -506,3 +506,31 @@ func (s *Service) CaseOf(ctx context.Context, personID string) (*Case, error) {
 		return nil, nil
 	})
 }
+
+// PageContacts is one page of a chain's contacts in the chain's order (degree, then
+// person id): those after the contact named by after (a person id of this chain), at
+// most first of them. Without first, all the rest; without after, from the start.
+func (ch *Chain) PageContacts(first *int, after *string) ([]ChainContact, error) {
+	const op = "contactChain"
+	cs := ch.Contacts
+	if first != nil && *first < 0 {
+		return nil, InvalidArg(op, "first", "must be at least 0, got %d", *first)
+	}
+	if after != nil {
+		at := -1
+		for i := range cs {
+			if cs[i].PersonID == *after {
+				at = i
+				break
+			}
+		}
+		if at < 0 {
+			return nil, InvalidArg(op, "after", "%q is not a contact of this chain", *after)
+		}
+		cs = cs[at+1:]
+	}
+	if first != nil && *first < len(cs) {
+		cs = cs[:*first]
+	}
+	return cs, nil
+}

@@ -49,6 +49,8 @@ var migrations = []migration{
 	{29, "visit (household, at, person) unique", "CREATE CONSTRAINT visit_key IF NOT EXISTS FOR (n:Visit) REQUIRE (n.householdId, n.at, n.personKey) IS UNIQUE"},
 	{30, "employer id unique", "CREATE CONSTRAINT employer_id IF NOT EXISTS FOR (n:Employer) REQUIRE n.id IS UNIQUE"},
 	{31, "visit time index", "CREATE INDEX visit_at IF NOT EXISTS FOR (n:Visit) ON (n.at)"},
+	{32, "change feed counter unique", "CREATE CONSTRAINT feed_id IF NOT EXISTS FOR (n:Feed) REQUIRE n.id IS UNIQUE"},
+	{33, "change feed seq unique", "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE"},
 }
 
 // LatestMigration is the version Ready expects to find recorded.

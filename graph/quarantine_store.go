@@ -110,6 +110,12 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 			if err := writePlan(ctx, tx, pl, no, s.Policy); err != nil {
 				return nil, fmt.Errorf("%s: write: %w", op, err)
 			}
+			r := &pl.run
+			for _, list := range [][]*Quarantine{r.Created, r.Extended, r.Superseded, r.Completed, r.Escalated, r.Placed, r.Pending} {
+				for _, q := range list {
+					Touch(ctx, ChangeQuarantines, q.ID)
+				}
+			}
 		}
 		phase("write")
 		pl.run.Phases = phases

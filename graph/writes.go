@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -111,7 +112,22 @@ func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, st
 	if len(rows) == 0 {
 		return nil
 	}
+	kind, fields := feedKeyOf(op)
+	if kind == "" {
+		// A row writer the feed does not know would leave every index stale without a
+		// trace: refuse it, so a new writer fails its first test instead.
+		return &Error{Kind: Internal, Op: op, Err: fmt.Errorf("change feed: no kind for row writer %q (feedKeyOf)", op)}
+	}
 	_, err := Write(ctx, db, op, func(ctx context.Context, tx Tx) (any, error) {
+		keys := make([]string, len(rows))
+		for i, r := range rows {
+			parts := make([]any, len(fields))
+			for j, f := range fields {
+				parts[j] = r[f]
+			}
+			keys[i] = FeedKey(parts...)
+		}
+		Touch(ctx, kind, keys...)
 		params := map[string]any{"rows": rows}
 		for _, s := range statements {
 			res, err := tx.Run(ctx, s, params)
@@ -125,6 +141,54 @@ func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, st
 		return nil, nil
 	})
 	return err
+}
+
+// feedKeyOf names, for each row writer, the kind of fact its rows are in the change feed
+// and the row fields that make a row's key (feed.go).
+func feedKeyOf(op string) (kind string, fields []string) {
+	switch op {
+	case "write areas":
+		return ChangeAreas, []string{"code"}
+	case "write risk designations":
+		return ChangeDesignations, []string{"areaCode", "since"}
+	case "write households":
+		return ChangeHouseholds, []string{"id"}
+	case "write people":
+		return ChangePeople, []string{"id"}
+	case "write cases":
+		return ChangeCases, []string{"personId"}
+	case "write trips":
+		return ChangeTrips, []string{"id"}
+	case "write events":
+		return ChangeEvents, []string{"id"}
+	case "write attendance":
+		return ChangeAttendances, []string{"personId", "eventId", "from"}
+	case "write contacts":
+		return ChangeContacts, []string{"a", "b", "at"}
+	case "write tests":
+		return ChangeTests, []string{"id"}
+	case "write checkpoints":
+		return ChangeCheckpoints, []string{"id"}
+	case "write passages":
+		return ChangePassages, []string{"checkpointId", "at", "personId"}
+	case "write vehicle passages":
+		return ChangePassages, []string{"checkpointId", "at", "plate"}
+	case "write facilities":
+		return ChangeFacilities, []string{"id"}
+	case "write officers":
+		return ChangeOfficers, []string{"id"}
+	case "write responsibilities":
+		return ChangeResponsible, []string{"officerId", "personId"}
+	case "write health reports":
+		return ChangeHealthReports, []string{"personId", "date"}
+	case "write visits":
+		return ChangeVisits, []string{"householdId", "at", "personKey"}
+	case "write employers":
+		return ChangeEmployers, []string{"id"}
+	case "write employment":
+		return ChangeEmployment, []string{"personId", "employerId"}
+	}
+	return "", nil
 }
 
 // relink builds the two statements that make node (label {key: row.key}) have exactly

@@ -402,6 +402,7 @@ func (s *Service) SetCaseStatus(ctx context.Context, cells Cells) (*CaseChange, 
 	}
 	now := s.Now().In(s.Loc)
 	return Write(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*CaseChange, error) {
+		Touch(ctx, ChangeCases, c.PersonID)
 		res, err := tx.Run(ctx, `MATCH (p:Person {id: $id}) OPTIONAL MATCH (p)-[:HAS_CASE]->(c:Case)
 			RETURN c {.personId, .status, .onsetDate, .confirmedAt, .isolatedAt} AS c`, map[string]any{"id": c.PersonID})
 		if err != nil {
@@ -485,6 +486,7 @@ func (s *Service) SubmitDailyReport(ctx context.Context, areaCode, date, note st
 	}
 	now := s.Now().In(s.Loc)
 	_, err = Write(ctx, s.DB, op, func(ctx context.Context, tx Tx) (any, error) {
+		Touch(ctx, ChangeDailyReports, FeedKey(areaCode, date))
 		res, err := tx.Run(ctx, `MATCH (a:Area {code: $area})
 			MERGE (a)-[:SUBMITTED]->(r:DailyReport {areaCode: $area, date: $date})
 			SET r.note = $note, r.submittedAt = $at`,

@@ -200,6 +200,7 @@ var accessRules = map[string]fieldRule{
 	"ContactChain.asOf":                     {roles: personLevel},
 	"ContactChain.maxDepth":                 {roles: personLevel},
 	"ContactChain.contacts":                 {roles: personLevel},
+	"ContactChain.total":                    {roles: personLevel},
 	"Contact.person":                        {roles: personLevel},
 	"Contact.degree":                        {roles: personLevel},
 	"Contact.class":                         {roles: personLevel},

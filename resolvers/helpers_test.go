@@ -1,6 +1,7 @@
 package resolvers_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -20,6 +21,11 @@ func newClient(t *testing.T, svc *graph.Service) *client.Client {
 func newClientAs(t *testing.T, svc *graph.Service, p *graph.Principal) *client.Client {
 	t.Helper()
 	h := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{Introspection: true, Logger: testLogger(t)})
+	return clientFor(h, p)
+}
+
+// clientFor posts to handler h as p (nil: anonymous).
+func clientFor(h http.Handler, p *graph.Principal) *client.Client {
 	return client.New(h, func(r *client.Request) {
 		if p != nil {
 			r.HTTP = r.HTTP.WithContext(graph.WithPrincipal(r.HTTP.Context(), p))

@@ -7,11 +7,15 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 )
 
 // Resolver is the root of the resolvers; it carries the service's dependencies.
 type Resolver struct {
 	Svc *graph.Service
+	// Index, when set, caches whole-county answers (summary, clusters) by feed version
+	// and asOf (graph/index); nil reads Neo4j every time.
+	Index *index.Follower
 	// events feeds subscriptions; NewHandler makes it (nil: writes announce nothing).
 	events *broker
 }

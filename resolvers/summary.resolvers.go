@@ -7,9 +7,11 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 	"github.com/tracegraph/tracegraph/schema"
 )
 
@@ -17,7 +19,16 @@ func (r *queryResolver) Summary(ctx context.Context, asOf *time.Time, areaCode *
 	// The tiers cost every traced case's chain, the people counts a pass over every
 	// person: computed only when read.
 	parts := graph.SummaryParts{People: selectsField(ctx, "people"), Tiers: selectsField(ctx, "peopleByTier")}
-	return r.Svc.SummaryOf(ctx, deref(areaCode), r.Svc.AsOf(asOf), parts)
+	at, area := r.Svc.AsOf(asOf), deref(areaCode)
+	compute := func() (*graph.AreaSummary, error) { return r.Svc.SummaryOf(ctx, area, at, parts) }
+	if r.Index == nil || asOf == nil {
+		// Without an asOf every request is a new moment: nothing to reuse.
+		return compute()
+	}
+	// The parts are in the key: an answer computed without the tiers must not serve a
+	// request that reads them.
+	kind := fmt.Sprintf("summary people=%t tiers=%t", parts.People, parts.Tiers)
+	return index.Answer(ctx, r.Index, r.Svc.DB.LastWrittenSeq(), kind, area, at, compute)
 }
 
 func (r *Resolver) Summary() schema.SummaryResolver { return &summaryResolver{r} }

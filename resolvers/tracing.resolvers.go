@@ -7,9 +7,11 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 	"github.com/tracegraph/tracegraph/schema"
 )
 
@@ -102,6 +104,27 @@ func (r *contactChainResolver) Window(ctx context.Context, obj *graph.Chain) (*g
 
 func (r *contactChainResolver) WindowEmpty(ctx context.Context, obj *graph.Chain) (bool, error) {
 	return obj.Empty, nil
+}
+
+func (r *contactChainResolver) Total(ctx context.Context, obj *graph.Chain) (int, error) {
+	return len(obj.Contacts), nil
+}
+
+func (r *contactChainResolver) Contacts(ctx context.Context, obj *graph.Chain, first *int, after *string) ([]*graph.ChainContact, error) {
+	page, err := obj.PageContacts(first, after)
+	if err != nil {
+		return nil, err
+	}
+	// Only the page's people are loaded: a screen asking for 100 of a 3,000-person chain
+	// loads 100.
+	out := make([]*graph.ChainContact, len(page))
+	ids := make([]string, 0, len(page))
+	for i := range page {
+		out[i] = &page[i]
+		ids = append(ids, page[i].PersonID)
+		ids = append(ids, page[i].Via...)
+	}
+	return out, r.prime(ctx, ids)
 }
 
 func (r *dataWarningResolver) Case(ctx context.Context, obj *graph.DataWarning) (*graph.Person, error) {
@@ -202,7 +225,8 @@ func (r *queryResolver) ContactChain(ctx context.Context, caseID string, maxDept
 	if err != nil {
 		return nil, err
 	}
-	return ch, r.prime(ctx, chainPeople(ch))
+	// The contacts' people are primed page by page (contactChainResolver.Contacts).
+	return ch, r.prime(ctx, []string{ch.SourceID})
 }
 
 func (r *queryResolver) Risk(ctx context.Context, personID string, asOf *time.Time) (*graph.Risk, error) {
@@ -226,7 +250,15 @@ func (r *queryResolver) Clusters(ctx context.Context, asOf *time.Time, minSize *
 	if minSize != nil {
 		size = *minSize
 	}
-	cs, err := r.Svc.Clusters(ctx, r.Svc.AsOf(asOf), size)
+	at := r.Svc.AsOf(asOf)
+	compute := func() ([]*graph.Cluster, error) { return r.Svc.Clusters(ctx, at, size) }
+	var cs []*graph.Cluster
+	var err error
+	if r.Index == nil || asOf == nil {
+		cs, err = compute()
+	} else {
+		cs, err = index.Answer(ctx, r.Index, r.Svc.DB.LastWrittenSeq(), "clusters", fmt.Sprint(size), at, compute)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -38,15 +38,6 @@ func optCaseStatus(s string) *schema.CaseStatus {
 
 // The people an answer names, to load in one round trip.
 
-func chainPeople(ch *graph.Chain) []string {
-	ids := []string{ch.SourceID}
-	for _, c := range ch.Contacts {
-		ids = append(ids, c.PersonID)
-		ids = append(ids, c.Via...)
-	}
-	return ids
-}
-
 func riskPeople(r *graph.Risk) []string {
 	ids := []string{r.PersonID}
 	for _, x := range r.Reasons {

@@ -204,3 +204,46 @@ func TestChainStatisticsThroughGraphQL(t *testing.T) {
 		t.Fatalf("dashboard reading a chain: %v", err)
 	}
 }
+
+// TestContactChainPages: total counts every contact; contacts(first, after) pages them in
+// the chain's order (degree, then person id), after naming the last contact received;
+// without arguments all come back (SPEC §7); bad arguments are INVALID naming them.
+func TestContactChainPages(t *testing.T) {
+	svc := graphtest.MustService(t)
+	graphtest.Run(t, svc.DB, tracingFixture, nil)
+	c := newClient(t, svc)
+	asOf := client.Var("asOf", "2020-01-26T12:00:00+08:00")
+	page := func(args string) (int, string) {
+		t.Helper()
+		var resp struct {
+			ContactChain struct {
+				Total    int
+				Contacts []struct{ Person struct{ ID string } }
+			}
+		}
+		c.MustPost(`query($asOf: DateTime) { contactChain(caseId: "C", asOf: $asOf) { total contacts`+args+` { person { id } } } }`, &resp, asOf)
+		var ids []string
+		for _, x := range resp.ContactChain.Contacts {
+			ids = append(ids, x.Person.ID)
+		}
+		return resp.ContactChain.Total, strings.Join(ids, " ")
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"", "A G H B"},
+		{"(first: 2)", "A G"},
+		{`(first: 2, after: "G")`, "H B"},
+		{`(after: "H")`, "B"},
+		{`(first: 5, after: "B")`, ""},
+		{"(first: 0)", ""},
+	} {
+		total, got := page(tc.args)
+		if total != 4 || got != tc.want {
+			t.Errorf("contacts%s: total %d, contacts %q; want 4, %q", tc.args, total, got, tc.want)
+		}
+	}
+	q := func(args string) string {
+		return `{ contactChain(caseId: "C", asOf: "2020-01-26T12:00:00+08:00") { contacts` + args + ` { degree } } }`
+	}
+	wantInvalid(t, c, q("(first: -1)"), "first", "at least 0")
+	wantInvalid(t, c, q(`(after: "NOBODY")`), "after", "not a contact of this chain")
+}

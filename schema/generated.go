@@ -229,9 +229,10 @@ type ComplexityRoot struct {
 	ContactChain struct {
 		AsOf        func(childComplexity int) int
 		CaseStatus  func(childComplexity int) int
-		Contacts    func(childComplexity int) int
+		Contacts    func(childComplexity int, first *int, after *string) int
 		MaxDepth    func(childComplexity int) int
 		Source      func(childComplexity int) int
+		Total       func(childComplexity int) int
 		Window      func(childComplexity int) int
 		WindowEmpty func(childComplexity int) int
 	}
@@ -877,6 +878,9 @@ type ContactChainResolver interface {
 	CaseStatus(ctx context.Context, obj *graph.Chain) (CaseStatus, error)
 	Window(ctx context.Context, obj *graph.Chain) (*graph.Interval, error)
 	WindowEmpty(ctx context.Context, obj *graph.Chain) (bool, error)
+
+	Total(ctx context.Context, obj *graph.Chain) (int, error)
+	Contacts(ctx context.Context, obj *graph.Chain, first *int, after *string) ([]*graph.ChainContact, error)
 }
 type ContactRecordResolver interface {
 	Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error)
@@ -1782,7 +1786,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.ContactChain.Contacts(childComplexity), true
+		args, err := ec.field_ContactChain_contacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ContactChain.Contacts(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "ContactChain.maxDepth":
 		if e.ComplexityRoot.ContactChain.MaxDepth == nil {
 			break
@@ -1795,6 +1804,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactChain.Source(childComplexity), true
+	case "ContactChain.total":
+		if e.ComplexityRoot.ContactChain.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChain.Total(childComplexity), true
 	case "ContactChain.window":
 		if e.ComplexityRoot.ContactChain.Window == nil {
 			break
@@ -4981,6 +4996,8 @@ func (ec *executionContext) childFields_ContactChain(ctx context.Context, field 
 		return ec.fieldContext_ContactChain_asOf(ctx, field)
 	case "maxDepth":
 		return ec.fieldContext_ContactChain_maxDepth(ctx, field)
+	case "total":
+		return ec.fieldContext_ContactChain_total(ctx, field)
 	case "contacts":
 		return ec.fieldContext_ContactChain_contacts(ctx, field)
 	}
@@ -6140,6 +6157,28 @@ func (ec *executionContext) field_Area_effectiveLevel_args(ctx context.Context, 
 		return nil, err
 	}
 	args["at"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ContactChain_contacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -9848,6 +9887,29 @@ func (ec *executionContext) fieldContext_ContactChain_maxDepth(_ context.Context
 	return graphql.NewScalarFieldContext("ContactChain", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ContactChain_total(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactChain_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactChain().Total(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactChain_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactChain", field, true, true, "Int")
+}
+
 func (ec *executionContext) _ContactChain_contacts(ctx context.Context, field graphql.CollectedField, obj *graph.Chain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9857,25 +9919,37 @@ func (ec *executionContext) _ContactChain_contacts(ctx context.Context, field gr
 			return ec.fieldContext_ContactChain_contacts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Contacts, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ContactChain().Contacts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []graph.ChainContact) graphql.Marshaler {
-			return ec.marshalNContact2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContactᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ChainContact) graphql.Marshaler {
+			return ec.marshalNContact2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContactᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ContactChain_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ContactChain_contacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ContactChain",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ContactChain_contacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -24491,11 +24565,18 @@ func (ec *executionContext) _ContactChain(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "total":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactChain_total(ctx, field, obj)
+				})
 		case "contacts":
-			out.Values[i] = ec._ContactChain_contacts(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactChain_contacts(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28998,15 +29079,11 @@ func (ec *executionContext) marshalNCoAttendance2ᚖgithubᚗcomᚋtracegraphᚋ
 	return ec._CoAttendance(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNContact2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContact(ctx context.Context, sel ast.SelectionSet, v graph.ChainContact) graphql.Marshaler {
-	return ec._Contact(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNContact2ᚕgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContactᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.ChainContact) graphql.Marshaler {
+func (ec *executionContext) marshalNContact2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ChainContact) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNContact2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContact(ctx, sel, v[i])
+		return ec.marshalNContact2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContact(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29016,6 +29093,14 @@ func (ec *executionContext) marshalNContact2ᚕgithubᚗcomᚋtracegraphᚋtrace
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNContact2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContact(ctx context.Context, sel ast.SelectionSet, v *graph.ChainContact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Contact!")
+		return graphql.Null
+	}
+	return ec._Contact(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNContactChain2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChain(ctx context.Context, sel ast.SelectionSet, v *graph.Chain) graphql.Marshaler {

@@ -23,6 +23,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/web"
 )
@@ -118,7 +119,20 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	svc := graph.NewService(db, policy, loc)
 	bg, stop := context.WithCancel(context.Background())
 	go migrateInBackground(bg, db, log)
-	gql := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{
+	// The tracing index (issue 13, graph/index) follows the change feed; off unless
+	// TRACEGRAPH_INDEX=on while it holds answers only.
+	var ix *index.Follower
+	switch v := getenv("TRACEGRAPH_INDEX"); v {
+	case "on":
+		ix = index.New(db, time.Second)
+		go ix.Run(bg, func(err error) { log.Warn().Err(err).Msg("index") })
+		m.watchIndex(reg, ix)
+	case "", "off":
+	default:
+		stop()
+		return nil, fmt.Errorf("TRACEGRAPH_INDEX: %q is neither on nor off", v)
+	}
+	gql := resolvers.NewHandler(&resolvers.Resolver{Svc: svc, Index: ix}, resolvers.Options{
 		Introspection: getenv("TRACEGRAPH_INTROSPECTION") != "false",
 		Logger:        log,
 		Observe:       m.observeOperation,
@@ -145,7 +159,11 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain")
-		if err := db.Ready(ctx); err != nil {
+		err := db.Ready(ctx)
+		if err == nil && ix != nil {
+			err = ix.Ready() // built and caught up with the feed
+		}
+		if err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "not ready:", err)
 			return
@@ -233,6 +251,20 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	reg.MustRegister(m.operations, m.failures, m.neo4j, m.http)
 	return m
+}
+
+// watchIndex exports the index's version, lag, size and rebuilds, read at each scrape.
+func (m *metrics) watchIndex(reg prometheus.Registerer, ix *index.Follower) {
+	gauge := func(name, help string, v func(index.Status) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return v(ix.Status()) })
+	}
+	reg.MustRegister(
+		gauge("tracegraph_index_version", "The change-feed seq the index has applied.", func(s index.Status) float64 { return float64(s.Version) }),
+		gauge("tracegraph_index_lag", "Changes committed but not yet applied, at the last poll.", func(s index.Status) float64 { return float64(s.Lag) }),
+		gauge("tracegraph_index_answers", "Cached answers the index holds.", func(s index.Status) float64 { return float64(s.Answers) }),
+		gauge("tracegraph_index_rebuilds", "Rebuilds after a feed gap or reset.", func(s index.Status) float64 { return float64(s.Rebuilds) }),
+		gauge("tracegraph_index_poll_age_seconds", "Time since the last successful poll.", func(s index.Status) float64 { return s.Age.Seconds() }),
+	)
 }
 
 func (m *metrics) observeOperation(op string, d time.Duration, failed bool) {

@@ -279,3 +279,33 @@ func TestServeAppGivesTheDevTokenOnlyInDevMode(t *testing.T) {
 		a.close()
 	}
 }
+
+// TestServeWithTheIndex: TRACEGRAPH_INDEX=on makes /readyz wait for the index and
+// /metrics show its version and lag; another value is refused at start.
+func TestServeWithTheIndex(t *testing.T) {
+	graphtest.MustOpen(t)
+	env := map[string]string{"NEO4J_URI": graphtest.Config().URI, "TRACEGRAPH_JWT_SECRET": testSecret, "TRACEGRAPH_INDEX": "on"}
+	a, err := newApp(context.Background(), getenvFrom(env), zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	waitStatus(t, a.handler, "/readyz", 200, 60*time.Second)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"tracegraph", "token", "--role", "dashboard", "--sub", "screen"}, getenvFrom(env), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(out.String()))
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	for _, want := range []string{"tracegraph_index_version ", "tracegraph_index_lag 0", "tracegraph_index_answers "} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	env["TRACEGRAPH_INDEX"] = "yes"
+	if _, err := newApp(context.Background(), getenvFrom(env), zerolog.Nop()); err == nil || !strings.Contains(err.Error(), "TRACEGRAPH_INDEX") {
+		t.Fatalf("TRACEGRAPH_INDEX=yes: %v, want a refusal naming it", err)
+	}
+}

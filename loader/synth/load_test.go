@@ -22,7 +22,7 @@ func graphCounts(t *testing.T, db *graph.DB) map[string]int64 {
 	out, err := graph.Read(context.Background(), db, "test counts", func(ctx context.Context, tx graph.Tx) (map[string]int64, error) {
 		m := map[string]int64{}
 		for _, q := range []string{
-			`MATCH (n) WHERE NOT n:Migration RETURN labels(n)[0] AS k, count(*) AS n, sum(size(keys(n))) AS p`,
+			`MATCH (n) WHERE NOT n:Migration AND NOT n:Feed AND NOT n:Change RETURN labels(n)[0] AS k, count(*) AS n, sum(size(keys(n))) AS p`,
 			`MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS n, sum(size(keys(r))) AS p`,
 		} {
 			res, err := tx.Run(ctx, q, nil)
