@@ -22,7 +22,6 @@ help:
 	@echo "make bench-load generate 100,000 people, load them and compare with a bare baseline (empties Neo4j)"
 	@echo "make bench-trace contactChain, risk and clusters through GraphQL and the service on the loaded graph (reads only)"
 	@echo "make bench      bench-load, then bench-trace on the county it loaded (empties Neo4j)"
-	@echo "make bench-peer tracegraph against @neo4j/graphql on one Neo4j with APOC (port $(PEER_NEO4J_PORT)) and a 100,000-person county"
 
 .PHONY: neo4j neo4j-stop neo4j-status
 neo4j:
@@ -142,16 +141,3 @@ bench-quarantine:
 	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
 	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} \
 	  $(GO) test -count=1 -run '^$$' -bench BenchmarkQuarantineRun -benchtime 3x -timeout 30m ./graph/
-
-# tracegraph against the Neo4j GraphQL Library (@neo4j/graphql 7 under graphql-yoga) on
-# its own Neo4j with APOC and a generated county: same answers, then latency and
-# throughput per query, interleaved (bench/peer/run.sh; docs/benchmarks.md).
-PEER_NEO4J_PORT ?= 7718
-PEER_HTTP_PORT ?= 7719
-PEER_PEOPLE ?= 100000
-.PHONY: bench-peer bench-peer-stop
-bench-peer: web
-	PEER_NEO4J_PORT=$(PEER_NEO4J_PORT) PEER_HTTP_PORT=$(PEER_HTTP_PORT) PEER_PEOPLE=$(PEER_PEOPLE) \
-	  BENCH_PEER_FLAGS="$(BENCH_PEER_FLAGS)" bench/peer/run.sh
-bench-peer-stop:
-	@NEO4J_PORT=$(PEER_NEO4J_PORT) NEO4J_HOME=$(CURDIR)/.neo4j-peer deploy/neo4j/neo4j.sh stop

@@ -90,56 +90,50 @@ const ScopeChainDepth = 2
 // unless it makes someone a contact of one of their cases. Absent ids are OutOfScope.
 func (s *Service) PeopleInScope(ctx context.Context, areas, ids []string) (map[string]Scope, error) {
 	return Read(ctx, s.DB, "scope", func(ctx context.Context, tx Tx) (map[string]Scope, error) {
-		return s.peopleInScope(ctx, tx, areas, ids)
-	})
-}
-
-// peopleInScope is PeopleInScope inside a read transaction of the caller's, so a read
-// that cuts its rows to a tracer's scope costs one transaction, not two.
-func (s *Service) peopleInScope(ctx context.Context, tx Tx, areas, ids []string) (map[string]Scope, error) {
-	res, err := tx.Run(ctx, `
+		res, err := tx.Run(ctx, `
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 RETURN p.id AS id, EXISTS {
   MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas
 } AS inArea`, map[string]any{"ids": ids, "areas": areas})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]Scope, len(ids))
-	outside := false
-	for res.Next(ctx) {
-		r := res.Record()
-		id, _ := r.Get("id")
-		in, _ := r.Get("inArea")
-		if in == true {
-			out[id.(string)] = InArea
-		} else {
-			out[id.(string)] = OutOfScope
-			outside = true
+		if err != nil {
+			return nil, err
 		}
-	}
-	if err := res.Err(); err != nil {
-		return nil, err
-	}
-	if !outside {
+		out := make(map[string]Scope, len(ids))
+		outside := false
+		for res.Next(ctx) {
+			r := res.Record()
+			id, _ := r.Get("id")
+			in, _ := r.Get("inArea")
+			if in == true {
+				out[id.(string)] = InArea
+			} else {
+				out[id.(string)] = OutOfScope
+				outside = true
+			}
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		if !outside {
+			return out, nil
+		}
+		contacts, err := s.chainContactsOfAreas(ctx, tx, areas)
+		if err != nil {
+			return nil, err
+		}
+		for id, sc := range out {
+			if sc == OutOfScope && contacts[id] {
+				out[id] = ContactOf
+			}
+		}
+		for id, sc := range out {
+			if sc == OutOfScope {
+				delete(out, id)
+			}
+		}
 		return out, nil
-	}
-	contacts, err := s.chainContactsOfAreas(ctx, tx, areas)
-	if err != nil {
-		return nil, err
-	}
-	for id, sc := range out {
-		if sc == OutOfScope && contacts[id] {
-			out[id] = ContactOf
-		}
-	}
-	for id, sc := range out {
-		if sc == OutOfScope {
-			delete(out, id)
-		}
-	}
-	return out, nil
+	})
 }
 
 // chainContactsOfAreas is the set of people in the depth-2 chains, as of now, of the

@@ -112,12 +112,8 @@ func (s *Service) SearchPeople(ctx context.Context, f PeopleFilter, first int, a
 		conds = append(conds, "p.phone = $phone")
 		params["phone"] = strings.TrimSpace(f.Phone)
 	}
-	// Area first: the people of an area are found from the area down (a village's
-	// 1,500 through its households), not by testing every person of the county with a
-	// walk up the tree (issue 14).
-	match := "MATCH (p:Person)"
 	if f.AreaCode != "" {
-		match = "MATCH (:Area {code: $areaCode})<-[:PART_OF*0..]-(:Area)<-[:IN]-(:Household)<-[:MEMBER_OF]-(p:Person)"
+		conds = append(conds, "EXISTS { MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $areaCode}) }")
 		params["areaCode"] = f.AreaCode
 	}
 	if f.CaseStatus != "" {
@@ -142,7 +138,7 @@ func (s *Service) SearchPeople(ctx context.Context, f PeopleFilter, first int, a
 		}
 	}
 	// Only fixed condition texts are joined here; every value is a parameter.
-	cypher := match + " WITH DISTINCT p WHERE " + strings.Join(conds, " AND ") + `
+	cypher := "MATCH (p:Person) WHERE " + strings.Join(conds, " AND ") + `
 		RETURN p {.id, .name, .idNumber, .phone, .sex, .birthDate, .householdId} AS p
 		ORDER BY p.id LIMIT $limit`
 	return Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*PersonPage, error) {

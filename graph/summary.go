@@ -79,21 +79,6 @@ func (a *AreaSummary) DaysSinceLastNewConfirmed() *int { return a.DaysSinceLastN
 // too. When the households share no area, the scope is the whole graph and its root
 // areas are the children.
 func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
-	return s.SummaryOf(ctx, areaCode, asOf, SummaryParts{People: true, Tiers: true})
-}
-
-// SummaryParts says which costly figures a summary computes; those left out stay zero.
-// The tiers need every traced case's chain and the people counts a pass over every
-// person: a reader of case and quarantine figures should pay for neither (the
-// resolver asks for what is selected).
-type SummaryParts struct {
-	People bool // people (and the GREEN count, which is people less RED and YELLOW)
-	Tiers  bool // peopleByTier; implies People
-}
-
-// SummaryOf is Summary computing only the parts asked for.
-func (s *Service) SummaryOf(ctx context.Context, areaCode string, asOf time.Time, parts SummaryParts) (*AreaSummary, error) {
-	parts.People = parts.People || parts.Tiers
 	asOf = s.zoned(asOf)
 	return Read(ctx, s.DB, "summary", func(ctx context.Context, tx Tx) (*AreaSummary, error) {
 		tree, err := readAreaTree(ctx, tx)
@@ -142,10 +127,8 @@ func (s *Service) SummaryOf(ctx context.Context, areaCode string, asOf time.Time
 		if err := s.countCases(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if parts.People {
-			if err := countPeople(ctx, tx, bucket); err != nil {
-				return nil, err
-			}
+		if err := countPeople(ctx, tx, bucket); err != nil {
+			return nil, err
 		}
 		if err := countQuarantines(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
@@ -153,10 +136,8 @@ func (s *Service) SummaryOf(ctx context.Context, areaCode string, asOf time.Time
 		if err := readOccupancy(ctx, tx, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if parts.Tiers {
-			if err := s.countTiers(ctx, tx, asOf, bucket); err != nil {
-				return nil, err
-			}
+		if err := s.countTiers(ctx, tx, asOf, bucket); err != nil {
+			return nil, err
 		}
 		for _, all := range append([]*AreaSummary{top}, mapValues(kids)...) {
 			t := &all.Figures.PeopleByTier

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/graphtest"
 )
 
@@ -122,39 +121,5 @@ func TestSummaryDefaultsToTheCounty(t *testing.T) {
 	}
 	if s.People == 0 || s.ConfirmedTotal == 0 {
 		t.Errorf("people %d, confirmed %d", s.People, s.ConfirmedTotal)
-	}
-}
-
-// A summary asked without its tier counts skips computing every traced case's chain,
-// and without people counts the pass over every person: the case figures are the
-// same, the parts left out are zero.
-func TestSummaryWithoutTiersSkipsThem(t *testing.T) {
-	svc := graphtest.MustService(t)
-	loadVector(t, svc, "../testdata/conformance/case01")
-	asOf := time.Date(2020, 1, 26, 12, 0, 0, 0, svc.Loc)
-	full, err := svc.Summary(context.Background(), "", asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lean, err := svc.SummaryOf(context.Background(), "", asOf, graph.SummaryParts{People: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if full.Figures.PeopleByTier.Red == 0 {
-		t.Fatal("the full summary counts no one RED: the vector should have some")
-	}
-	if lean.Figures.PeopleByTier.Red != 0 || lean.Figures.PeopleByTier.Yellow != 0 {
-		t.Fatalf("tiers were computed: %+v", lean.Figures.PeopleByTier)
-	}
-	if lean.Figures.ConfirmedTotal != full.Figures.ConfirmedTotal || lean.Figures.ActiveCases != full.Figures.ActiveCases ||
-		lean.Figures.People != full.Figures.People || len(lean.Children) != len(full.Children) {
-		t.Fatalf("figures differ: lean %+v, full %+v", lean.Figures, full.Figures)
-	}
-	cases, err := svc.SummaryOf(context.Background(), "", asOf, graph.SummaryParts{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cases.Figures.People != 0 || cases.Figures.ConfirmedTotal != full.Figures.ConfirmedTotal || cases.Figures.Suspected != full.Figures.Suspected {
-		t.Fatalf("case figures only: %+v, full %+v", cases.Figures, full.Figures)
 	}
 }

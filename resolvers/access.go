@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/tracegraph/tracegraph/graph"
 )
@@ -54,7 +55,6 @@ var ownerOf = map[string]func(obj any) (string, bool){
 	"Case":                ownedBy(func(c *graph.Case) string { return c.PersonID }),
 	"Trip":                ownedBy(func(t *graph.Trip) string { return t.PersonID }),
 	"Attendance":          ownedBy(func(a *graph.Attendance) string { return a.PersonID }),
-	"CoAttendance":        ownedBy(func(c *graph.CoAttendance) string { return c.PersonID }),
 	"ContactRecord":       ownedBy(func(c *graph.ContactRecord) string { return c.PersonID }),
 	"Test":                ownedBy(func(t *graph.Test) string { return t.PersonID }),
 	"Passage":             ownedBy(func(p *graph.Passage) string { return p.PersonID }),
@@ -127,7 +127,7 @@ func ownedValue[T any](obj any) *T {
 
 type requestAccess struct {
 	principal *graph.Principal
-	scope     *batchLoader[graph.Scope]
+	scope     *dataloadgen.Loader[string, graph.Scope]
 	mu        sync.Mutex
 	audited   map[string]bool // person ids whose identity fields were read
 }
@@ -146,9 +146,9 @@ func (a *accessControl) aroundOperations(ctx context.Context, next graphql.Opera
 	ra := &requestAccess{principal: p, audited: map[string]bool{}}
 	if p != nil && p.Role == graph.RoleTracer {
 		areas := p.Areas
-		ra.scope = newBatchLoader(func(ctx context.Context, ids []string) (map[string]graph.Scope, error) {
+		ra.scope = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]graph.Scope, error) {
 			return a.svc.PeopleInScope(ctx, areas, ids)
-		}, graph.MaxPageSize)
+		}, dataloadgen.WithWait(time.Millisecond))
 	}
 	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
 	ctx = graph.WithScopeMemo(ctx) // one build of the tracer's chains per operation
@@ -259,7 +259,7 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 	if p.Role == graph.RoleTracer {
 		for _, ownerID := range owners {
 			s, err := ra.scope.Load(ctx, ownerID)
-			if errors.Is(err, errNotLoaded) {
+			if errors.Is(err, dataloadgen.ErrNotFound) {
 				s, err = graph.OutOfScope, nil // no such person: nothing to see
 			}
 			if err != nil {

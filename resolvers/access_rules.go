@@ -125,15 +125,8 @@ var accessRules = map[string]fieldRule{
 	"Trip.seat": {roles: personLevel}, "Trip.fromArea": {roles: personLevel}, "Trip.toArea": {roles: personLevel},
 	"Trip.departAt": {roles: personLevel}, "Trip.arriveAt": {roles: personLevel},
 	"Attendance.event": {roles: personLevel}, "Attendance.from": {roles: personLevel}, "Attendance.to": {roles: personLevel},
-	"Attendance.proximity": {roles: personLevel}, "Attendance.person": {roles: personLevel},
-	// Who else was there (issue 14): each attendance and co-attendance belongs to its
-	// attendee (ownerOf), and graph cuts a tracer's lists to their scope.
-	"Event.attendees": {roles: personLevel}, "AttendancePage.nodes": {roles: personLevel},
-	"AttendancePage.endCursor": {roles: personLevel}, "AttendancePage.hasNextPage": {roles: personLevel},
-	"Person.coAttendees": {roles: personLevel}, "CoAttendance.person": {roles: personLevel},
-	"CoAttendance.event": {roles: personLevel}, "CoAttendance.from": {roles: personLevel},
-	"CoAttendance.to": {roles: personLevel}, "CoAttendance.proximity": {roles: personLevel},
-	"Event.id": {roles: personLevel}, "Event.kind": {roles: personLevel}, "Event.place": {roles: personLevel},
+	"Attendance.proximity": {roles: personLevel},
+	"Event.id":             {roles: personLevel}, "Event.kind": {roles: personLevel}, "Event.place": {roles: personLevel},
 	"Event.areaCode": {roles: personLevel}, "Event.start": {roles: personLevel}, "Event.end": {roles: personLevel},
 	"Event.indoor":        {roles: personLevel},
 	"ContactRecord.other": {roles: personLevel}, "ContactRecord.at": {roles: personLevel},

@@ -35,16 +35,8 @@ func (r *areaResolver) EffectiveLevel(ctx context.Context, obj *graph.Area, at *
 	return r.levelOf(ctx, obj.Code, at) // batched (resolvers/loaders.go)
 }
 
-func (r *attendanceResolver) Person(ctx context.Context, obj *graph.Attendance) (*graph.Person, error) {
-	return load(ctx, loadersFrom(ctx).person, obj.PersonID)
-}
-
 func (r *attendanceResolver) Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error) {
 	return load(ctx, loadersFrom(ctx).event, obj.EventID)
-}
-
-func (r *attendancePageResolver) EndCursor(ctx context.Context, obj *graph.AttendancePage) (*string, error) {
-	return optString(obj.EndCursor), nil
 }
 
 func (r *caseResolver) Person(ctx context.Context, obj *graph.Case) (*graph.Person, error) {
@@ -53,14 +45,6 @@ func (r *caseResolver) Person(ctx context.Context, obj *graph.Case) (*graph.Pers
 
 func (r *casePageResolver) EndCursor(ctx context.Context, obj *graph.CasePage) (*string, error) {
 	return optString(obj.EndCursor), nil
-}
-
-func (r *coAttendanceResolver) Person(ctx context.Context, obj *graph.CoAttendance) (*graph.Person, error) {
-	return load(ctx, loadersFrom(ctx).person, obj.PersonID)
-}
-
-func (r *coAttendanceResolver) Event(ctx context.Context, obj *graph.CoAttendance) (*graph.Event, error) {
-	return load(ctx, loadersFrom(ctx).event, obj.EventID)
 }
 
 func (r *contactRecordResolver) Other(ctx context.Context, obj *graph.ContactRecord) (*graph.Person, error) {
@@ -107,18 +91,6 @@ func (r *eventResolver) Place(ctx context.Context, obj *graph.Event) (*string, e
 
 func (r *eventResolver) AreaCode(ctx context.Context, obj *graph.Event) (*string, error) {
 	return optString(obj.AreaCode), nil
-}
-
-func (r *eventResolver) Attendees(ctx context.Context, obj *graph.Event, first *int, after *string) (*graph.AttendancePage, error) {
-	n := defaultPage
-	if first != nil {
-		n = *first
-	}
-	cursor := ""
-	if after != nil {
-		cursor = *after
-	}
-	return r.Svc.EventAttendees(ctx, obj.ID, n, cursor, tracerAreas(ctx))
 }
 
 func (r *healthReportResolver) Date(ctx context.Context, obj *graph.HealthReport) (string, error) {
@@ -187,10 +159,6 @@ func (r *personResolver) Passages(ctx context.Context, obj *graph.Person) ([]*gr
 
 func (r *personResolver) HealthReports(ctx context.Context, obj *graph.Person) ([]*graph.HealthReport, error) {
 	return loadersFrom(ctx).reports.Load(ctx, obj.ID)
-}
-
-func (r *personResolver) CoAttendees(ctx context.Context, obj *graph.Person) ([]*graph.CoAttendance, error) {
-	return loadersFrom(ctx).coAttendees.Load(ctx, obj.ID)
 }
 
 func (r *personPageResolver) EndCursor(ctx context.Context, obj *graph.PersonPage) (*string, error) {
@@ -313,11 +281,7 @@ func (r *Resolver) Area() schema.AreaResolver { return &areaResolver{r} }
 
 func (r *Resolver) Attendance() schema.AttendanceResolver { return &attendanceResolver{r} }
 
-func (r *Resolver) AttendancePage() schema.AttendancePageResolver { return &attendancePageResolver{r} }
-
 func (r *Resolver) CasePage() schema.CasePageResolver { return &casePageResolver{r} }
-
-func (r *Resolver) CoAttendance() schema.CoAttendanceResolver { return &coAttendanceResolver{r} }
 
 func (r *Resolver) ContactRecord() schema.ContactRecordResolver { return &contactRecordResolver{r} }
 
@@ -346,9 +310,7 @@ func (r *Resolver) Trip() schema.TripResolver { return &tripResolver{r} }
 type (
 	areaResolver                struct{ *Resolver }
 	attendanceResolver          struct{ *Resolver }
-	attendancePageResolver      struct{ *Resolver }
 	casePageResolver            struct{ *Resolver }
-	coAttendanceResolver        struct{ *Resolver }
 	contactRecordResolver       struct{ *Resolver }
 	dailyReportResolver         struct{ *Resolver }
 	effectiveLevelResolver      struct{ *Resolver }

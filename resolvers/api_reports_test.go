@@ -394,9 +394,9 @@ func TestPeopleWithHouseholdsDoNotGrowRoundTrips(t *testing.T) {
 	}
 	small, large := count(2), count(200)
 	// 200 people have 400 members: one round trip per person, household or member
-	// would add at least 200. A batch goes out when no new key has come for a few
-	// scheduler turns (resolvers/batch.go), so on a loaded machine a level may split
-	// into several; that is allowed, growth with the page is not.
+	// would add at least 200. Batches are cut by time (resolvers/loaders.go), so on a
+	// loaded machine a level may split into several; that is allowed, growth with the
+	// page is not.
 	if large-small >= 50 {
 		t.Fatalf("round trips: %d for 2 people, %d for 200 (want about the same); by operation: %v", small, large, ops)
 	}

@@ -51,7 +51,6 @@ func complexity() schema.ComplexityRoot {
 	}
 	c.Query.WorkerLedger = func(child int, _ *time.Time, _ *string, _ *string) int { return 1 + typicalEmployers*child }
 	c.EmployerLedger.Workers = func(child int) int { return 1 + typicalWorkers*child }
-	c.Event.Attendees = func(child int, first *int, _ *string) int { return pageCost(first, child) }
 	c.SweepCoverage.Children = func(child int) int { return 1 + typicalVillages*child }
 	c.SweepCoverage.NotVisited = func(child int, first *int, _ *string) int { return pageCost(first, child) }
 	c.SweepCoverage.NotAccountedFor = func(child int, first *int, _ *string) int { return pageCost(first, child) }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vikstrous/dataloadgen"
+
 	"github.com/tracegraph/tracegraph/graph"
 )
 
@@ -18,25 +20,24 @@ type loaders struct {
 	// now is the operation's moment: fields whose asOf is omitted all answer as of it
 	// (one answer, one moment), which also lets their loads share a batch.
 	now         time.Time
-	person      *batchLoader[*graph.Person]
-	household   *batchLoader[*graph.Household]
-	members     *batchLoader[[]*graph.Person]
-	area        *batchLoader[*graph.Area]
-	children    *batchLoader[[]*graph.Area]
-	designation *batchLoader[[]graph.RiskDesignation]
-	event       *batchLoader[*graph.Event]
-	checkpoint  *batchLoader[*graph.Checkpoint]
-	trips       *batchLoader[[]*graph.Trip]
-	attendances *batchLoader[[]*graph.Attendance]
-	coAttendees *batchLoader[[]*graph.CoAttendance]
-	contacts    *batchLoader[[]*graph.ContactRecord]
-	tests       *batchLoader[[]*graph.Test]
-	passages    *batchLoader[[]*graph.Passage]
-	reports     *batchLoader[[]*graph.HealthReport]
-	officers    *batchLoader[[]*graph.Officer]
-	cases       *batchLoader[*graph.Case]
-	risks       *batchLoader[*graph.Risk]          // keyed by momentKey
-	levels      *batchLoader[graph.EffectiveLevel] // keyed by momentKey(area code, at)
+	person      *dataloadgen.Loader[string, *graph.Person]
+	household   *dataloadgen.Loader[string, *graph.Household]
+	members     *dataloadgen.Loader[string, []*graph.Person]
+	area        *dataloadgen.Loader[string, *graph.Area]
+	children    *dataloadgen.Loader[string, []*graph.Area]
+	designation *dataloadgen.Loader[string, []graph.RiskDesignation]
+	event       *dataloadgen.Loader[string, *graph.Event]
+	checkpoint  *dataloadgen.Loader[string, *graph.Checkpoint]
+	trips       *dataloadgen.Loader[string, []*graph.Trip]
+	attendances *dataloadgen.Loader[string, []*graph.Attendance]
+	contacts    *dataloadgen.Loader[string, []*graph.ContactRecord]
+	tests       *dataloadgen.Loader[string, []*graph.Test]
+	passages    *dataloadgen.Loader[string, []*graph.Passage]
+	reports     *dataloadgen.Loader[string, []*graph.HealthReport]
+	officers    *dataloadgen.Loader[string, []*graph.Officer]
+	cases       *dataloadgen.Loader[string, *graph.Case]
+	risks       *dataloadgen.Loader[string, *graph.Risk]          // keyed by momentKey
+	levels      *dataloadgen.Loader[string, graph.EffectiveLevel] // keyed by momentKey(area code, at)
 }
 
 // momentKey keys a value of one thing (a person's risk, an area's level) as of a
@@ -76,12 +77,18 @@ func fetchAtMoments[V any](svc *graph.Service, fetch func(context.Context, []str
 	}
 }
 
-func one[V any](fetch func(context.Context, []string) (map[string]V, error)) *batchLoader[V] {
-	return newBatchLoader(fetch, graph.MaxPageSize)
+// loaderWait is how long a loader gathers keys before its round trip: the resolvers of
+// a list's items run concurrently and ask within microseconds, but on a busy machine
+// stragglers may come later and go in a second batch (a batch also closes at
+// graph.MaxPageSize keys).
+const loaderWait = 16 * time.Millisecond
+
+func one[V any](fetch func(context.Context, []string) (map[string]V, error)) *dataloadgen.Loader[string, V] {
+	return dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(graph.MaxPageSize))
 }
 
 // many is a loader of lists: a key with nothing gets an empty list, not ErrNotFound.
-func many[V any](fetch func(context.Context, []string) (map[string][]V, error)) *batchLoader[[]V] {
+func many[V any](fetch func(context.Context, []string) (map[string][]V, error)) *dataloadgen.Loader[string, []V] {
 	return one(func(ctx context.Context, keys []string) (map[string][]V, error) {
 		m, err := fetch(ctx, keys)
 		if err != nil {
@@ -109,19 +116,14 @@ func newLoaders(svc *graph.Service) *loaders {
 		checkpoint:  one(svc.Checkpoints),
 		trips:       many(svc.TripsOf),
 		attendances: many(svc.AttendancesOf),
-		// A tracer's co-attendees are cut to their scope (the batch runs with the
-		// operation's context, so its principal).
-		coAttendees: many(func(ctx context.Context, ids []string) (map[string][]*graph.CoAttendance, error) {
-			return svc.CoAttendeesOf(ctx, ids, tracerAreas(ctx))
-		}),
-		contacts: many(svc.ContactsOf),
-		tests:    many(svc.TestsOf),
-		passages: many(svc.PassagesOf),
-		reports:  many(svc.HealthReportsOf),
-		officers: many(svc.OfficersResponsibleFor),
-		cases:    one(svc.CasesOf),
-		risks:    one(fetchRisks(svc)),
-		levels:   one(fetchAtMoments(svc, svc.EffectiveLevels)),
+		contacts:    many(svc.ContactsOf),
+		tests:       many(svc.TestsOf),
+		passages:    many(svc.PassagesOf),
+		reports:     many(svc.HealthReportsOf),
+		officers:    many(svc.OfficersResponsibleFor),
+		cases:       one(svc.CasesOf),
+		risks:       one(fetchRisks(svc)),
+		levels:      one(fetchAtMoments(svc, svc.EffectiveLevels)),
 	}
 }
 
@@ -134,13 +136,13 @@ func loadersFrom(ctx context.Context) *loaders {
 
 // load reads one key through a loader, turning "not found" into a nil value: a
 // dangling reference shows as null rather than as an error.
-func load[V any](ctx context.Context, l *batchLoader[V], key string) (V, error) {
+func load[V any](ctx context.Context, l *dataloadgen.Loader[string, V], key string) (V, error) {
 	var zero V
 	if key == "" {
 		return zero, nil
 	}
 	v, err := l.Load(ctx, key)
-	if errors.Is(err, errNotLoaded) {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return zero, nil
 	}
 	return v, err
@@ -158,7 +160,7 @@ func (r *Resolver) riskOf(ctx context.Context, personID string, asOf *time.Time)
 		at = *asOf
 	}
 	risk, err := l.risks.Load(ctx, momentKey(personID, at))
-	if errors.Is(err, errNotLoaded) {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, &graph.Error{Kind: graph.NotFound, Op: "risk", Msg: "no person " + personID}
 	}
 	return risk, err

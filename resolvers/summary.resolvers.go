@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph"
@@ -16,19 +15,13 @@ import (
 )
 
 func (r *queryResolver) Summary(ctx context.Context, asOf *time.Time, areaCode *string) (*graph.AreaSummary, error) {
-	// The tiers cost every traced case's chain, the people counts a pass over every
-	// person: computed only when read.
-	parts := graph.SummaryParts{People: selectsField(ctx, "people"), Tiers: selectsField(ctx, "peopleByTier")}
 	at, area := r.Svc.AsOf(asOf), deref(areaCode)
-	compute := func() (*graph.AreaSummary, error) { return r.Svc.SummaryOf(ctx, area, at, parts) }
+	compute := func() (*graph.AreaSummary, error) { return r.Svc.Summary(ctx, area, at) }
 	if r.Index == nil || asOf == nil {
 		// Without an asOf every request is a new moment: nothing to reuse.
 		return compute()
 	}
-	// The parts are in the key: an answer computed without the tiers must not serve a
-	// request that reads them.
-	kind := fmt.Sprintf("summary people=%t tiers=%t", parts.People, parts.Tiers)
-	return index.Answer(ctx, r.Index, r.Svc.DB.LastWrittenSeq(), kind, area, at, compute)
+	return index.Answer(ctx, r.Index, r.Svc.DB.LastWrittenSeq(), "summary", area, at, compute)
 }
 
 func (r *Resolver) Summary() schema.SummaryResolver { return &summaryResolver{r} }

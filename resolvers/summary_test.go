@@ -99,34 +99,3 @@ func TestPeopleByTier(t *testing.T) {
 		t.Fatalf("%d people over the three tiers, want all 40", len(seen))
 	}
 }
-
-// The summary computes tiers only when peopleByTier is selected, at whatever depth
-// (the county's or a child's, through a fragment); then they add up as before.
-func TestSummaryTiersWhenSelected(t *testing.T) {
-	svc := graphtest.MustService(t)
-	if _, err := loader.Load(context.Background(), svc.DB, "../testdata/conformance/case01/bundle", loader.Options{Strict: true, Loc: svc.Loc}); err != nil {
-		t.Fatal(err)
-	}
-	c := newClient(t, svc)
-	type tiers struct{ Red, Yellow, Green int }
-	var resp struct {
-		Summary struct {
-			ConfirmedTotal int
-			PeopleByTier   *tiers
-			Children       []struct{ PeopleByTier *tiers }
-		}
-	}
-	c.MustPost(`{ summary(asOf: "2020-01-26T12:00:00+08:00") { confirmedTotal } }`, &resp)
-	if resp.Summary.ConfirmedTotal != 2 {
-		t.Fatalf("confirmed total %d, want 2", resp.Summary.ConfirmedTotal)
-	}
-	c.MustPost(`{ summary(asOf: "2020-01-26T12:00:00+08:00") { confirmedTotal children { ...T } } }
-		fragment T on Summary { peopleByTier { red yellow green } }`, &resp)
-	red := 0
-	for _, ch := range resp.Summary.Children {
-		red += ch.PeopleByTier.Red
-	}
-	if red == 0 {
-		t.Fatal("no one RED in the children's tiers: tiers asked through a fragment were not computed")
-	}
-}

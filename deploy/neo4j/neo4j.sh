@@ -45,11 +45,6 @@ start() {
   build
   mkdir -p "$home"
   : >"$log"
-  # Plugins (for example APOC, which make bench-peer puts in $home/plugins): Neo4j loads
-  # their procedures from the plugins folder itself, but embedded it finds their
-  # extensions (APOC's ApocConfig) only on the class path, so the jars go on it too.
-  local plugins=""
-  if compgen -G "$home/plugins/*.jar" >/dev/null; then plugins=":$home/plugins/*"; fi
   # Neo4j's own recommended JVM flags for Java 17; -XX:+ExitOnOutOfMemoryError so a
   # starved server dies visibly instead of limping.
   NEO4J_HOME=$home NEO4J_PORT=$port NEO4J_PAGECACHE=$pagecache \
@@ -58,7 +53,7 @@ start() {
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
     -Dio.netty.tryReflectionSetAccessible=true -Dfile.encoding=UTF-8 \
-    -cp "$here/target/classes:$(cat "$here/target/classpath.txt")$plugins" tracegraph.neo4j.Server \
+    -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" tracegraph.neo4j.Server \
     >>"$log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   local started=$SECONDS
