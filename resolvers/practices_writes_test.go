@@ -61,14 +61,15 @@ func TestPracticeWrites(t *testing.T) {
 		}
 	}
 	epi.MustPost(sweep, &sw)
-	if sw.SweepCoverage.Visited != 0 || len(sw.SweepCoverage.NotVisited.Nodes) != 2 {
+	// accessFixture's county C holds three households: HA in A, HB and HB2 in B.
+	if sw.SweepCoverage.Visited != 0 || len(sw.SweepCoverage.NotVisited.Nodes) != 3 {
 		t.Fatalf("after a no_answer: %+v", sw.SweepCoverage)
 	}
 	tracer.MustPost(visit, &r, in("householdId", "HA", "at", "2020-01-21 15:00"))
 	tracer.MustPost(visit, &r, in("householdId", "HA", "at", "2020-01-21 15:00", "personId", "P1", "temperature", 37.6))
 	epi.MustPost(sweep, &sw)
-	if got := sw.SweepCoverage; got.Households != 2 || got.Visited != 1 || got.People != 1 || got.AccountedFor != 1 ||
-		len(got.NotVisited.Nodes) != 1 || got.NotVisited.Nodes[0].HouseholdID != "HB" {
+	if got := sw.SweepCoverage; got.Households != 3 || got.Visited != 1 || got.People != 1 || got.AccountedFor != 1 ||
+		len(got.NotVisited.Nodes) != 2 || got.NotVisited.Nodes[0].HouseholdID != "HB" || got.NotVisited.Nodes[1].HouseholdID != "HB2" {
 		t.Fatalf("after the visit: %+v", got)
 	}
 	var risk struct {
