@@ -150,20 +150,8 @@ func (s *Service) chainContactsOfAreas(ctx context.Context, tx Tx, areas []strin
 		}
 	}
 	now := s.zoned(s.now())
-	res, err := tx.Run(ctx, `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
-		WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
-		  AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
-		  AND EXISTS { MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas }
-		RETURN p.id AS id ORDER BY id`, map[string]any{"asOf": now, "areas": areas})
+	ids, err := tracedCaseIDsInTx(ctx, tx, now, areas)
 	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for res.Next(ctx) {
-		id, _ := res.Record().Get("id")
-		ids = append(ids, id.(string))
-	}
-	if err := res.Err(); err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}

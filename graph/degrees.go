@@ -90,10 +90,23 @@ func (s *Service) TracedCaseIDs(ctx context.Context, asOf time.Time) ([]string, 
 }
 
 func tracedCaseIDsTx(ctx context.Context, tx Tx, asOf time.Time) ([]string, error) {
+	return tracedCaseIDsInTx(ctx, tx, asOf, nil)
+}
+
+// tracedCaseIDsInTx is tracedCaseIDsTx cut to the cases whose household lies in or under
+// one of areas (nil: the whole county). The Go rule (personFacts.isTraced) has the last
+// word; this is the one Cypher pre-filter of the traced statuses.
+func tracedCaseIDsInTx(ctx context.Context, tx Tx, asOf time.Time, areas []string) ([]string, error) {
+	var inAreas any // null, not an empty list, when the whole county is asked
+	if areas != nil {
+		inAreas = areas
+	}
 	res, err := tx.Run(ctx, `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
-		WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
+		WHERE c.status IN $traced
 		  AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
-		RETURN p.id AS id ORDER BY id`, map[string]any{"asOf": asOf})
+		  AND ($areas IS NULL OR EXISTS {
+		    MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas })
+		RETURN p.id AS id ORDER BY id`, map[string]any{"asOf": asOf, "traced": tracedStatuses, "areas": inAreas})
 	if err != nil {
 		return nil, err
 	}
