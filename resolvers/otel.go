@@ -59,6 +59,12 @@ func (otelTracing) InterceptField(ctx context.Context, next graphql.Resolver) (a
 	if fc == nil || !fc.IsResolver || strings.HasPrefix(fc.Object, "__") || strings.HasPrefix(fc.Field.Name, "__") {
 		return next(ctx)
 	}
+	// With tracing off (the no-op provider) or an unsampled operation, no field span
+	// would be recorded: skip the path string and attributes, which every resolver field
+	// of every page would otherwise pay for.
+	if !trace.SpanFromContext(ctx).IsRecording() {
+		return next(ctx)
+	}
 	ctx, span := otel.Tracer(tracerName).Start(ctx, fc.Object+"."+fc.Field.Name, trace.WithAttributes(
 		attribute.String("graphql.field.path", fc.Path().String()),
 	))
