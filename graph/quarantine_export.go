@@ -14,8 +14,8 @@ type ExportRow struct {
 	QuarantineID string
 	PersonID     string
 	Name         string
-	IDNumber     string // whole: the edge masks it for callers who may not see it
-	Phone        string // whole, likewise
+	IDNumber     string // masked by ExportQuarantines when the principal may not see it whole
+	Phone        string // likewise
 	Address      string // the household's address
 	AreaCode     string // the household's area
 	Kind         string
@@ -26,6 +26,10 @@ type ExportRow struct {
 	FacilityName string
 	Officers     []Officer // the 1+1 pair, else the officers responsible for the person
 	TestsDue     []Date    // sample dates still to come (from the date of asOf), for placed centralized ones
+	// Masked says the principal sees this person only as a contact (SPEC §8): the ID
+	// number and phone above are masked, and a file made of the row (ExportRecords)
+	// masks its officers' phones too.
+	Masked bool
 }
 
 // ExportQuarantines lists the assignments in force at asOf (start ≤ asOf < end: a
@@ -46,6 +50,7 @@ func (s *Service) ExportQuarantines(ctx context.Context, asOf time.Time, areaCod
 	for i := range rows {
 		if scopes[i] != InArea {
 			rows[i].IDNumber, rows[i].Phone = MaskIDNumber(rows[i].IDNumber), MaskPhone(rows[i].Phone)
+			rows[i].Masked = true
 		}
 	}
 	return rows, nil

@@ -315,22 +315,6 @@ func maskValue(v any, mask func(string) string) any {
 	return v
 }
 
-// exportScopes is, for an export that carries people's identities in one value (a
-// workbook) rather than field by field, how far the caller may see each person: every
-// person InArea for an epidemiologist, the tracer's scope for a tracer. Rows of people
-// OutOfScope are left out; ContactOf rows are masked, as their fields would be.
-func (r *Resolver) exportScopes(ctx context.Context, personIDs []string) (map[string]graph.Scope, error) {
-	areas := tracerAreas(ctx)
-	if areas == nil {
-		out := make(map[string]graph.Scope, len(personIDs))
-		for _, id := range personIDs {
-			out[id] = graph.InArea
-		}
-		return out, nil
-	}
-	return r.Svc.PeopleInScope(ctx, areas, personIDs)
-}
-
 // auditPeople records that this operation read these people's identities (SPEC §8),
 // for values that carry them whole, such as an export workbook.
 func auditPeople(ctx context.Context, personIDs ...string) {

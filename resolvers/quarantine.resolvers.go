@@ -298,24 +298,13 @@ func (r *queryResolver) QuarantineExportWorkbook(ctx context.Context, asOf *time
 	if err != nil {
 		return "", err
 	}
-	ids := make([]string, len(rows))
-	for i, row := range rows {
-		ids[i] = row.PersonID
-	}
-	scopes, err := r.exportScopes(ctx, ids)
-	if err != nil {
-		return "", err
-	}
-	// One row path (graph.ExportRecords): masked unless the caller may see the person
-	// whole, formula-neutralised either way; people out of scope are left out.
+	// ExportQuarantines has cut the rows to the principal's scope and masked those of
+	// contacts (graph/, SPEC §8); one row path (graph.ExportRecords) makes the cells,
+	// formula-neutralised, officers' phones masked on masked rows.
 	var recs [][]string
-	var read []string
+	read := make([]string, 0, len(rows))
 	for _, row := range rows {
-		s := scopes[row.PersonID]
-		if s == graph.OutOfScope {
-			continue
-		}
-		recs = append(recs, graph.ExportRecords([]graph.ExportRow{row}, r.Svc.Loc, s != graph.InArea)...)
+		recs = append(recs, graph.ExportRecords([]graph.ExportRow{row}, r.Svc.Loc, row.Masked)...)
 		read = append(read, row.PersonID)
 	}
 	auditPeople(ctx, read...)
