@@ -264,7 +264,7 @@ func roleFieldMatrix(t *testing.T, bundle, runAt string, tracerAreas []string) {
 		return false
 	}
 	s := schema.NewExecutableSchema(schema.Config{}).Schema()
-	h := NewHandler(&Resolver{Svc: svc}, Options{Introspection: true, Logger: zerolog.Nop(), MaxComplexity: 1 << 30, MaxDepth: 64})
+	h := NewHandler(&Resolver{Svc: svc}, Options{Introspection: true, Logger: zerolog.Nop(), Limits: Limits{MaxComplexity: 1 << 30, MaxDepth: 64, MaxFields: 1 << 20, MaxTokens: 1 << 20}})
 	roles := []*graph.Principal{
 		{Subject: "epi", Role: graph.RoleEpidemiologist},
 		{Subject: "tracer", Role: graph.RoleTracer, Areas: tracerAreas},

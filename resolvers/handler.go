@@ -30,10 +30,9 @@ type Options struct {
 	// Authenticate verifies the token a websocket client sends in connection_init
 	// (browsers cannot set headers on websockets). Nil refuses websocket clients.
 	Authenticate func(token string) (*graph.Principal, error)
-	// MaxComplexity bounds an operation's cost (gqlgen's complexity); zero means 5000.
-	MaxComplexity int
-	// MaxDepth bounds the nesting of selections; zero means 12.
-	MaxDepth int
+	// Limits bound what one operation may ask (resolvers/limits.go); zero values take
+	// the defaults.
+	Limits
 }
 
 // NewHandler is the GraphQL endpoint: transports, caches, limits and the one place
@@ -67,11 +66,14 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			return graph.WithPrincipal(ctx, p), nil, nil
 		},
 	})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
 	if opt.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(newQueryBounds(opt, queries)) // after APQ, which fills in the query
+	srv.SetParserTokenLimit(newQueryBounds(opt, nil).maxTokens)
 	srv.Use(otelTracing{})      // spans per operation and per resolver (a no-op without a provider)
 	srv.Use(peopleLoader{})     // one round trip for the people of an answer (tracing)
 	srv.Use(quarantineLoader{}) // facilities and officers read once per answer (quarantine)

@@ -103,6 +103,10 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	if err != nil {
 		return nil, err
 	}
+	limits, err := resolvers.LimitsFromEnv(getenv) // TRACEGRAPH_MAX_* (README)
+	if err != nil {
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
@@ -133,6 +137,7 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		return nil, fmt.Errorf("TRACEGRAPH_INDEX: %q is neither on nor off", v)
 	}
 	gql := resolvers.NewHandler(&resolvers.Resolver{Svc: svc, Index: ix}, resolvers.Options{
+		Limits:        limits,
 		Introspection: getenv("TRACEGRAPH_INTROSPECTION") != "false",
 		Logger:        log,
 		Observe:       m.observeOperation,
