@@ -79,7 +79,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	srv.Use(quarantineLoader{}) // facilities and officers read once per answer (quarantine)
 	maxComplexity := opt.MaxComplexity
 	if maxComplexity == 0 {
-		maxComplexity = 5000
+		maxComplexity = defaultMaxComplexity
 	}
 	srv.Use(extension.FixedComplexityLimit(maxComplexity))
 	maxDepth := opt.MaxDepth

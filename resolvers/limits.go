@@ -20,7 +20,7 @@ import (
 // TRACEGRAPH_ variables.
 type Limits struct {
 	// MaxComplexity bounds an operation's cost (gqlgen's complexity, costs in
-	// resolvers/complexity.go); zero means 5000.
+	// resolvers/complexity.go); zero means 10000.
 	MaxComplexity int
 	// MaxDepth bounds the nesting of selections; zero means 12.
 	MaxDepth int
@@ -63,9 +63,10 @@ func LimitsFromEnv(getenv func(string) string) (Limits, error) {
 // MaxRepeats). The largest query the page sends has about 200 tokens and 120 fields,
 // GraphiQL's introspection about 400 tokens.
 const (
-	defaultMaxTokens  = 15000
-	defaultMaxFields  = 5000
-	defaultMaxRepeats = 100
+	defaultMaxComplexity = 10000
+	defaultMaxTokens     = 15000
+	defaultMaxFields     = 5000
+	defaultMaxRepeats    = 100
 )
 
 // queryBounds refuses a query document that is too large to validate cheaply, before
