@@ -48,6 +48,19 @@ func PrincipalFrom(ctx context.Context) *Principal {
 	return p
 }
 
+type operationKey struct{}
+
+// WithOperation returns ctx naming the request it serves (e.g. "mutation M:
+// recordContact"), for the audit record a write under a principal leaves.
+func WithOperation(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, operationKey{}, name)
+}
+
+func operationFrom(ctx context.Context) string {
+	s, _ := ctx.Value(operationKey{}).(string)
+	return s
+}
+
 // MaskIDNumber keeps the first 6 and last 4 characters of a resident ID number
 // (the region code and the check digits); the birth date and sequence are hidden.
 func MaskIDNumber(s string) string { return mask(s, 6, 4) }
@@ -279,17 +292,15 @@ type AuditRecord struct {
 	PersonIDs []string // whose identity was read or changed
 }
 
-// WriteAudit stores an audit record. Nothing in the API updates or deletes them.
-func (s *Service) WriteAudit(ctx context.Context, rec AuditRecord) error {
-	_, err := Write(ctx, s.DB, "audit", func(ctx context.Context, tx Tx) (any, error) {
-		_, err := tx.Run(ctx, `CREATE (:AuditRecord {id: $id, actor: $actor, role: $role, at: $at,
-			operation: $operation, personIds: $personIds})`, map[string]any{
-			"id": rec.ID, "actor": rec.Actor, "role": rec.Role, "at": rec.At.UTC(),
-			"operation": rec.Operation, "personIds": rec.PersonIDs,
-		})
-		return nil, err
-	})
-	return err
+// RecordRead queues the record of a read of these people's identity by the principal
+// in ctx (SPEC §8); it is written within the audit interval (audit.go). An error means
+// the record could not be queued: the caller must withhold what was read.
+func (s *Service) RecordRead(ctx context.Context, operation string, personIDs []string) error {
+	p := PrincipalFrom(ctx)
+	if p == nil {
+		return &Error{Kind: Forbidden, Op: "audit", Msg: "no caller identity to record"}
+	}
+	return s.Audit.Record(ctx, AuditRecord{Actor: p.Subject, Role: p.Role, Operation: operation, PersonIDs: personIDs})
 }
 
 // AuditLog lists audit records, newest first, filtered by person, actor and time
@@ -297,6 +308,11 @@ func (s *Service) WriteAudit(ctx context.Context, rec AuditRecord) error {
 func (s *Service) AuditLog(ctx context.Context, personID, actor string, from, to *time.Time, limit int) ([]AuditRecord, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
+	}
+	// What this process has queued is written first, so the log is complete up to now
+	// for reads served here (other replicas' within their flush interval).
+	if err := s.Audit.Flush(ctx); err != nil {
+		return nil, err
 	}
 	return Read(ctx, s.DB, "auditLog", func(ctx context.Context, tx Tx) ([]AuditRecord, error) {
 		res, err := tx.Run(ctx, `MATCH (a:AuditRecord)

@@ -14,7 +14,11 @@ const (
 	NotFound                // the thing named does not exist (as of the time asked)
 	Invalid                 // the request or the data breaks a rule of the spec
 	Forbidden               // the caller may not see or do this
-	Unavailable             // Neo4j cannot be reached or timed out; retrying may help
+	Unavailable             // Neo4j cannot be reached (or a queue is full); retrying may help
+	// Timeout: the operation ran past its time-out (the request's or the transaction's);
+	// the database answered, the work was too long. Added last: the zero Kind stays
+	// Internal, which shows nothing of the failure.
+	Timeout
 )
 
 func (k Kind) String() string {
@@ -27,6 +31,8 @@ func (k Kind) String() string {
 		return "FORBIDDEN"
 	case Unavailable:
 		return "UNAVAILABLE"
+	case Timeout:
+		return "TIMEOUT"
 	default:
 		return "INTERNAL"
 	}

@@ -63,8 +63,9 @@ type Change struct {
 
 // touched collects what one attempt of a write transaction touched.
 type touched struct {
-	mu   sync.Mutex
-	keys map[string]map[string]bool
+	mu     sync.Mutex
+	keys   map[string]map[string]bool
+	people map[string]bool // whose records the attempt wrote, for its audit record
 }
 
 type touchedKey struct{}
@@ -85,6 +86,26 @@ func Touch(ctx context.Context, kind string, keys ...string) {
 	}
 	for _, k := range keys {
 		m[k] = true
+	}
+}
+
+// TouchPeople records, for the write transaction ctx belongs to, that it wrote these
+// people's records: its audit record names them (db.go, auditWrite). Empty ids are
+// ignored; outside a write transaction it does nothing.
+func TouchPeople(ctx context.Context, ids ...string) {
+	t, _ := ctx.Value(touchedKey{}).(*touched)
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.people == nil {
+		t.people = map[string]bool{}
+	}
+	for _, id := range ids {
+		if id != "" {
+			t.people[id] = true
+		}
 	}
 }
 

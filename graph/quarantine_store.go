@@ -114,6 +114,7 @@ func (s *Service) runQuarantines(ctx context.Context, tr Tracer, asOf time.Time,
 			for _, list := range [][]*Quarantine{r.Created, r.Extended, r.Superseded, r.Completed, r.Escalated, r.Placed, r.Pending} {
 				for _, q := range list {
 					Touch(ctx, ChangeQuarantines, q.ID)
+					TouchPeople(ctx, q.PersonID)
 				}
 			}
 		}

@@ -9,6 +9,9 @@ type Service struct {
 	Policy Policy
 	Loc    *time.Location // the service's zone: local times and dates are read in it
 	Now    func() time.Time
+	// Audit queues the records of identity reads (audit.go); NewService gives it the
+	// defaults, and cmd/ replaces it with the configured one before serving.
+	Audit *Auditor
 }
 
 // NewService builds a Service; now defaults to time.Now.
@@ -16,7 +19,7 @@ func NewService(db *DB, policy Policy, loc *time.Location) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{DB: db, Policy: policy, Loc: loc, Now: time.Now}
+	return &Service{DB: db, Policy: policy, Loc: loc, Now: time.Now, Audit: NewAuditor(db, AuditConfig{})}
 }
 
 // AsOf resolves an optional asOf argument: nil means now.

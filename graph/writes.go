@@ -128,6 +128,7 @@ func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, st
 			keys[i] = FeedKey(parts...)
 		}
 		Touch(ctx, kind, keys...)
+		TouchPeople(ctx, rowPeople(op, rows)...)
 		params := map[string]any{"rows": rows}
 		for _, s := range statements {
 			res, err := tx.Run(ctx, s, params)
@@ -141,6 +142,29 @@ func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, st
 		return nil, nil
 	})
 	return err
+}
+
+// rowPeople names the people whose records rows write: a person row's id, a contact's
+// two people, every other row's personId.
+func rowPeople(op string, rows []map[string]any) []string {
+	var fields []string
+	switch op {
+	case "write people":
+		fields = []string{"id"}
+	case "write contacts":
+		fields = []string{"a", "b"}
+	default:
+		fields = []string{"personId"}
+	}
+	var ids []string
+	for _, r := range rows {
+		for _, f := range fields {
+			if id, ok := r[f].(string); ok && id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }
 
 // feedKeyOf names, for each row writer, the kind of fact its rows are in the change feed

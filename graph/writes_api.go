@@ -403,6 +403,7 @@ func (s *Service) SetCaseStatus(ctx context.Context, cells Cells) (*CaseChange, 
 	now := s.Now().In(s.Loc)
 	return Write(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*CaseChange, error) {
 		Touch(ctx, ChangeCases, c.PersonID)
+		TouchPeople(ctx, c.PersonID)
 		res, err := tx.Run(ctx, `MATCH (p:Person {id: $id}) OPTIONAL MATCH (p)-[:HAS_CASE]->(c:Case)
 			RETURN c {.personId, .status, .onsetDate, .confirmedAt, .isolatedAt} AS c`, map[string]any{"id": c.PersonID})
 		if err != nil {

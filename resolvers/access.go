@@ -2,8 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
@@ -15,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/tracegraph/tracegraph/graph"
@@ -153,18 +152,40 @@ func (a *accessControl) aroundOperations(ctx context.Context, next graphql.Opera
 	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
 	ctx = graph.WithScopeMemo(ctx) // one build of the tracer's chains per operation
 	op := graphql.GetOperationContext(ctx)
+	// graph writes the audit record of a mutation's writes inside their transactions
+	// (graph.auditWrite), naming the request from here.
+	ctx = graph.WithOperation(ctx, operationLabel(op))
 	h := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
 		resp := h(ctx)
-		a.audit(ctx, ra, op)
+		if err := a.audit(ctx, ra, op); err != nil {
+			// The reads could not be recorded: the answer is withheld (SPEC §8), never
+			// handed out unaudited.
+			a.log.Error().Err(err).Str("actor", ra.principal.Subject).Msg("audit record not queued; answer withheld")
+			return &graphql.Response{Data: []byte("null"), Errors: gqlerror.List{presentError(ctx, err, a.log)}}
+		}
 		return resp
 	}
 }
 
-// audit records who read whose identity, and every write, once per operation.
-func (a *accessControl) audit(ctx context.Context, ra *requestAccess, op *graphql.OperationContext) {
+// operationLabel names an operation for audit records: kind, name and root fields.
+func operationLabel(op *graphql.OperationContext) string {
+	if op == nil || op.Operation == nil {
+		return ""
+	}
+	name := op.OperationName
+	if name == "" {
+		name = "anonymous"
+	}
+	return string(op.Operation.Operation) + " " + name + ": " + rootFields(op)
+}
+
+// audit queues the record of whose identity the operation read (one per operation);
+// writes are recorded in their own transactions by graph. An error means the record
+// could not be queued.
+func (a *accessControl) audit(ctx context.Context, ra *requestAccess, op *graphql.OperationContext) error {
 	if ra.principal == nil || op == nil || op.Operation == nil {
-		return
+		return nil
 	}
 	ra.mu.Lock()
 	ids := make([]string, 0, len(ra.audited))
@@ -172,27 +193,11 @@ func (a *accessControl) audit(ctx context.Context, ra *requestAccess, op *graphq
 		ids = append(ids, id)
 	}
 	ra.mu.Unlock()
-	write := op.Operation.Operation == ast.Mutation
-	if len(ids) == 0 && !write {
-		return
+	if len(ids) == 0 {
+		return nil
 	}
 	slices.Sort(ids)
-	name := op.OperationName
-	if name == "" {
-		name = "anonymous"
-	}
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	rec := graph.AuditRecord{
-		ID: hex.EncodeToString(b[:]), Actor: ra.principal.Subject, Role: ra.principal.Role, At: time.Now(),
-		Operation: string(op.Operation.Operation) + " " + name + ": " + rootFields(op), PersonIDs: ids,
-	}
-	// The audit write must not be cut short by the operation's own time-out.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := a.svc.WriteAudit(wctx, rec); err != nil {
-		a.log.Error().Err(err).Str("actor", rec.Actor).Msg("audit record not written")
-	}
+	return a.svc.RecordRead(ctx, operationLabel(op), ids)
 }
 
 func rootFields(op *graphql.OperationContext) string {

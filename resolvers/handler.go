@@ -109,7 +109,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		}
 		return func(ctx context.Context) *graphql.Response {
 			start := time.Now()
-			ctx, cancel := context.WithTimeout(ctx, limit)
+			ctx, cancel := graph.WithTimeLimit(ctx, limit)
 			defer cancel()
 			resp := h(ctx)
 			if opt.Observe != nil {
@@ -148,7 +148,7 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 			return gqlErr
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
-			ge = &graph.Error{Kind: graph.Unavailable, Msg: "timed out"}
+			errors.As(graph.TimeoutError(ctx, ""), &ge)
 		} else {
 			log.Error().Err(err).Msg("unclassified error")
 			ge = &graph.Error{Kind: graph.Internal}
@@ -165,6 +165,10 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 	case graph.Unavailable:
 		log.Warn().Err(err).Msg("unavailable")
 		gqlErr.Message = "the database is unavailable, try again: " + ge.Msg
+	case graph.Timeout:
+		// Not "unavailable": the database answered, the work took too long.
+		log.Warn().Err(err).Msg("timed out")
+		gqlErr.Message = ge.Msg
 	default:
 		gqlErr.Message = ge.Error()
 		if ge.Field != "" {

@@ -61,6 +61,13 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return fmt.Errorf("export quarantines: %w", err)
 	}
+	read := make([]string, len(rows))
+	for i, r := range rows {
+		read[i] = r.PersonID
+	}
+	if err := auditCommandRead(ctx, env.svc, getenv, "command export quarantines", read); err != nil {
+		return err
+	}
 	recs := graph.ExportRecords(rows, loc, !*unmasked)
 	if *outPath != "" {
 		f, err := os.Create(*outPath)

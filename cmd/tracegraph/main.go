@@ -111,7 +111,11 @@ type env struct {
 	svc *graph.Service
 }
 
-func (e *env) close() { _ = e.db.Close(context.Background()) }
+// close writes the audit records still queued (a graceful end), then disconnects.
+func (e *env) close() {
+	_ = e.svc.Audit.Close(context.Background())
+	_ = e.db.Close(context.Background())
+}
 
 // openEnv reads configuration, connects and migrates. observe may be nil.
 func openEnv(ctx context.Context, getenv func(string) string, log zerolog.Logger, observe graph.Observer) (*env, error) {
@@ -133,7 +137,12 @@ func openEnv(ctx context.Context, getenv func(string) string, log zerolog.Logger
 		return nil, fmt.Errorf("migrating %s: %w", cfg.URI, err)
 	}
 	log.Info().Str("neo4j", cfg.URI).Str("database", cfg.Database).Str("policy", policy.Name).Str("tz", loc.String()).Msg("connected")
-	return &env{db: db, svc: graph.NewService(db, policy, loc)}, nil
+	svc := graph.NewService(db, policy, loc)
+	if svc.Audit, err = newAuditor(db, getenv); err != nil {
+		db.Close(ctx)
+		return nil, err
+	}
+	return &env{db: db, svc: svc}, nil
 }
 
 type exitCoder interface{ ExitCode() int }

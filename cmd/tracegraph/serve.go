@@ -72,7 +72,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info().Msg("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
+	err = srv.Shutdown(shutCtx)
+	// Every answered read has queued its audit record by now: write them before exit.
+	if aerr := app.audit.Close(shutCtx); aerr != nil {
+		log.Error().Err(aerr).Msg("audit records lost at shutdown")
+		err = errors.Join(err, aerr)
+	}
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
@@ -83,11 +89,13 @@ type app struct {
 	handler  http.Handler
 	devToken string // set in development mode only
 	db       *graph.DB
+	audit    *graph.Auditor
 	stop     context.CancelFunc
 }
 
 func (a *app) close() {
 	a.stop()
+	_ = a.audit.Close(context.Background()) // a no-op after serve's shutdown closed it
 	_ = a.db.Close(context.Background())
 }
 
@@ -121,6 +129,12 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		return nil, err
 	}
 	svc := graph.NewService(db, policy, loc)
+	if svc.Audit, err = newAuditor(db, getenv); err != nil {
+		_ = db.Close(ctx)
+		return nil, err
+	}
+	svc.Audit.Start()
+	m.watchAudit(reg, svc.Audit)
 	bg, stop := context.WithCancel(context.Background())
 	go migrateInBackground(bg, db, log)
 	// The tracing index (issue 13, graph/index) follows the change feed; off unless
@@ -168,6 +182,9 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		if err == nil && ix != nil {
 			err = ix.Ready() // built and caught up with the feed
 		}
+		if err == nil {
+			err = svc.Audit.Ready() // audit records are being written (graph/audit.go)
+		}
 		if err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "not ready:", err)
@@ -181,7 +198,7 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	var h http.Handler = mux
 	h = withCORS(h, splitList(getenv("TRACEGRAPH_CORS_ORIGINS")))
 	h = withSecurityHeaders(h, getenv("TRACEGRAPH_TLS_CERT") != "")
-	return &app{handler: withRequestLog(h, log, m), db: db, stop: stop, devToken: devToken}, nil
+	return &app{handler: withRequestLog(h, log, m), db: db, audit: svc.Audit, stop: stop, devToken: devToken}, nil
 }
 
 func migrateInBackground(ctx context.Context, db *graph.DB, log zerolog.Logger) {
