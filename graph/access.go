@@ -25,6 +25,9 @@ type Principal struct {
 	Subject string
 	Role    string
 	Areas   []string // area codes a tracer serves
+	// Expires is when the token behind this principal stops being valid (zero: never,
+	// for the service's own work); a subscription ends then (issue 11 item 13).
+	Expires time.Time
 }
 
 // ValidRole reports whether role is one of Roles.

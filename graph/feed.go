@@ -55,10 +55,26 @@ const (
 // Change is one entry of the feed: the keys each kind of fact it touched, by kind.
 // Composite keys are their parts joined by "|" (times as RFC 3339 with nanoseconds).
 type Change struct {
-	Seq  int64
-	Op   string
-	At   time.Time
-	Keys map[string][]string
+	Seq   int64
+	Op    string
+	Cause string // what asked for the write (a mutation's name, a command); "" when untold
+	At    time.Time
+	Keys  map[string][]string
+}
+
+type causeKey struct{}
+
+// WithCause names, for the changes written under ctx, what asked for them (the GraphQL
+// mutation, "load", "quarantine"): subscription events carry it.
+func WithCause(ctx context.Context, cause string) context.Context {
+	return context.WithValue(ctx, causeKey{}, cause)
+}
+
+func causeOf(ctx context.Context, op string) string {
+	if c, _ := ctx.Value(causeKey{}).(string); c != "" {
+		return c
+	}
+	return op
 }
 
 // touched collects what one attempt of a write transaction touched.
@@ -152,9 +168,9 @@ func recordChange(ctx context.Context, tx Tx, op string, t *touched) (int64, err
 	}
 	res, err := tx.Run(ctx, `MERGE (f:Feed {id: 'feed'}) ON CREATE SET f.seq = 0
 		SET f.seq = f.seq + 1
-		CREATE (c:Change {seq: f.seq, op: $op, at: datetime(), kinds: $kinds})
+		CREATE (c:Change {seq: f.seq, op: $op, cause: $cause, at: datetime(), kinds: $kinds})
 		SET c += $keys
-		RETURN f.seq AS seq`, map[string]any{"op": op, "kinds": kinds, "keys": props})
+		RETURN f.seq AS seq`, map[string]any{"op": op, "cause": causeOf(ctx, op), "kinds": kinds, "keys": props})
 	if err != nil {
 		return 0, fmt.Errorf("change feed: %w", err)
 	}
@@ -196,7 +212,7 @@ func (db *DB) FeedSince(ctx context.Context, after int64, limit int) ([]Change, 
 				continue
 			}
 			p := n.Props
-			c := Change{Op: str(p["op"]), Keys: map[string][]string{}}
+			c := Change{Op: str(p["op"]), Cause: str(p["cause"]), Keys: map[string][]string{}}
 			c.Seq, _ = p["seq"].(int64)
 			if at := timeOf(p["at"]); at != nil {
 				c.At = *at

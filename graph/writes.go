@@ -135,6 +135,17 @@ func writeRows(ctx context.Context, db *DB, op string, rows []map[string]any, st
 			if err != nil {
 				return nil, err
 			}
+			if strings.Contains(s, confirmationsColumn) {
+				for res.Next(ctx) {
+					if id, ok := res.Record().Values[0].(string); ok {
+						Touch(ctx, ChangeConfirmations, id)
+					}
+				}
+				if err := res.Err(); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			if _, err := res.Consume(ctx); err != nil {
 				return nil, err
 			}
@@ -347,11 +358,20 @@ func (db *DB) WriteCases(ctx context.Context, cases []Case) error {
 		rows[i] = map[string]any{"personId": c.PersonID, "status": c.Status, "onsetDate": optDate(c.OnsetDate),
 			"confirmedAt": optTime(c.ConfirmedAt), "isolatedAt": optTime(c.IsolatedAt)}
 	}
+	// The first statement names the cases this batch confirms (caseConfirmed events,
+	// feed_events.go) before the second overwrites their status.
 	return writeRows(ctx, db, "write cases", rows,
+		`UNWIND $rows AS row OPTIONAL MATCH (old:Case {personId: row.personId})
+		WITH row, old WHERE row.status IN ['confirmed', 'asymptomatic'] AND (old IS NULL OR NOT old.status IN ['confirmed', 'asymptomatic'])
+		RETURN row.personId AS `+confirmationsColumn,
 		`UNWIND $rows AS row MERGE (n:Case {personId: row.personId})
 		SET n.status = row.status, n.onsetDate = row.onsetDate, n.confirmedAt = row.confirmedAt, n.isolatedAt = row.isolatedAt
 		WITH n, row MATCH (p:Person {id: row.personId}) MERGE (p)-[:HAS_CASE]->(n)`)
 }
+
+// confirmationsColumn is the column a row statement returns to record the people it
+// confirms in the change feed (writeRows).
+const confirmationsColumn = "confirmedPersonId"
 
 func (db *DB) WriteTrips(ctx context.Context, trips []Trip) error {
 	rows := make([]map[string]any, len(trips))

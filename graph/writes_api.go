@@ -448,6 +448,9 @@ func (s *Service) SetCaseStatus(ctx context.Context, cells Cells) (*CaseChange, 
 		if _, err := res.Consume(ctx); err != nil {
 			return nil, err
 		}
+		if becameConfirmed(old.Status, merged.Status) {
+			Touch(ctx, ChangeConfirmations, merged.PersonID) // caseConfirmed (feed_events.go)
+		}
 		return &CaseChange{Case: &merged, From: old.Status}, nil
 	})
 }
@@ -512,4 +515,11 @@ func (s *Service) SubmitDailyReport(ctx context.Context, areaCode, date, note st
 		}
 	}
 	return nil, Errorf(Internal, op, "town %s missing from the daily reports", areaCode)
+}
+
+// becameConfirmed says a status move is a confirmation: into confirmed or asymptomatic
+// from anything else (no case included).
+func becameConfirmed(from, to string) bool {
+	counted := func(s string) bool { return s == StatusConfirmed || s == StatusAsymptomatic }
+	return counted(to) && !counted(from)
 }

@@ -142,6 +142,36 @@ type accessControl struct {
 
 func (a *accessControl) aroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	p := graph.PrincipalFrom(ctx)
+	ra := a.newRequestAccess(p)
+	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
+	ctx = graph.WithScopeMemo(ctx) // one build of the tracer's chains per operation
+	op := graphql.GetOperationContext(ctx)
+	subscription := op != nil && op.Operation != nil && op.Operation.Operation == ast.Subscription
+	// graph writes the audit record of a mutation's writes inside their transactions
+	// (graph.auditWrite), naming the request from here.
+	ctx = graph.WithOperation(ctx, operationLabel(op))
+	h := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		cur := ra
+		if subscription {
+			// Each event of a subscription is its own answer: the scope is decided as of
+			// its delivery (not cached from the first event) and its audit record names
+			// the people of that event only.
+			cur = a.newRequestAccess(p)
+			ctx = graph.WithScopeMemo(context.WithValue(ctx, requestAccessKey{}, cur))
+		}
+		resp := h(ctx)
+		if err := a.audit(ctx, cur, op); err != nil {
+			// The reads could not be recorded: the answer is withheld (SPEC §8), never
+			// handed out unaudited.
+			a.log.Error().Err(err).Str("actor", cur.principal.Subject).Msg("audit record not queued; answer withheld")
+			return &graphql.Response{Data: []byte("null"), Errors: gqlerror.List{presentError(ctx, err, a.log)}}
+		}
+		return resp
+	}
+}
+
+func (a *accessControl) newRequestAccess(p *graph.Principal) *requestAccess {
 	ra := &requestAccess{principal: p, audited: map[string]bool{}}
 	if p != nil && p.Role == graph.RoleTracer {
 		areas := p.Areas
@@ -149,23 +179,7 @@ func (a *accessControl) aroundOperations(ctx context.Context, next graphql.Opera
 			return a.svc.PeopleInScope(ctx, areas, ids)
 		}, dataloadgen.WithWait(time.Millisecond))
 	}
-	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
-	ctx = graph.WithScopeMemo(ctx) // one build of the tracer's chains per operation
-	op := graphql.GetOperationContext(ctx)
-	// graph writes the audit record of a mutation's writes inside their transactions
-	// (graph.auditWrite), naming the request from here.
-	ctx = graph.WithOperation(ctx, operationLabel(op))
-	h := next(ctx)
-	return func(ctx context.Context) *graphql.Response {
-		resp := h(ctx)
-		if err := a.audit(ctx, ra, op); err != nil {
-			// The reads could not be recorded: the answer is withheld (SPEC §8), never
-			// handed out unaudited.
-			a.log.Error().Err(err).Str("actor", ra.principal.Subject).Msg("audit record not queued; answer withheld")
-			return &graphql.Response{Data: []byte("null"), Errors: gqlerror.List{presentError(ctx, err, a.log)}}
-		}
-		return resp
-	}
+	return ra
 }
 
 // operationLabel names an operation for audit records: kind, name and root fields.
@@ -224,6 +238,12 @@ func (a *accessControl) aroundFields(ctx context.Context, next graphql.Resolver)
 		return nil, forbidden("no caller identity")
 	}
 	p := ra.principal
+	if err := subStateFrom(ctx).ended(); err != nil {
+		return nil, err // a subscription's last event: why it ends (feed.go)
+	}
+	if err := tokenExpired(p, time.Now()); err != nil {
+		return nil, err
+	}
 	key := fc.Object + "." + fc.Field.Name
 	rule, ok := a.rules[key]
 	if !ok {

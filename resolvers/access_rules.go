@@ -171,6 +171,8 @@ var accessRules = map[string]fieldRule{
 	"RiskChange.cause": {roles: personLevel}, "RiskChange.at": {roles: personLevel},
 	"QuarantineUpdate.personIds": {roles: personLevel}, "QuarantineUpdate.cause": {roles: personLevel},
 	"QuarantineUpdate.at": {roles: personLevel},
+	"RiskChange.seq":      {roles: personLevel}, "RiskChange.refetch": {roles: personLevel},
+	"QuarantineUpdate.seq": {roles: personLevel}, "QuarantineUpdate.refetch": {roles: personLevel},
 	// Tracing (schema/tracing.graphqls): chains, risks and the people in clusters are
 	// person-level (the people inside are scoped through Person); cluster sizes, onsets
 	// and serial intervals are aggregates a dashboard may read.

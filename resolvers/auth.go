@@ -73,7 +73,11 @@ func (a *Authenticator) Verify(token string) (*graph.Principal, error) {
 	if c.Role == graph.RoleTracer && len(c.Areas) == 0 {
 		return nil, errors.New("a tracer's token must name the areas they serve")
 	}
-	return &graph.Principal{Subject: c.Subject, Role: c.Role, Areas: c.Areas}, nil
+	p := &graph.Principal{Subject: c.Subject, Role: c.Role, Areas: c.Areas}
+	if c.ExpiresAt != nil {
+		p.Expires = c.ExpiresAt.Time
+	}
+	return p, nil
 }
 
 func (a *Authenticator) keyFor(t *jwt.Token) (any, error) {

@@ -38,8 +38,8 @@ type Options struct {
 // NewHandler is the GraphQL endpoint: transports, caches, limits and the one place
 // where graph error kinds become extensions.code.
 func NewHandler(r *Resolver, opt Options) *handler.Server {
-	if r.events == nil {
-		r.events = newBroker()
+	if r.feed == nil {
+		r.feed = graph.NewFeedHub(r.Svc, 100*time.Millisecond, func(err error) { opt.Logger.Warn().Err(err).Msg("feed") })
 	}
 	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
@@ -122,6 +122,16 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	// or mutation, once per event of a subscription, so nothing is cached across them.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(context.WithValue(ctx, loadersKey{}, newLoaders(r.Svc)))
+	})
+	srv.AroundOperations(r.aroundFeedOperations) // feedVersion, X-Tracegraph-Min-Version (feed.go)
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		// The change a mutation writes names it (subscription events' cause).
+		if op := graphql.GetOperationContext(ctx); op.Operation != nil && op.Operation.Operation == ast.Mutation {
+			if fc := graphql.GetRootFieldContext(ctx); fc != nil {
+				ctx = graph.WithCause(ctx, fc.Field.Name)
+			}
+		}
+		return next(ctx)
 	})
 	log := opt.Logger
 	ac := &accessControl{svc: r.Svc, rules: accessRules, log: log}

@@ -83,9 +83,6 @@ func (r *mutationResolver) RecordVisit(ctx context.Context, input schema.VisitIn
 	v, err := r.Svc.RecordVisit(ctx, graph.Cells{"household_id": input.HouseholdID, "at": input.At,
 		"person_id": deref(input.PersonID), "status": deref(input.Status), "officer_id": deref(input.OfficerID),
 		"temperature": graph.FloatCell(input.Temperature)})
-	if err == nil && v.PersonID != "" {
-		r.publishRisk(ctx, v.PersonID) // a reading at the door may make them YELLOW (FEVER)
-	}
 	return v, err
 }
 

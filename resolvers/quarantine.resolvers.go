@@ -48,7 +48,6 @@ func (r *mutationResolver) AssignQuarantines(ctx context.Context, asOf *time.Tim
 	if err != nil {
 		return nil, err
 	}
-	r.publishRun(res) // quarantineChanged subscribers (resolvers/broker.go)
 	ids := []string{}
 	for _, ref := range res.Referrals {
 		ids = append(ids, ref.PersonID)

@@ -16,8 +16,9 @@ type Resolver struct {
 	// Index, when set, caches whole-county answers (summary, clusters) by feed version
 	// and asOf (graph/index); nil reads Neo4j every time.
 	Index *index.Follower
-	// events feeds subscriptions; NewHandler makes it (nil: writes announce nothing).
-	events *broker
+	// feed reads the change feed for subscriptions and read-your-writes (graph.FeedHub);
+	// NewHandler makes it.
+	feed *graph.FeedHub
 }
 
 // deref reads an optional string argument: absent is "".

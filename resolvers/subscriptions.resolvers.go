@@ -28,28 +28,76 @@ func (r *riskChangeResolver) People(ctx context.Context, obj *graph.RiskChange) 
 	return out, nil
 }
 
-func (r *subscriptionResolver) CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error) {
-	return relay[*graph.Case](ctx, r.events, topicCase, nil), nil
-}
-
-func (r *subscriptionResolver) RiskChanged(ctx context.Context, areaCode *string) (<-chan *graph.RiskChange, error) {
-	var keep func(*graph.RiskChange) (*graph.RiskChange, bool)
-	if code := deref(areaCode); code != "" {
-		keep = func(ev *graph.RiskChange) (*graph.RiskChange, bool) {
-			ids, err := r.Svc.PeopleUnder(ctx, ev.PersonIDs, code)
-			if err != nil || len(ids) == 0 {
-				return nil, false
-			}
-			c := *ev
-			c.PersonIDs = ids
-			return &c, true
+func (r *subscriptionResolver) CaseConfirmed(ctx context.Context, after *int) (<-chan *graph.Case, error) {
+	return feedRelay(ctx, r.Resolver, after, func(ctx context.Context, ev *graph.FeedEvents) []*graph.Case {
+		if len(ev.Confirmed) == 0 {
+			return nil
 		}
-	}
-	return relay(ctx, r.events, topicRisk, keep), nil
+		ids := make([]string, len(ev.Confirmed))
+		for i, c := range ev.Confirmed {
+			ids[i] = c.PersonID
+		}
+		visible, err := r.visibleIDs(ctx, ids)
+		if err != nil {
+			return nil
+		}
+		keep := map[string]bool{}
+		for _, id := range visible {
+			keep[id] = true
+		}
+		var out []*graph.Case
+		for _, c := range ev.Confirmed {
+			if keep[c.PersonID] {
+				cc := *c
+				out = append(out, &cc)
+			}
+		}
+		return out
+	})
 }
 
-func (r *subscriptionResolver) QuarantineChanged(ctx context.Context) (<-chan *graph.QuarantineChange, error) {
-	return relay[*graph.QuarantineChange](ctx, r.events, topicQuarantine, nil), nil
+func (r *subscriptionResolver) RiskChanged(ctx context.Context, areaCode *string, after *int) (<-chan *graph.RiskChange, error) {
+	code := deref(areaCode)
+	if err := r.tracerMaySubscribeToArea(ctx, "riskChanged", code); err != nil {
+		return nil, err
+	}
+	return feedRelay(ctx, r.Resolver, after, func(ctx context.Context, ev *graph.FeedEvents) []*graph.RiskChange {
+		c := &graph.RiskChange{Seq: ev.Seq, Cause: ev.Cause, At: ev.At, Refetch: ev.RiskRefetch, PersonIDs: []string{}}
+		if ev.RiskRefetch {
+			return []*graph.RiskChange{c}
+		}
+		ids := ev.Risk
+		if len(ids) == 0 {
+			return nil
+		}
+		if code != "" {
+			var err error
+			if ids, err = r.Svc.PeopleUnder(ctx, ids, code); err != nil {
+				return nil
+			}
+		}
+		ids, err := r.visibleIDs(ctx, ids)
+		if err != nil || len(ids) == 0 {
+			return nil
+		}
+		c.PersonIDs = ids
+		return []*graph.RiskChange{c}
+	})
+}
+
+func (r *subscriptionResolver) QuarantineChanged(ctx context.Context, after *int) (<-chan *graph.QuarantineChange, error) {
+	return feedRelay(ctx, r.Resolver, after, func(ctx context.Context, ev *graph.FeedEvents) []*graph.QuarantineChange {
+		c := &graph.QuarantineChange{Seq: ev.Seq, Cause: ev.Cause, At: ev.At, Refetch: ev.QuarantineRefetch, PersonIDs: []string{}}
+		if ev.QuarantineRefetch {
+			return []*graph.QuarantineChange{c}
+		}
+		ids, err := r.visibleIDs(ctx, ev.Quarantine)
+		if err != nil || len(ids) == 0 {
+			return nil
+		}
+		c.PersonIDs = ids
+		return []*graph.QuarantineChange{c}
+	})
 }
 
 func (r *Resolver) RiskChange() schema.RiskChangeResolver { return &riskChangeResolver{r} }

@@ -34,9 +34,6 @@ func (r *mutationResolver) RecordTrip(ctx context.Context, input schema.TripInpu
 	t, err := r.Svc.RecordTrip(ctx, graph.Cells{"id": input.ID, "person_id": input.PersonID, "mode": input.Mode,
 		"number": deref(input.Number), "seat": deref(input.Seat), "from_area": deref(input.FromArea), "to_area": deref(input.ToArea),
 		"depart_at": input.DepartAt, "arrive_at": input.ArriveAt})
-	if err == nil {
-		r.publishRisk(ctx, t.PersonID)
-	}
 	return t, err
 }
 
@@ -54,9 +51,6 @@ func (r *mutationResolver) RecordAttendance(ctx context.Context, input schema.At
 	}
 	a, err := r.Svc.RecordAttendance(ctx, graph.Cells{"person_id": input.PersonID, "event_id": input.EventID,
 		"from": input.From, "to": input.To, "proximity": deref(input.Proximity)})
-	if err == nil {
-		r.publishRisk(ctx, a.PersonID)
-	}
 	return a, err
 }
 
@@ -66,9 +60,6 @@ func (r *mutationResolver) RecordContact(ctx context.Context, input schema.Conta
 	}
 	c, err := r.Svc.RecordContact(ctx, graph.Cells{"person_a": input.PersonA, "person_b": input.PersonB, "at": input.At,
 		"duration_min": graph.FloatCell(input.DurationMin), "setting": deref(input.Setting), "protected": graph.BoolCell(input.Protected)})
-	if err == nil {
-		r.publishRisk(ctx, c.PersonA, c.PersonB)
-	}
 	return c, err
 }
 
@@ -78,9 +69,6 @@ func (r *mutationResolver) RecordTest(ctx context.Context, input schema.TestInpu
 	}
 	t, err := r.Svc.RecordTest(ctx, graph.Cells{"id": input.ID, "person_id": input.PersonID, "kind": input.Kind,
 		"sampled_at": input.SampledAt, "result": input.Result})
-	if err == nil {
-		r.publishRisk(ctx, t.PersonID)
-	}
 	return t, err
 }
 
@@ -93,15 +81,11 @@ func (r *mutationResolver) SetCaseStatus(ctx context.Context, input schema.CaseS
 	if err != nil {
 		return nil, err
 	}
-	r.publishCase(ctx, ch)
 	return ch.Case, nil
 }
 
 func (r *mutationResolver) DesignateRisk(ctx context.Context, input schema.RiskDesignationInput) (*graph.RiskDesignation, error) {
 	d, err := r.Svc.DesignateRisk(ctx, graph.Cells{"area_code": input.AreaCode, "level": input.Level, "since": input.Since})
-	if err == nil {
-		r.publishRiskArea(ctx, d.AreaCode)
-	}
 	return d, err
 }
 
@@ -118,9 +102,6 @@ func (r *mutationResolver) RecordPassage(ctx context.Context, input schema.Passa
 	p, err := r.Svc.RecordPassage(ctx, graph.Cells{"checkpoint_id": input.CheckpointID, "at": input.At,
 		"person_id": deref(input.PersonID), "plate": deref(input.Plate), "temperature": graph.FloatCell(input.Temperature),
 		"turned_back": graph.BoolCell(input.TurnedBack)})
-	if err == nil && p.PersonID != "" {
-		r.publishRisk(ctx, p.PersonID)
-	}
 	return p, err
 }
 
@@ -130,9 +111,6 @@ func (r *mutationResolver) SubmitHealthReport(ctx context.Context, input schema.
 	}
 	h, err := r.Svc.SubmitHealthReport(ctx, graph.Cells{"person_id": input.PersonID, "date": input.Date,
 		"temperature": graph.FloatCell(input.Temperature), "symptoms": deref(input.Symptoms)})
-	if err == nil {
-		r.publishRisk(ctx, h.PersonID)
-	}
 	return h, err
 }
 

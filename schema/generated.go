@@ -590,6 +590,8 @@ type ComplexityRoot struct {
 		At        func(childComplexity int) int
 		Cause     func(childComplexity int) int
 		PersonIDs func(childComplexity int) int
+		Refetch   func(childComplexity int) int
+		Seq       func(childComplexity int) int
 	}
 
 	Query struct {
@@ -644,6 +646,8 @@ type ComplexityRoot struct {
 		Cause     func(childComplexity int) int
 		People    func(childComplexity int) int
 		PersonIDs func(childComplexity int) int
+		Refetch   func(childComplexity int) int
+		Seq       func(childComplexity int) int
 	}
 
 	RiskDesignation struct {
@@ -679,9 +683,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CaseConfirmed     func(childComplexity int) int
-		QuarantineChanged func(childComplexity int) int
-		RiskChanged       func(childComplexity int, areaCode *string) int
+		CaseConfirmed     func(childComplexity int, after *int) int
+		QuarantineChanged func(childComplexity int, after *int) int
+		RiskChanged       func(childComplexity int, areaCode *string, after *int) int
 	}
 
 	Summary struct {
@@ -1099,9 +1103,9 @@ type SerialIntervalResolver interface {
 	Target(ctx context.Context, obj *graph.SerialInterval) (*graph.Person, error)
 }
 type SubscriptionResolver interface {
-	CaseConfirmed(ctx context.Context) (<-chan *graph.Case, error)
-	RiskChanged(ctx context.Context, areaCode *string) (<-chan *graph.RiskChange, error)
-	QuarantineChanged(ctx context.Context) (<-chan *graph.QuarantineChange, error)
+	CaseConfirmed(ctx context.Context, after *int) (<-chan *graph.Case, error)
+	RiskChanged(ctx context.Context, areaCode *string, after *int) (<-chan *graph.RiskChange, error)
+	QuarantineChanged(ctx context.Context, after *int) (<-chan *graph.QuarantineChange, error)
 }
 type SummaryResolver interface {
 	Zoning(ctx context.Context, obj *graph.AreaSummary) (*graph.Zone, error)
@@ -3400,6 +3404,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuarantineUpdate.PersonIDs(childComplexity), true
+	case "QuarantineUpdate.refetch":
+		if e.ComplexityRoot.QuarantineUpdate.Refetch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.Refetch(childComplexity), true
+	case "QuarantineUpdate.seq":
+		if e.ComplexityRoot.QuarantineUpdate.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarantineUpdate.Seq(childComplexity), true
 
 	case "Query.area":
 		if e.ComplexityRoot.Query.Area == nil {
@@ -3797,6 +3813,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RiskChange.PersonIDs(childComplexity), true
+	case "RiskChange.refetch":
+		if e.ComplexityRoot.RiskChange.Refetch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.Refetch(childComplexity), true
+	case "RiskChange.seq":
+		if e.ComplexityRoot.RiskChange.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskChange.Seq(childComplexity), true
 
 	case "RiskDesignation.areaCode":
 		if e.ComplexityRoot.RiskDesignation.AreaCode == nil {
@@ -3944,13 +3972,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Subscription.CaseConfirmed(childComplexity), true
+		args, err := ec.field_Subscription_caseConfirmed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CaseConfirmed(childComplexity, args["after"].(*int)), true
 	case "Subscription.quarantineChanged":
 		if e.ComplexityRoot.Subscription.QuarantineChanged == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Subscription.QuarantineChanged(childComplexity), true
+		args, err := ec.field_Subscription_quarantineChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.QuarantineChanged(childComplexity, args["after"].(*int)), true
 	case "Subscription.riskChanged":
 		if e.ComplexityRoot.Subscription.RiskChanged == nil {
 			break
@@ -3961,7 +3999,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.RiskChanged(childComplexity, args["areaCode"].(*string)), true
+		return e.ComplexityRoot.Subscription.RiskChanged(childComplexity, args["areaCode"].(*string), args["after"].(*int)), true
 
 	case "Summary.activeCases":
 		if e.ComplexityRoot.Summary.ActiveCases == nil {
@@ -5563,6 +5601,10 @@ func (ec *executionContext) childFields_QuarantineRun(ctx context.Context, field
 
 func (ec *executionContext) childFields_QuarantineUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "seq":
+		return ec.fieldContext_QuarantineUpdate_seq(ctx, field)
+	case "refetch":
+		return ec.fieldContext_QuarantineUpdate_refetch(ctx, field)
 	case "personIds":
 		return ec.fieldContext_QuarantineUpdate_personIds(ctx, field)
 	case "cause":
@@ -5599,6 +5641,10 @@ func (ec *executionContext) childFields_Risk(ctx context.Context, field graphql.
 
 func (ec *executionContext) childFields_RiskChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "seq":
+		return ec.fieldContext_RiskChange_seq(ctx, field)
+	case "refetch":
+		return ec.fieldContext_RiskChange_refetch(ctx, field)
 	case "personIds":
 		return ec.fieldContext_RiskChange_personIds(ctx, field)
 	case "people":
@@ -7101,6 +7147,34 @@ func (ec *executionContext) field_Query_zoning_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_caseConfirmed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_quarantineChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_riskChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7112,6 +7186,14 @@ func (ec *executionContext) field_Subscription_riskChanged_args(ctx context.Cont
 		return nil, err
 	}
 	args["areaCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -16269,6 +16351,52 @@ func (ec *executionContext) fieldContext_QuarantineRun_missingOfficers(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _QuarantineUpdate_seq(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarantineUpdate_refetch(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarantineUpdate_refetch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refetch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarantineUpdate_refetch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarantineUpdate", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _QuarantineUpdate_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.QuarantineChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17939,6 +18067,52 @@ func (ec *executionContext) fieldContext_Risk_expiresAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Risk", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _RiskChange_seq(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RiskChange_refetch(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskChange_refetch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refetch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskChange_refetch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _RiskChange_personIds(ctx context.Context, field graphql.CollectedField, obj *graph.RiskChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18623,7 +18797,8 @@ func (ec *executionContext) _Subscription_caseConfirmed(ctx context.Context, fie
 			return ec.fieldContext_Subscription_caseConfirmed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Subscription().CaseConfirmed(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CaseConfirmed(ctx, fc.Args["after"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Case) graphql.Marshaler {
@@ -18633,7 +18808,7 @@ func (ec *executionContext) _Subscription_caseConfirmed(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_caseConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_caseConfirmed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
@@ -18642,6 +18817,17 @@ func (ec *executionContext) fieldContext_Subscription_caseConfirmed(_ context.Co
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Case(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_caseConfirmed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -18656,7 +18842,7 @@ func (ec *executionContext) _Subscription_riskChanged(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().RiskChanged(ctx, fc.Args["areaCode"].(*string))
+			return ec.Resolvers.Subscription().RiskChanged(ctx, fc.Args["areaCode"].(*string), fc.Args["after"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.RiskChange) graphql.Marshaler {
@@ -18699,7 +18885,8 @@ func (ec *executionContext) _Subscription_quarantineChanged(ctx context.Context,
 			return ec.fieldContext_Subscription_quarantineChanged(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Subscription().QuarantineChanged(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().QuarantineChanged(ctx, fc.Args["after"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.QuarantineChange) graphql.Marshaler {
@@ -18709,7 +18896,7 @@ func (ec *executionContext) _Subscription_quarantineChanged(ctx context.Context,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_quarantineChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_quarantineChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
@@ -18718,6 +18905,17 @@ func (ec *executionContext) fieldContext_Subscription_quarantineChanged(_ contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_QuarantineUpdate(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_quarantineChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -26481,6 +26679,16 @@ func (ec *executionContext) _QuarantineUpdate(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("QuarantineUpdate")
+		case "seq":
+			out.Values[i] = ec._QuarantineUpdate_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refetch":
+			out.Values[i] = ec._QuarantineUpdate_refetch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "personIds":
 			out.Values[i] = ec._QuarantineUpdate_personIds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26855,6 +27063,16 @@ func (ec *executionContext) _RiskChange(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("RiskChange")
+		case "seq":
+			out.Values[i] = ec._RiskChange_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refetch":
+			out.Values[i] = ec._RiskChange_refetch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "personIds":
 			out.Values[i] = ec._RiskChange_personIds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28914,6 +29132,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
