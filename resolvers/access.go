@@ -73,6 +73,8 @@ var pairOwnerOf = map[string]func(obj any) (string, string, bool){
 	"SerialInterval":   pairOwnedBy(func(l *graph.SerialInterval) (string, string) { return l.SourceID, l.TargetID }),
 	"UnlinkedExposure": pairOwnedBy(func(u *graph.UnlinkedExposure) (string, string) { return u.AID, u.BID }),
 	"DataWarning":      pairOwnedBy(func(w *graph.DataWarning) (string, string) { return w.CaseID, w.PersonID }),
+	// Another person's attendance beside this person's: whose list it is, and who was there.
+	"CoAttendance": pairOwnedBy(func(c *graph.CoAttendance) (string, string) { return c.PersonID, c.Attendance.PersonID }),
 }
 
 // pairOwnedBy makes a pairOwnerOf entry for T, whatever the shape it comes in (see

@@ -38,6 +38,9 @@ type loaders struct {
 	cases       *dataloadgen.Loader[string, *graph.Case]
 	risks       *dataloadgen.Loader[string, *graph.Risk]          // keyed by momentKey
 	levels      *dataloadgen.Loader[string, graph.EffectiveLevel] // keyed by momentKey(area code, at)
+	// Pages of a list per parent, keyed by graph.PageKey.String() (id, size, cursor).
+	attendees   *dataloadgen.Loader[string, *graph.AttendancePage]
+	coAttendees *dataloadgen.Loader[string, *graph.CoAttendancePage]
 }
 
 // momentKey keys a value of one thing (a person's risk, an area's level) as of a
@@ -72,6 +75,25 @@ func fetchAtMoments[V any](svc *graph.Service, fetch func(context.Context, []str
 			for id, r := range m {
 				out[at+"\x00"+id] = r
 			}
+		}
+		return out, nil
+	}
+}
+
+// fetchPages answers keys made by graph.PageKey.String with one call of fetch.
+func fetchPages[V any](fetch func(context.Context, []graph.PageKey) (map[graph.PageKey]V, error)) func(context.Context, []string) (map[string]V, error) {
+	return func(ctx context.Context, keys []string) (map[string]V, error) {
+		pks := make([]graph.PageKey, len(keys))
+		for i, k := range keys {
+			pks[i] = graph.ParsePageKey(k)
+		}
+		m, err := fetch(ctx, pks)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]V, len(m))
+		for k, v := range m {
+			out[k.String()] = v
 		}
 		return out, nil
 	}
@@ -124,6 +146,8 @@ func newLoaders(svc *graph.Service) *loaders {
 		cases:       one(svc.CasesOf),
 		risks:       one(fetchRisks(svc)),
 		levels:      one(fetchAtMoments(svc, svc.EffectiveLevels)),
+		attendees:   one(fetchPages(svc.EventAttendees)),
+		coAttendees: one(fetchPages(svc.CoAttendees)),
 	}
 }
 
