@@ -150,7 +150,7 @@ func (a *accessControl) aroundOperations(ctx context.Context, next graphql.Opera
 		areas := p.Areas
 		ra.scope = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]graph.Scope, error) {
 			return a.svc.PeopleInScope(ctx, areas, ids)
-		}, dataloadgen.WithWait(time.Millisecond))
+		}, dataloadgen.WithWait(loaderWait))
 	}
 	ctx = context.WithValue(ctx, requestAccessKey{}, ra)
 	ctx = graph.WithScopeMemo(ctx) // one build of the tracer's chains per operation
