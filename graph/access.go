@@ -106,50 +106,56 @@ const ScopeChainDepth = 2
 // unless it makes someone a contact of one of their cases. Absent ids are OutOfScope.
 func (s *Service) PeopleInScope(ctx context.Context, areas, ids []string) (map[string]Scope, error) {
 	return Read(ctx, s.DB, "scope", func(ctx context.Context, tx Tx) (map[string]Scope, error) {
-		res, err := tx.Run(ctx, `
+		return s.peopleInScopeTx(ctx, tx, areas, ids)
+	})
+}
+
+// peopleInScopeTx is PeopleInScope inside a caller's read transaction, for reads that
+// check the people they found in the transaction that found them.
+func (s *Service) peopleInScopeTx(ctx context.Context, tx Tx, areas, ids []string) (map[string]Scope, error) {
+	res, err := tx.Run(ctx, `
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 RETURN p.id AS id, EXISTS {
   MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas
 } AS inArea`, map[string]any{"ids": ids, "areas": areas})
-		if err != nil {
-			return nil, err
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Scope, len(ids))
+	outside := false
+	for res.Next(ctx) {
+		r := res.Record()
+		id, _ := r.Get("id")
+		in, _ := r.Get("inArea")
+		if in == true {
+			out[id.(string)] = InArea
+		} else {
+			out[id.(string)] = OutOfScope
+			outside = true
 		}
-		out := make(map[string]Scope, len(ids))
-		outside := false
-		for res.Next(ctx) {
-			r := res.Record()
-			id, _ := r.Get("id")
-			in, _ := r.Get("inArea")
-			if in == true {
-				out[id.(string)] = InArea
-			} else {
-				out[id.(string)] = OutOfScope
-				outside = true
-			}
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-		if !outside {
-			return out, nil
-		}
-		contacts, err := s.chainContactsOfAreas(ctx, tx, areas)
-		if err != nil {
-			return nil, err
-		}
-		for id, sc := range out {
-			if sc == OutOfScope && contacts[id] {
-				out[id] = ContactOf
-			}
-		}
-		for id, sc := range out {
-			if sc == OutOfScope {
-				delete(out, id)
-			}
-		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	if !outside {
 		return out, nil
-	})
+	}
+	contacts, err := s.chainContactsOfAreas(ctx, tx, areas)
+	if err != nil {
+		return nil, err
+	}
+	for id, sc := range out {
+		if sc == OutOfScope && contacts[id] {
+			out[id] = ContactOf
+		}
+	}
+	for id, sc := range out {
+		if sc == OutOfScope {
+			delete(out, id)
+		}
+	}
+	return out, nil
 }
 
 // chainContactsOfAreas is the set of people in the depth-2 chains, as of now, of the
@@ -224,6 +230,15 @@ func WithScopeMemo(ctx context.Context) context.Context {
 // for a tracer, nothing for a dashboard or any other role. It is the one decision the
 // service's person-listing functions and every transport share.
 func (s *Service) ScopeOf(ctx context.Context, ids []string) (map[string]Scope, error) {
+	return s.scopeOf(ctx, nil, ids)
+}
+
+// scopeOfTx is ScopeOf inside a caller's read transaction.
+func (s *Service) scopeOfTx(ctx context.Context, tx Tx, ids []string) (map[string]Scope, error) {
+	return s.scopeOf(ctx, tx, ids)
+}
+
+func (s *Service) scopeOf(ctx context.Context, tx Tx, ids []string) (map[string]Scope, error) {
 	p := PrincipalFrom(ctx)
 	out := make(map[string]Scope, len(ids))
 	switch {
@@ -236,6 +251,9 @@ func (s *Service) ScopeOf(ctx context.Context, ids []string) (map[string]Scope, 
 		areas := p.Areas
 		if areas == nil {
 			areas = []string{}
+		}
+		if tx != nil {
+			return s.peopleInScopeTx(ctx, tx, areas, ids)
 		}
 		return s.PeopleInScope(ctx, areas, ids)
 	}

@@ -72,6 +72,8 @@ var pairOwnerOf = map[string]func(obj any) (string, string, bool){
 	"SerialInterval":   pairOwnedBy(func(l *graph.SerialInterval) (string, string) { return l.SourceID, l.TargetID }),
 	"UnlinkedExposure": pairOwnedBy(func(u *graph.UnlinkedExposure) (string, string) { return u.AID, u.BID }),
 	"DataWarning":      pairOwnedBy(func(w *graph.DataWarning) (string, string) { return w.CaseID, w.PersonID }),
+	// Another person's attendance beside this person's: whose list it is, and who was there.
+	"CoAttendance": pairOwnedBy(func(c *graph.CoAttendance) (string, string) { return c.PersonID, c.Attendance.PersonID }),
 }
 
 // pairOwnedBy makes a pairOwnerOf entry for T, whatever the shape it comes in (see
@@ -177,7 +179,7 @@ func (a *accessControl) newRequestAccess(p *graph.Principal) *requestAccess {
 		areas := p.Areas
 		ra.scope = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]graph.Scope, error) {
 			return a.svc.PeopleInScope(ctx, areas, ids)
-		}, dataloadgen.WithWait(time.Millisecond))
+		}, dataloadgen.WithWait(loaderWait))
 	}
 	return ra
 }

@@ -128,8 +128,21 @@ var accessRules = map[string]fieldRule{
 	"Attendance.proximity": {roles: personLevel},
 	"Event.id":             {roles: personLevel}, "Event.kind": {roles: personLevel}, "Event.place": {roles: personLevel},
 	"Event.areaCode": {roles: personLevel}, "Event.start": {roles: personLevel}, "Event.end": {roles: personLevel},
-	"Event.indoor":        {roles: personLevel},
-	"ContactRecord.other": {roles: personLevel}, "ContactRecord.at": {roles: personLevel},
+	"Event.indoor": {roles: personLevel},
+	// Who else was there (schema/attendees.graphqls): the lists are cut to the reader's
+	// scope in graph; each attendance belongs to its person (ownerOf), a co-attendance to
+	// both people (pairOwnerOf).
+	"Query.event": {roles: personLevel}, "Event.attendees": {roles: personLevel},
+	"Attendance.person": {roles: personLevel}, "Person.coAttendees": {roles: personLevel},
+	"AttendancePage.nodes": {roles: personLevel}, "AttendancePage.endCursor": {roles: personLevel},
+	"AttendancePage.hasNextPage": {roles: personLevel},
+	"CoAttendancePage.nodes":     {roles: personLevel}, "CoAttendancePage.endCursor": {roles: personLevel},
+	"CoAttendancePage.hasNextPage": {roles: personLevel},
+	"CoAttendance.person":          {roles: personLevel}, "CoAttendance.event": {roles: personLevel},
+	"CoAttendance.from": {roles: personLevel}, "CoAttendance.to": {roles: personLevel},
+	"CoAttendance.proximity": {roles: personLevel}, "CoAttendance.overlapFrom": {roles: personLevel},
+	"CoAttendance.overlapTo": {roles: personLevel},
+	"ContactRecord.other":    {roles: personLevel}, "ContactRecord.at": {roles: personLevel},
 	"ContactRecord.durationMin": {roles: personLevel}, "ContactRecord.setting": {roles: personLevel},
 	"ContactRecord.protected": {roles: personLevel},
 	"Test.id":                 {roles: personLevel}, "Test.kind": {roles: personLevel}, "Test.sampledAt": {roles: personLevel},

@@ -137,6 +137,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	ac := &accessControl{svc: r.Svc, rules: accessRules, log: log}
 	srv.AroundOperations(ac.aroundOperations)
 	srv.AroundFields(ac.aroundFields)
+	srv.AroundFields(prefetch) // a list of people hands its items' keys to the loaders at once
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, log)
 	})

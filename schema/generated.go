@@ -32,12 +32,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Area() AreaResolver
 	Attendance() AttendanceResolver
+	AttendancePage() AttendancePageResolver
 	AwayResident() AwayResidentResolver
 	Case() CaseResolver
 	CasePage() CasePageResolver
 	ChainStatistics() ChainStatisticsResolver
 	Cluster() ClusterResolver
 	ClusterCase() ClusterCaseResolver
+	CoAttendance() CoAttendanceResolver
+	CoAttendancePage() CoAttendancePageResolver
 	Contact() ContactResolver
 	ContactChain() ContactChainResolver
 	ContactRecord() ContactRecordResolver
@@ -101,8 +104,15 @@ type ComplexityRoot struct {
 	Attendance struct {
 		Event     func(childComplexity int) int
 		From      func(childComplexity int) int
+		Person    func(childComplexity int) int
 		Proximity func(childComplexity int) int
 		To        func(childComplexity int) int
+	}
+
+	AttendancePage struct {
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
+		Items     func(childComplexity int) int
 	}
 
 	AuditRecord struct {
@@ -198,6 +208,22 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 	}
 
+	CoAttendance struct {
+		Event       func(childComplexity int) int
+		From        func(childComplexity int) int
+		OverlapFrom func(childComplexity int) int
+		OverlapTo   func(childComplexity int) int
+		Person      func(childComplexity int) int
+		Proximity   func(childComplexity int) int
+		To          func(childComplexity int) int
+	}
+
+	CoAttendancePage struct {
+		EndCursor func(childComplexity int) int
+		HasNext   func(childComplexity int) int
+		Items     func(childComplexity int) int
+	}
+
 	Contact struct {
 		CaseStatus     func(childComplexity int) int
 		Class          func(childComplexity int) int
@@ -279,13 +305,14 @@ type ComplexityRoot struct {
 	}
 
 	Event struct {
-		AreaCode func(childComplexity int) int
-		End      func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Indoor   func(childComplexity int) int
-		Kind     func(childComplexity int) int
-		Place    func(childComplexity int) int
-		Start    func(childComplexity int) int
+		AreaCode  func(childComplexity int) int
+		Attendees func(childComplexity int, first *int, after *string) int
+		End       func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Indoor    func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Place     func(childComplexity int) int
+		Start     func(childComplexity int) int
 	}
 
 	Exposure struct {
@@ -467,6 +494,7 @@ type ComplexityRoot struct {
 		Attendances   func(childComplexity int) int
 		BirthDate     func(childComplexity int) int
 		Case          func(childComplexity int) int
+		CoAttendees   func(childComplexity int, first *int, after *string) int
 		Contacts      func(childComplexity int) int
 		HealthReports func(childComplexity int) int
 		Household     func(childComplexity int) int
@@ -606,6 +634,7 @@ type ComplexityRoot struct {
 		ContactChain             func(childComplexity int, caseID string, maxDepth *int, asOf *time.Time) int
 		DailyReports             func(childComplexity int, date string) int
 		Epicurve                 func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
+		Event                    func(childComplexity int, id string) int
 		Facilities               func(childComplexity int) int
 		Household                func(childComplexity int, id string) int
 		Kpis                     func(childComplexity int, asOf *time.Time, from *time.Time, areaCode *string) int
@@ -810,6 +839,11 @@ type AreaResolver interface {
 }
 type AttendanceResolver interface {
 	Event(ctx context.Context, obj *graph.Attendance) (*graph.Event, error)
+
+	Person(ctx context.Context, obj *graph.Attendance) (*graph.Person, error)
+}
+type AttendancePageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.AttendancePage) (*string, error)
 }
 type AwayResidentResolver interface {
 	Person(ctx context.Context, obj *graph.AwayResident) (*graph.Person, error)
@@ -841,6 +875,13 @@ type ClusterCaseResolver interface {
 	OnsetDate(ctx context.Context, obj *graph.ClusterCase) (*string, error)
 	ReferenceTime(ctx context.Context, obj *graph.ClusterCase) (*time.Time, error)
 	ReferenceKind(ctx context.Context, obj *graph.ClusterCase) (ReferenceKind, error)
+}
+type CoAttendanceResolver interface {
+	Person(ctx context.Context, obj *graph.CoAttendance) (*graph.Person, error)
+	Event(ctx context.Context, obj *graph.CoAttendance) (*graph.Event, error)
+}
+type CoAttendancePageResolver interface {
+	EndCursor(ctx context.Context, obj *graph.CoAttendancePage) (*string, error)
 }
 type ContactResolver interface {
 	Person(ctx context.Context, obj *graph.ChainContact) (*graph.Person, error)
@@ -890,6 +931,8 @@ type EpicurvePointResolver interface {
 type EventResolver interface {
 	Place(ctx context.Context, obj *graph.Event) (*string, error)
 	AreaCode(ctx context.Context, obj *graph.Event) (*string, error)
+
+	Attendees(ctx context.Context, obj *graph.Event, first *int, after *string) (*graph.AttendancePage, error)
 }
 type ExposureResolver interface {
 	Kind(ctx context.Context, obj *graph.Exposure) (ExposureKind, error)
@@ -989,6 +1032,7 @@ type PersonResolver interface {
 	Tests(ctx context.Context, obj *graph.Person) ([]*graph.Test, error)
 	Passages(ctx context.Context, obj *graph.Person) ([]*graph.Passage, error)
 	HealthReports(ctx context.Context, obj *graph.Person) ([]*graph.HealthReport, error)
+	CoAttendees(ctx context.Context, obj *graph.Person, first *int, after *string) (*graph.CoAttendancePage, error)
 	Quarantines(ctx context.Context, obj *graph.Person) ([]*graph.Quarantine, error)
 	Officers(ctx context.Context, obj *graph.Person) ([]*graph.Officer, error)
 	Risk(ctx context.Context, obj *graph.Person, asOf *time.Time) (*graph.Risk, error)
@@ -1047,6 +1091,7 @@ type QueryResolver interface {
 	OverdueHealthReports(ctx context.Context, date string) ([]*graph.OverdueHealthReport, error)
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
+	Event(ctx context.Context, id string) (*graph.Event, error)
 	Kpis(ctx context.Context, asOf *time.Time, from *time.Time, areaCode *string) (*graph.KPIs, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
 	Zoning(ctx context.Context, asOf *time.Time, areaCode *string, levels []string) ([]*graph.Zone, error)
@@ -1237,6 +1282,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attendance.From(childComplexity), true
+	case "Attendance.person":
+		if e.ComplexityRoot.Attendance.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Person(childComplexity), true
 	case "Attendance.proximity":
 		if e.ComplexityRoot.Attendance.Proximity == nil {
 			break
@@ -1249,6 +1300,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attendance.To(childComplexity), true
+
+	case "AttendancePage.endCursor":
+		if e.ComplexityRoot.AttendancePage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendancePage.EndCursor(childComplexity), true
+	case "AttendancePage.hasNextPage":
+		if e.ComplexityRoot.AttendancePage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendancePage.HasNext(childComplexity), true
+	case "AttendancePage.nodes":
+		if e.ComplexityRoot.AttendancePage.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttendancePage.Items(childComplexity), true
 
 	case "AuditRecord.actor":
 		if e.ComplexityRoot.AuditRecord.Actor == nil {
@@ -1638,6 +1708,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ClusterCase.Status(childComplexity), true
 
+	case "CoAttendance.event":
+		if e.ComplexityRoot.CoAttendance.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendance.Event(childComplexity), true
+	case "CoAttendance.from":
+		if e.ComplexityRoot.CoAttendance.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendance.From(childComplexity), true
+	case "CoAttendance.overlapFrom":
+		if e.ComplexityRoot.CoAttendance.OverlapFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendance.OverlapFrom(childComplexity), true
+	case "CoAttendance.overlapTo":
+		if e.ComplexityRoot.CoAttendance.OverlapTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendance.OverlapTo(childComplexity), true
+	case "CoAttendance.person":
+		if e.ComplexityRoot.CoAttendance.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendance.Person(childComplexity), true
+	case "CoAttendance.proximity":
+		if e.ComplexityRoot.CoAttendance.Proximity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendance.Proximity(childComplexity), true
+	case "CoAttendance.to":
+		if e.ComplexityRoot.CoAttendance.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendance.To(childComplexity), true
+
+	case "CoAttendancePage.endCursor":
+		if e.ComplexityRoot.CoAttendancePage.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendancePage.EndCursor(childComplexity), true
+	case "CoAttendancePage.hasNextPage":
+		if e.ComplexityRoot.CoAttendancePage.HasNext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendancePage.HasNext(childComplexity), true
+	case "CoAttendancePage.nodes":
+		if e.ComplexityRoot.CoAttendancePage.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoAttendancePage.Items(childComplexity), true
+
 	case "Contact.caseStatus":
 		if e.ComplexityRoot.Contact.CaseStatus == nil {
 			break
@@ -1959,6 +2091,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.AreaCode(childComplexity), true
+	case "Event.attendees":
+		if e.ComplexityRoot.Event.Attendees == nil {
+			break
+		}
+
+		args, err := ec.field_Event_attendees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Attendees(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Event.end":
 		if e.ComplexityRoot.Event.End == nil {
 			break
@@ -2831,6 +2974,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Case(childComplexity), true
+	case "Person.coAttendees":
+		if e.ComplexityRoot.Person.CoAttendees == nil {
+			break
+		}
+
+		args, err := ec.field_Person_coAttendees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.CoAttendees(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Person.contacts":
 		if e.ComplexityRoot.Person.Contacts == nil {
 			break
@@ -3538,6 +3692,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Epicurve(childComplexity, args["from"].(string), args["to"].(string), args["areaCode"].(*string), args["by"].(*CaseDate)), true
+	case "Query.event":
+		if e.ComplexityRoot.Query.Event == nil {
+			break
+		}
+
+		args, err := ec.field_Query_event_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Event(childComplexity, args["id"].(string)), true
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
@@ -4615,7 +4780,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "kpis.graphqls" "people.graphqls" "practices.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "attendees.graphqls" "kpis.graphqls" "people.graphqls" "practices.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4629,6 +4794,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
 	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
+	{Name: "attendees.graphqls", Input: sourceData("attendees.graphqls"), BuiltIn: false},
 	{Name: "kpis.graphqls", Input: sourceData("kpis.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "practices.graphqls", Input: sourceData("practices.graphqls"), BuiltIn: false},
@@ -4675,8 +4841,22 @@ func (ec *executionContext) childFields_Attendance(ctx context.Context, field gr
 		return ec.fieldContext_Attendance_to(ctx, field)
 	case "proximity":
 		return ec.fieldContext_Attendance_proximity(ctx, field)
+	case "person":
+		return ec.fieldContext_Attendance_person(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Attendance", field.Name)
+}
+
+func (ec *executionContext) childFields_AttendancePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_AttendancePage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_AttendancePage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_AttendancePage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttendancePage", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4865,6 +5045,38 @@ func (ec *executionContext) childFields_ClusterCase(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ClusterCase", field.Name)
 }
 
+func (ec *executionContext) childFields_CoAttendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_CoAttendance_person(ctx, field)
+	case "event":
+		return ec.fieldContext_CoAttendance_event(ctx, field)
+	case "from":
+		return ec.fieldContext_CoAttendance_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CoAttendance_to(ctx, field)
+	case "proximity":
+		return ec.fieldContext_CoAttendance_proximity(ctx, field)
+	case "overlapFrom":
+		return ec.fieldContext_CoAttendance_overlapFrom(ctx, field)
+	case "overlapTo":
+		return ec.fieldContext_CoAttendance_overlapTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoAttendance", field.Name)
+}
+
+func (ec *executionContext) childFields_CoAttendancePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_CoAttendancePage_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_CoAttendancePage_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_CoAttendancePage_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoAttendancePage", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "person":
@@ -5041,6 +5253,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_end(ctx, field)
 	case "indoor":
 		return ec.fieldContext_Event_indoor(ctx, field)
+	case "attendees":
+		return ec.fieldContext_Event_attendees(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -5383,6 +5597,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_passages(ctx, field)
 	case "healthReports":
 		return ec.fieldContext_Person_healthReports(ctx, field)
+	case "coAttendees":
+		return ec.fieldContext_Person_coAttendees(ctx, field)
 	case "quarantines":
 		return ec.fieldContext_Person_quarantines(ctx, field)
 	case "officers":
@@ -6091,6 +6307,28 @@ func (ec *executionContext) field_ContactChain_contacts_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Event_attendees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignQuarantines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6364,6 +6602,28 @@ func (ec *executionContext) field_Mutation_upsertPerson_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_coAttendees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -6722,6 +6982,20 @@ func (ec *executionContext) field_Query_epicurve_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["by"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_event_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7623,6 +7897,116 @@ func (ec *executionContext) _Attendance_proximity(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Attendance_proximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Attendance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attendance_person(ctx context.Context, field graphql.CollectedField, obj *graph.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Attendance().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendancePage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.AttendancePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendancePage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendancePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttendancePage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttendancePage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.AttendancePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendancePage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AttendancePage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttendancePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendancePage", field, true, true, "String")
+}
+
+func (ec *executionContext) _AttendancePage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.AttendancePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttendancePage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttendancePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttendancePage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AuditRecord_id(ctx context.Context, field graphql.CollectedField, obj *graph.AuditRecord) (ret graphql.Marshaler) {
@@ -9191,6 +9575,263 @@ func (ec *executionContext) fieldContext_ClusterCase_referenceKind(_ context.Con
 	return graphql.NewScalarFieldContext("ClusterCase", field, true, true, "ReferenceKind")
 }
 
+func (ec *executionContext) _CoAttendance_person(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendance_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoAttendance().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendance_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoAttendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoAttendance_event(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendance_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoAttendance().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendance_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoAttendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoAttendance_from(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendance_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendance_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoAttendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CoAttendance_to(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendance_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendance_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoAttendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CoAttendance_proximity(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendance_proximity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proximity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendance_proximity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoAttendance", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoAttendance_overlapFrom(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendance_overlapFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverlapFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendance_overlapFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoAttendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CoAttendance_overlapTo(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendance_overlapTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverlapTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendance_overlapTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoAttendance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CoAttendancePage_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendancePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendancePage_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.CoAttendance) graphql.Marshaler {
+			return ec.marshalNCoAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCoAttendanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendancePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoAttendancePage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoAttendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoAttendancePage_endCursor(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendancePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendancePage_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoAttendancePage().EndCursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendancePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoAttendancePage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CoAttendancePage_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *graph.CoAttendancePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoAttendancePage_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoAttendancePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoAttendancePage", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Contact_person(ctx context.Context, field graphql.CollectedField, obj *graph.ChainContact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10629,6 +11270,50 @@ func (ec *executionContext) _Event_indoor(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Event_indoor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Event_attendees(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_attendees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Attendees(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.AttendancePage) graphql.Marshaler {
+			return ec.marshalNAttendancePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendancePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_attendees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttendancePage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_attendees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Exposure_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Exposure) (ret graphql.Marshaler) {
@@ -14270,6 +14955,50 @@ func (ec *executionContext) fieldContext_Person_healthReports(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_coAttendees(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_coAttendees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().CoAttendees(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.CoAttendancePage) graphql.Marshaler {
+			return ec.marshalNCoAttendancePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCoAttendancePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_coAttendees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoAttendancePage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_coAttendees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_quarantines(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16888,6 +17617,50 @@ func (ec *executionContext) fieldContext_Query_epicurve(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_epicurve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_event(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Event(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_event(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_event_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23435,6 +24208,56 @@ func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attendance_person(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendancePageImplementors = []string{"AttendancePage"}
+
+func (ec *executionContext) _AttendancePage(ctx context.Context, sel ast.SelectionSet, obj *graph.AttendancePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendancePageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttendancePage")
+		case "nodes":
+			out.Values[i] = ec._AttendancePage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AttendancePage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._AttendancePage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24063,6 +24886,115 @@ func (ec *executionContext) _ClusterCase(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var coAttendanceImplementors = []string{"CoAttendance"}
+
+func (ec *executionContext) _CoAttendance(ctx context.Context, sel ast.SelectionSet, obj *graph.CoAttendance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coAttendanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoAttendance")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoAttendance_person(ctx, field, obj)
+				})
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoAttendance_event(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._CoAttendance_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._CoAttendance_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "proximity":
+			out.Values[i] = ec._CoAttendance_proximity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overlapFrom":
+			out.Values[i] = ec._CoAttendance_overlapFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overlapTo":
+			out.Values[i] = ec._CoAttendance_overlapTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coAttendancePageImplementors = []string{"CoAttendancePage"}
+
+func (ec *executionContext) _CoAttendancePage(ctx context.Context, sel ast.SelectionSet, obj *graph.CoAttendancePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coAttendancePageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoAttendancePage")
+		case "nodes":
+			out.Values[i] = ec._CoAttendancePage_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endCursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoAttendancePage_endCursor(ctx, field, obj)
+				})
+		case "hasNextPage":
+			out.Values[i] = ec._CoAttendancePage_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *graph.ChainContact) graphql.Marshaler {
@@ -24663,6 +25595,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "attendees":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_attendees(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25974,6 +26912,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_healthReports(ctx, field, obj)
 				})
+		case "coAttendees":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_coAttendees(ctx, field, obj)
+				})
 		case "quarantines":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -26799,6 +27743,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_epicurve(ctx, field)
+				})
+		case "event":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_event(ctx, field)
 				})
 		case "kpis":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -28469,6 +29419,14 @@ func (ec *executionContext) unmarshalNAttendanceInput2githubᚗcomᚋtracegraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAttendancePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAttendancePage(ctx context.Context, sel ast.SelectionSet, v *graph.AttendancePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttendancePage!")
+		return graphql.Null
+	}
+	return ec._AttendancePage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditRecord2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐAuditRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AuditRecord) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -28668,6 +29626,38 @@ func (ec *executionContext) marshalNClusterCase2ᚕgithubᚗcomᚋtracegraphᚋt
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNCoAttendance2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCoAttendanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.CoAttendance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCoAttendance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoAttendance2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCoAttendance(ctx context.Context, sel ast.SelectionSet, v *graph.CoAttendance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoAttendance!")
+		return graphql.Null
+	}
+	return ec._CoAttendance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoAttendancePage2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐCoAttendancePage(ctx context.Context, sel ast.SelectionSet, v *graph.CoAttendancePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoAttendancePage!")
+		return graphql.Null
+	}
+	return ec._CoAttendancePage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNContact2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐChainContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ChainContact) graphql.Marshaler {
@@ -30247,6 +31237,13 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐEvent(ctx context.Context, sel ast.SelectionSet, v *graph.Event) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOFacility2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚐFacility(ctx context.Context, sel ast.SelectionSet, v *graph.Facility) graphql.Marshaler {
