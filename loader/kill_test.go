@@ -22,6 +22,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(childEnv); dir != "" {
 		os.Exit(childLoad(dir))
 	}
+	if dir := os.Getenv(bulkChildEnv); dir != "" {
+		os.Exit(childBulk(dir, os.Getenv(bulkChildEnv+"_HOME")))
+	}
 	os.Exit(m.Run())
 }
 

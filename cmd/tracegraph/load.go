@@ -24,13 +24,18 @@ func load(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tracegraph load [--strict] [--rejects FILE] DIR|BOOK.xlsx\n       tracegraph load --to-xlsx OUT.xlsx DIR")
+		fmt.Fprintln(stderr, "usage: tracegraph load [--strict] [--rejects FILE] DIR|BOOK.xlsx\n       tracegraph load --bulk [--neo4j-home DIR] [--strict] [--rejects FILE] DIR|BOOK.xlsx\n       tracegraph load --to-xlsx OUT.xlsx DIR")
 		fs.PrintDefaults()
 	}
 	strict := fs.Bool("strict", false, "validate the whole bundle first and write nothing if any row is bad")
 	rejectsPath := fs.String("rejects", "", "also write the rejects as CSV (file, line, column, reason, raw row) to `FILE`")
 	batch := fs.Int("batch", loader.DefaultBatchSize, "rows per write transaction")
 	toXLSX := fs.String("to-xlsx", "", "write the CSV bundle as a workbook to `FILE` (one sheet per file) instead of loading it")
+	// The bulk path is asked for, never chosen: NEO4J_URI may name a county's server while
+	// a stale local store sits in NEO4J_HOME, and a guess would load the wrong database.
+	bulk := fs.Bool("bulk", false, "first load only: write a new store for the stopped local Neo4j with Neo4j's bulk importer (docs/loader.md)")
+	home := fs.String("neo4j-home", envOr(getenv, "NEO4J_HOME", ".neo4j"), "with --bulk: the local Neo4j's store `DIR` (NEO4J_HOME of deploy/neo4j)")
+	importer := fs.String("importer", "deploy/neo4j/neo4j.sh import", "with --bulk: the `COMMAND` that runs Neo4j's importer")
 	if err := fs.Parse(interspersed(fs, args)); err != nil {
 		return exitError{code: 1, err: err}
 	}
@@ -57,16 +62,31 @@ func load(ctx context.Context, args []string, getenv func(string) string, stdout
 		rejectsOut = f
 	}
 
-	env, err := openEnv(ctx, getenv, log, nil)
-	if err != nil {
-		return err
-	}
-	defer env.close()
-	rep, err := loader.Load(ctx, env.db, dir, loader.Options{
-		Strict: *strict, Loc: env.svc.Loc, BatchSize: *batch, Progress: stderr, Log: &log,
-	})
-	if err != nil {
-		return fmt.Errorf("load %s: %w (running the load again finishes it)", dir, err)
+	var rep *loader.Report
+	if *bulk {
+		loc, err := loadZone(getenv)
+		if err != nil {
+			return err
+		}
+		rep, err = loader.Bulk(ctx, dir, loader.BulkOptions{
+			Options: loader.Options{Strict: *strict, Loc: loc, Progress: stderr, Log: &log},
+			Home:    *home, Importer: strings.Fields(*importer),
+		})
+		if err != nil {
+			return fmt.Errorf("load --bulk %s: %w (running the same command again starts the import over)", dir, err)
+		}
+	} else {
+		env, err := openEnv(ctx, getenv, log, nil)
+		if err != nil {
+			return err
+		}
+		defer env.close()
+		rep, err = loader.Load(ctx, env.db, dir, loader.Options{
+			Strict: *strict, Loc: env.svc.Loc, BatchSize: *batch, Progress: stderr, Log: &log,
+		})
+		if err != nil {
+			return fmt.Errorf("load %s: %w (running the load again finishes it)", dir, err)
+		}
 	}
 	for _, r := range rep.Rejects {
 		fmt.Fprintln(stderr, r.String())
@@ -77,6 +97,9 @@ func load(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 	}
 	printSummary(stdout, rep)
+	if *bulk && rep.Written {
+		fmt.Fprintf(stdout, "bulk: store written in %s; start Neo4j on it (make neo4j): the first tracegraph command applies the migrations\n", *home)
+	}
 	if !rep.Clean() {
 		what := "rejected rows were not loaded"
 		if !rep.Written {

@@ -3,10 +3,13 @@
 # a small Java program; see deploy/neo4j/README.md). Production uses a real server.
 #
 #   deploy/neo4j/neo4j.sh start|stop|status
+#   deploy/neo4j/neo4j.sh import ARGS…   (Neo4j's bulk importer on the stopped store;
+#                                         `tracegraph load --bulk` calls it)
 #
 # Environment: NEO4J_HOME (data and logs, default .neo4j), NEO4J_PORT (Bolt, 7687),
 # NEO4J_HEAP (2g), NEO4J_PAGECACHE (2g), NEO4J_PASSWORD (auth on when set),
-# NEO4J_START_TIMEOUT (seconds, 180).
+# NEO4J_START_TIMEOUT (seconds, 180), NEO4J_JAVA_OPTS (extra JVM flags of the server,
+# e.g. -XX:TieredStopAtLevel=1), NEO4J_IMPORT_HEAP (the importer's heap, 1g).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +34,11 @@ running_pid() {
 
 build() {
   local cp=$here/target/classpath.txt
-  if [ ! -s "$cp" ] || [ "$here/pom.xml" -nt "$cp" ] || [ "$here/src/main/java/tracegraph/neo4j/Server.java" -nt "$cp" ]; then
+  local stale=
+  for f in "$here/pom.xml" "$here"/src/main/java/tracegraph/neo4j/*.java; do
+    [ "$f" -nt "$cp" ] && stale=1
+  done
+  if [ ! -s "$cp" ] || [ -n "$stale" ]; then
     echo "neo4j: building the launcher (Maven; the first time downloads Neo4j ${NEO4J_VERSION:-5.26})" >&2
     mvn -q -B -f "$here/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$cp" >&2
   fi
@@ -47,8 +54,11 @@ start() {
   : >"$log"
   # Neo4j's own recommended JVM flags for Java 17; -XX:+ExitOnOutOfMemoryError so a
   # starved server dies visibly instead of limping.
+  # NEO4J_JAVA_OPTS is split on spaces on purpose (a list of flags).
+  # shellcheck disable=SC2086
   NEO4J_HOME=$home NEO4J_PORT=$port NEO4J_PAGECACHE=$pagecache \
     setsid nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    ${NEO4J_JAVA_OPTS:-} \
     -XX:-OmitStackTraceInFastThrow \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
@@ -103,9 +113,28 @@ status() {
   return 3
 }
 
+# import runs Neo4j's bulk importer (ImportCommand.Full, `neo4j-admin database import
+# full`) in the foreground on this home's store; the server must be stopped (the importer
+# also refuses a locked store).
+import_() {
+  if running_pid >/dev/null; then
+    echo "neo4j: the server on $home is running (pid $(cat "$pidfile")); stop it first (make neo4j-stop)" >&2
+    return 1
+  fi
+  build
+  mkdir -p "$home"
+  # exec: a bulk load that is killed takes the importer with it (Pdeathsig).
+  NEO4J_HOME=$home exec java -Xms256m -Xmx"${NEO4J_IMPORT_HEAP:-1g}" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+    -Dio.netty.tryReflectionSetAccessible=true -Dfile.encoding=UTF-8 \
+    -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" tracegraph.neo4j.Import "$@"
+}
+
 case "${1:-}" in
   start) start ;;
+  import) shift; import_ "$@" ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|import ARGS…" >&2; exit 2 ;;
 esac
