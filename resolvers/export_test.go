@@ -31,3 +31,10 @@ func QueryCost(query string, vars map[string]any) (int, error) {
 
 // DefaultMaxComplexity is the limit NewHandler applies when Options leave it zero.
 const DefaultMaxComplexity = defaultMaxComplexity
+
+// WithGateHeld makes expensive operations run held(ctx) while they hold their slot of
+// the per-principal bound, so a test can keep them in flight.
+func WithGateHeld(l Limits, held func(context.Context)) Limits {
+	l.gateHeld = held
+	return l
+}

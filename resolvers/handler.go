@@ -87,6 +87,8 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		maxDepth = 12
 	}
 	srv.Use(depthLimit(maxDepth))
+	// Outermost of the operation middleware: a refused operation runs nothing else.
+	srv.AroundOperations(newExpensiveGate(opt.Limits).aroundOperations)
 	timeout := opt.QueryTimeout
 	if timeout == 0 {
 		timeout = 30 * time.Second

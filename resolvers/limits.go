@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -27,6 +30,17 @@ type Limits struct {
 	// Bounds checked before validation: tokens of the query, fields as executed,
 	// fields sharing a response name at one place. Zero means 15000, 5000, 100.
 	MaxTokens, MaxFields, MaxRepeats int
+	// ExpensiveCost: an operation costing at least this is expensive; zero means 1000
+	// (one county-wide computation, or a chain with its contacts, or two area scans).
+	ExpensiveCost int
+	// MaxExpensive: expensive operations one principal (a token's sub) may have in
+	// flight at once; the others are refused at once with TOO_MANY_REQUESTS and a
+	// retry hint. Zero means 4.
+	MaxExpensive int
+
+	// gateHeld, when set (tests only, export_test.go), runs while an expensive
+	// operation holds its slot, before it executes.
+	gateHeld func(context.Context)
 }
 
 // limitVars names the variable of each limit, for LimitsFromEnv and the messages.
@@ -39,6 +53,8 @@ var limitVars = []struct {
 	{"TRACEGRAPH_MAX_TOKENS", func(l *Limits) *int { return &l.MaxTokens }},
 	{"TRACEGRAPH_MAX_FIELDS", func(l *Limits) *int { return &l.MaxFields }},
 	{"TRACEGRAPH_MAX_REPEATS", func(l *Limits) *int { return &l.MaxRepeats }},
+	{"TRACEGRAPH_EXPENSIVE_COST", func(l *Limits) *int { return &l.ExpensiveCost }},
+	{"TRACEGRAPH_MAX_EXPENSIVE", func(l *Limits) *int { return &l.MaxExpensive }},
 }
 
 // LimitsFromEnv reads the limits from their variables (unset: the default). A value
@@ -67,6 +83,11 @@ const (
 	defaultMaxTokens     = 15000
 	defaultMaxFields     = 5000
 	defaultMaxRepeats    = 100
+	defaultExpensive     = 1000
+	defaultMaxInFlight   = 4
+	// retryAfter is the hint a refused expensive operation gets: a county
+	// computation takes well under it on the demo county, a few seconds on a large one.
+	retryAfter = 2 * time.Second
 )
 
 // queryBounds refuses a query document that is too large to validate cheaply, before
@@ -226,4 +247,88 @@ func (w *fieldWalk) repeats(root ast.SelectionSet) (string, int) {
 		}
 	}
 	return strings.TrimPrefix(name, "."), most
+}
+
+// expensiveGate bounds the expensive operations each principal has in flight, so one
+// user (or one stolen token) cannot take the Neo4j pool from everyone else: without
+// it, two alias requests took other users' person queries to 10–22 s (issue 11). The
+// cost is the one the complexity limit computed; cheap operations are not counted.
+// A refusal is immediate rather than queued: a queue would hold the client's
+// connection and time-out budget for work that the client can retry.
+type expensiveGate struct {
+	cost, perPrincipal int
+	held               func(context.Context)
+
+	mu       sync.Mutex
+	inFlight map[string]int // by token subject; an entry is removed at zero
+}
+
+func newExpensiveGate(l Limits) *expensiveGate {
+	g := &expensiveGate{cost: l.ExpensiveCost, perPrincipal: l.MaxExpensive, held: l.gateHeld, inFlight: map[string]int{}}
+	if g.cost <= 0 {
+		g.cost = defaultExpensive
+	}
+	if g.perPrincipal <= 0 {
+		g.perPrincipal = defaultMaxInFlight
+	}
+	return g
+}
+
+func (g *expensiveGate) acquire(who string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.inFlight[who] >= g.perPrincipal {
+		return false
+	}
+	g.inFlight[who]++
+	return true
+}
+
+func (g *expensiveGate) release(who string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.inFlight[who]--; g.inFlight[who] <= 0 {
+		delete(g.inFlight, who)
+	}
+}
+
+func (g *expensiveGate) aroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	op := graphql.GetOperationContext(ctx)
+	if op.Operation == nil || op.Operation.Operation == ast.Subscription {
+		return next(ctx) // a subscription's events are bounded by the broker, not here
+	}
+	stats := extension.GetComplexityStats(ctx)
+	if stats == nil || stats.Complexity < g.cost {
+		return next(ctx)
+	}
+	who := ""
+	if p := graph.PrincipalFrom(ctx); p != nil {
+		who = p.Subject
+	}
+	if !g.acquire(who) {
+		err := gqlerror.Errorf("too many expensive operations at once: at most %d per user (TRACEGRAPH_MAX_EXPENSIVE) may run together, "+
+			"and this one costs %d (expensive from %d, TRACEGRAPH_EXPENSIVE_COST); retry in %d s",
+			g.perPrincipal, stats.Complexity, g.cost, int(retryAfter.Seconds()))
+		err.Extensions = map[string]any{"code": "TOO_MANY_REQUESTS", "retryAfterSeconds": int(retryAfter.Seconds())}
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
+	}
+	var once sync.Once
+	done := func() { once.Do(func() { g.release(who) }) }
+	h := func() graphql.ResponseHandler {
+		defer func() {
+			if p := recover(); p != nil {
+				done()
+				panic(p)
+			}
+		}()
+		return next(ctx)
+	}()
+	return func(ctx context.Context) *graphql.Response {
+		// A query or mutation answers once: the slot is free when it has.
+		defer done()
+		if g.held != nil {
+			g.held(ctx)
+		}
+		return h(ctx)
+	}
 }
