@@ -22,6 +22,7 @@ help:
 	@echo "make bench-load generate 100,000 people, load them and compare with a bare baseline (empties Neo4j)"
 	@echo "make bench-trace contactChain, risk and clusters through GraphQL and the service on the loaded graph (reads only)"
 	@echo "make bench      bench-load, then bench-trace on the county it loaded (empties Neo4j)"
+	@echo "make bench-peer tracegraph beside @neo4j/graphql 7 on one Neo4j (port 7716) and a 100,000-person county: equal answers, then latency and throughput"
 
 .PHONY: neo4j neo4j-stop neo4j-status
 neo4j:
@@ -141,3 +142,10 @@ bench-quarantine:
 	@if [ -z "$$NEO4J_URI" ]; then deploy/neo4j/neo4j.sh start; fi
 	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} \
 	  $(GO) test -count=1 -run '^$$' -bench BenchmarkQuarantineRun -benchtime 3x -timeout 30m ./graph/
+
+# tracegraph beside the Neo4j GraphQL Library (@neo4j/graphql 7 on graphql-yoga) on one
+# Neo4j with APOC core on port 7716 and one generated county (BENCH_PEER_PEOPLE, 100,000):
+# equal answers first, then p50/p95 and throughput at 8 clients (bench/peer/README.md).
+.PHONY: bench-peer
+bench-peer:
+	bench/peer/run.sh

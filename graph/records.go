@@ -22,6 +22,44 @@ func (s *Service) Households(ctx context.Context, ids []string) (map[string]*Hou
 	})
 }
 
+// HouseholdsAround returns the households with the given ids together with what a
+// reader of a household nearly always asks next, its members (by id) and its area,
+// in one statement: one round trip where three loaders would take three.
+func (s *Service) HouseholdsAround(ctx context.Context, ids []string) (map[string]*Household, map[string][]*Person, map[string]*Area, error) {
+	type answer struct {
+		hs      map[string]*Household
+		members map[string][]*Person
+		areas   map[string]*Area
+	}
+	a, err := Read(ctx, s.DB, "households", func(ctx context.Context, tx Tx) (answer, error) {
+		a := answer{map[string]*Household{}, map[string][]*Person{}, map[string]*Area{}}
+		err := collect(ctx, tx, `UNWIND $ids AS id MATCH (h:Household {id: id})
+			OPTIONAL MATCH (h)-[:IN]->(a:Area)
+			CALL (h) {
+			  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(h)
+			  WITH p ORDER BY p.id
+			  RETURN collect(p {.id, .name, .idNumber, .phone, .sex, .birthDate, .householdId}) AS members
+			}
+			RETURN h.id AS id, h.address AS address, h.areaCode AS area, members,
+			  a {.code, .name, .level, .parentCode} AS a`,
+			map[string]any{"ids": ids}, func(r *Record) {
+				h := &Household{ID: str(get(r, "id")), Address: str(get(r, "address")), AreaCode: str(get(r, "area"))}
+				a.hs[h.ID] = h
+				ms := []*Person{}
+				for _, m := range get(r, "members").([]any) {
+					ms = append(ms, personFromMap(m.(map[string]any)))
+				}
+				a.members[h.ID] = ms
+				if m, ok := get(r, "a").(map[string]any); ok {
+					ar := &Area{Code: str(m["code"]), Name: str(m["name"]), Level: str(m["level"]), ParentCode: str(m["parentCode"])}
+					a.areas[ar.Code] = ar
+				}
+			})
+		return a, err
+	})
+	return a.hs, a.members, a.areas, err
+}
+
 // HouseholdMembers returns, for each household id, its members by id.
 func (s *Service) HouseholdMembers(ctx context.Context, ids []string) (map[string][]*Person, error) {
 	return Read(ctx, s.DB, "household members", func(ctx context.Context, tx Tx) (map[string][]*Person, error) {

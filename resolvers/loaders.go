@@ -130,10 +130,25 @@ func many[V any](fetch func(context.Context, []string) (map[string][]V, error)) 
 }
 
 func newLoaders(svc *graph.Service) *loaders {
-	return &loaders{
-		now:         svc.Now(),
-		person:      one(svc.People),
-		household:   one(svc.Households),
+	l := &loaders{}
+	*l = loaders{
+		now:    svc.Now(),
+		person: one(svc.People),
+		// A household comes with its members and its area, which prime their loaders:
+		// person → household → members, area is two round trips, not four.
+		household: one(func(ctx context.Context, ids []string) (map[string]*graph.Household, error) {
+			hs, members, areas, err := svc.HouseholdsAround(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			for id, ms := range members {
+				l.members.Prime(id, ms)
+			}
+			for code, a := range areas {
+				l.area.Prime(code, a)
+			}
+			return hs, nil
+		}),
 		members:     many(svc.HouseholdMembers),
 		area:        one(svc.Areas),
 		children:    many(svc.AreaChildren),
@@ -153,6 +168,7 @@ func newLoaders(svc *graph.Service) *loaders {
 		attendees:   one(fetchPages(svc.EventAttendees)),
 		coAttendees: one(fetchPages(svc.CoAttendees)),
 	}
+	return l
 }
 
 type loadersKey struct{}

@@ -9,7 +9,10 @@
 # Environment: NEO4J_HOME (data and logs, default .neo4j), NEO4J_PORT (Bolt, 7687),
 # NEO4J_HEAP (2g), NEO4J_PAGECACHE (2g), NEO4J_PASSWORD (auth on when set),
 # NEO4J_START_TIMEOUT (seconds, 180), NEO4J_JAVA_OPTS (extra JVM flags of the server,
-# e.g. -XX:TieredStopAtLevel=1), NEO4J_IMPORT_HEAP (the importer's heap, 1g).
+# e.g. -XX:TieredStopAtLevel=1), NEO4J_IMPORT_HEAP (the importer's heap, 1g),
+# NEO4J_PLUGINS (a folder of procedure jars such as
+# APOC: loaded from $NEO4J_HOME/plugins and put on the class path, which APOC's
+# extension needs in an embedded server; bench/peer uses it).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,6 +47,19 @@ build() {
   fi
 }
 
+# plugin_classpath copies NEO4J_PLUGINS' jars into $home/plugins (where Neo4j finds
+# procedures) and prints them as class path entries (where APOC's extension is found).
+plugin_classpath() {
+  [ -n "${NEO4J_PLUGINS:-}" ] || return 0
+  mkdir -p "$home/plugins"
+  local jar
+  for jar in "$NEO4J_PLUGINS"/*.jar; do
+    [ -e "$jar" ] || continue
+    cp -f "$jar" "$home/plugins/"
+    printf ':%s' "$home/plugins/$(basename "$jar")"
+  done
+}
+
 start() {
   if answers; then
     echo "neo4j: already answering on bolt://127.0.0.1:$port"
@@ -63,7 +79,7 @@ start() {
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
     -Dio.netty.tryReflectionSetAccessible=true -Dfile.encoding=UTF-8 \
-    -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" tracegraph.neo4j.Server \
+    -cp "$here/target/classes:$(cat "$here/target/classpath.txt")$(plugin_classpath)" tracegraph.neo4j.Server \
     >>"$log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   local started=$SECONDS
