@@ -93,7 +93,7 @@ func (r *replica) kill(sig syscall.Signal) {
 
 // answer is a GraphQL answer with the feed version it reports.
 type answer struct {
-	Data       json.RawMessage `json:"data"`
+	Data       json.RawMessage            `json:"data"`
 	Errors     []struct{ Message string } `json:"errors"`
 	Extensions struct {
 		FeedVersion int64 `json:"feedVersion"`
@@ -412,7 +412,9 @@ func TestThreeReplicasShareTheFeed(t *testing.T) {
 	}
 	slices.Sort(latencies)
 	if len(latencies) > 0 {
-		p := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))].Round(time.Millisecond) }
+		p := func(q float64) time.Duration {
+			return latencies[int(q*float64(len(latencies)-1))].Round(time.Millisecond)
+		}
 		t.Logf("delivery latency over %d live deliveries (from sending the write to the event at the subscriber): p50 %s, p95 %s, max %s",
 			len(latencies), p(0.50), p(0.95), latencies[len(latencies)-1].Round(time.Millisecond))
 		fmt.Printf("replicas: delivery latency p50 %s p95 %s (n=%d)\n", p(0.50), p(0.95), len(latencies))
