@@ -53,6 +53,38 @@ func (h *FeedHub) Version() int64 {
 	return h.version
 }
 
+// VersionAt is Version, read from the feed's head when the hub is idle (so an answer
+// can always say how fresh it is at least).
+func (h *FeedHub) VersionAt(ctx context.Context) (int64, error) {
+	h.mu.Lock()
+	running, v := h.running, h.version
+	h.mu.Unlock()
+	if running || h.svc == nil || h.svc.DB == nil {
+		return v, nil
+	}
+	return h.svc.DB.FeedHead(ctx)
+}
+
+// Run keeps the hub running until ctx ends (a served process: its version is then
+// always current, and the first subscriber does not wait for a start). Neo4j away at
+// the start is retried.
+func (h *FeedHub) Run(ctx context.Context) {
+	for {
+		err := h.acquire(ctx)
+		if err == nil {
+			break
+		}
+		if h.onErr != nil {
+			h.onErr(err)
+		}
+		if !sleepCtx(ctx, time.Second) {
+			return
+		}
+	}
+	<-ctx.Done()
+	h.release()
+}
+
 // Wake asks for a poll now (after a write of this process).
 func (h *FeedHub) Wake() {
 	select {
@@ -65,6 +97,9 @@ func (h *FeedHub) Wake() {
 func (h *FeedHub) acquire(ctx context.Context) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.svc == nil || h.svc.DB == nil {
+		return &Error{Kind: Unavailable, Op: "feed", Msg: "no database"}
+	}
 	h.users++
 	if h.running {
 		return nil

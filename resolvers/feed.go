@@ -60,7 +60,7 @@ func feedRelay[E any](ctx context.Context, r *Resolver, after *int, pick func(co
 		from = &a
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	in, err := r.feed.Subscribe(ctx, from)
+	in, err := r.Feed.Subscribe(ctx, from)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -146,13 +146,16 @@ func (r *Resolver) aroundFeedOperations(ctx context.Context, next graphql.Operat
 		if err != nil {
 			return graphql.OneShot(graphql.ErrorResponse(ctx, "header X-Tracegraph-Min-Version: %v", err))
 		}
-		if v, err := r.feed.WaitFor(ctx, n, minVersionWait); err != nil {
+		if v, err := r.Feed.WaitFor(ctx, n, minVersionWait); err != nil {
 			resp := graphql.ErrorResponse(ctx, "this replica has seen feed version %d, not yet %d: retry in a second (or on another replica)", v, n)
 			resp.Errors[0].Extensions = map[string]any{"code": graph.Unavailable.String(), "retryAfterSeconds": 1, "feedVersion": v}
 			return graphql.OneShot(resp)
 		}
 	}
-	start := r.feed.Version()
+	start, err := r.Feed.VersionAt(ctx)
+	if err != nil {
+		start = 0 // Neo4j away: the operation will say so itself
+	}
 	if kind == ast.Subscription {
 		st := &subState{seqs: make(chan int64, 1)}
 		ctx = context.WithValue(ctx, subStateKey{}, st)
@@ -180,7 +183,7 @@ func (r *Resolver) aroundFeedOperations(ctx context.Context, next graphql.Operat
 		v := max(start, r.Svc.DB.LastWrittenSeq())
 		if kind == ast.Mutation {
 			v = r.Svc.DB.LastWrittenSeq()
-			r.feed.Wake() // this process's subscribers hear of it now, not at the next poll
+			r.Feed.Wake() // this process's subscribers hear of it now, not at the next poll
 		}
 		if v > 0 {
 			setExtension(resp, "feedVersion", v)

@@ -38,8 +38,8 @@ type Options struct {
 // NewHandler is the GraphQL endpoint: transports, caches, limits and the one place
 // where graph error kinds become extensions.code.
 func NewHandler(r *Resolver, opt Options) *handler.Server {
-	if r.feed == nil {
-		r.feed = graph.NewFeedHub(r.Svc, 100*time.Millisecond, func(err error) { opt.Logger.Warn().Err(err).Msg("feed") })
+	if r.Feed == nil {
+		r.Feed = graph.NewFeedHub(r.Svc, 100*time.Millisecond, func(err error) { opt.Logger.Warn().Err(err).Msg("feed") })
 	}
 	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})

@@ -16,9 +16,9 @@ type Resolver struct {
 	// Index, when set, caches whole-county answers (summary, clusters) by feed version
 	// and asOf (graph/index); nil reads Neo4j every time.
 	Index *index.Follower
-	// feed reads the change feed for subscriptions and read-your-writes (graph.FeedHub);
-	// NewHandler makes it.
-	feed *graph.FeedHub
+	// Feed reads the change feed for subscriptions and read-your-writes (graph.FeedHub);
+	// NewHandler makes one (idle until someone subscribes) when it is nil.
+	Feed *graph.FeedHub
 }
 
 // deref reads an optional string argument: absent is "".

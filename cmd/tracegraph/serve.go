@@ -150,7 +150,11 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		stop()
 		return nil, fmt.Errorf("TRACEGRAPH_INDEX: %q is neither on nor off", v)
 	}
-	gql := resolvers.NewHandler(&resolvers.Resolver{Svc: svc, Index: ix}, resolvers.Options{
+	// Subscriptions and read-your-writes follow the change feed (issue 18): every replica
+	// reads the same changes, so a write through any reaches the screens on all.
+	feed := graph.NewFeedHub(svc, 100*time.Millisecond, func(err error) { log.Warn().Err(err).Msg("feed") })
+	go feed.Run(bg)
+	gql := resolvers.NewHandler(&resolvers.Resolver{Svc: svc, Index: ix, Feed: feed}, resolvers.Options{
 		Limits:        limits,
 		Introspection: getenv("TRACEGRAPH_INTROSPECTION") != "false",
 		Logger:        log,
@@ -329,6 +333,14 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush passes flushes on: gqlgen's SSE transport needs an http.Flusher (a minimal fix
+// for issue 11 item 11 until the transport work lands).
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
 
 // withRequestLog gives every request an id (X-Request-Id, or a new one), a logger in
 // its context carrying that id, and a log line when it ends.
