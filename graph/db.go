@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -225,7 +226,7 @@ func runTimeout[T any](ctx context.Context, db *DB, op string, mode neo4j.Access
 		db.circuit.reached()
 		err = classify(op, err)
 	case err != nil:
-		err = db.classifyRun(ctx, op, timeout, wait, err)
+		err = db.classifyRun(ctx, op, timeout, time.Since(start), wait, err)
 	default:
 		db.circuit.reached()
 	}
@@ -248,7 +249,7 @@ func runTimeout[T any](ctx context.Context, db *DB, op string, mode neo4j.Access
 
 // classifyRun names a failed transaction's error and tells the circuit whether Neo4j
 // was reached.
-func (db *DB) classifyRun(ctx context.Context, op string, timeout time.Duration, wait *connectWait, err error) error {
+func (db *DB) classifyRun(ctx context.Context, op string, timeout, elapsed time.Duration, wait *connectWait, err error) error {
 	reached := wait.everConnected()
 	switch {
 	case wait.gaveUp():
@@ -264,7 +265,8 @@ func (db *DB) classifyRun(ctx context.Context, op string, timeout time.Duration,
 	}
 	e := classify(op, err)
 	var n4j *neo4j.Neo4jError
-	if errors.As(err, &n4j) && isTxTimeout(n4j.Code) {
+	if errors.As(err, &n4j) && (isTxTimeout(n4j.Code) || isTerminated(n4j.Code) && elapsed >= timeout) {
+		// Terminated at about its time-out (waiting on a lock, say): that time-out.
 		e = &Error{Kind: Timeout, Op: op, Msg: fmt.Sprintf("the operation ran past its %s time-out", fmtSeconds(timeout)), Err: err}
 	}
 	if reached || KindOf(e) != Unavailable {
@@ -273,6 +275,12 @@ func (db *DB) classifyRun(ctx context.Context, op string, timeout time.Duration,
 		db.circuit.failed()
 	}
 	return e
+}
+
+// isTerminated: Neo4j stopped the transaction (its time-out while it waited on a lock,
+// an operator, a shutdown).
+func isTerminated(code string) bool {
+	return strings.HasSuffix(code, ".Transaction.LockClientStopped") || strings.HasSuffix(code, ".Transaction.Terminated")
 }
 
 func isTxTimeout(code string) bool {

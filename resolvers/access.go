@@ -191,6 +191,9 @@ func operationLabel(op *graphql.OperationContext) string {
 	}
 	name := op.OperationName
 	if name == "" {
+		name = op.Operation.Name // the document's one operation, named there
+	}
+	if name == "" {
 		name = "anonymous"
 	}
 	return string(op.Operation.Operation) + " " + name + ": " + rootFields(op)
