@@ -635,6 +635,7 @@ type ComplexityRoot struct {
 		DailyReports             func(childComplexity int, date string) int
 		Epicurve                 func(childComplexity int, from string, to string, areaCode *string, by *CaseDate) int
 		Event                    func(childComplexity int, id string) int
+		ExportWorkbook           func(childComplexity int, lists []string, asOf *time.Time, areaCode *string, from *time.Time, to *time.Time) int
 		Facilities               func(childComplexity int) int
 		Household                func(childComplexity int, id string) int
 		Kpis                     func(childComplexity int, asOf *time.Time, from *time.Time, areaCode *string) int
@@ -1092,6 +1093,7 @@ type QueryResolver interface {
 	DailyReports(ctx context.Context, date string) ([]*graph.DailyReport, error)
 	Epicurve(ctx context.Context, from string, to string, areaCode *string, by *CaseDate) ([]*graph.EpicurvePoint, error)
 	Event(ctx context.Context, id string) (*graph.Event, error)
+	ExportWorkbook(ctx context.Context, lists []string, asOf *time.Time, areaCode *string, from *time.Time, to *time.Time) (string, error)
 	Kpis(ctx context.Context, asOf *time.Time, from *time.Time, areaCode *string) (*graph.KPIs, error)
 	Person(ctx context.Context, id string) (*graph.Person, error)
 	Zoning(ctx context.Context, asOf *time.Time, areaCode *string, levels []string) ([]*graph.Zone, error)
@@ -3703,6 +3705,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Event(childComplexity, args["id"].(string)), true
+	case "Query.exportWorkbook":
+		if e.ComplexityRoot.Query.ExportWorkbook == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportWorkbook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportWorkbook(childComplexity, args["lists"].([]string), args["asOf"].(*time.Time), args["areaCode"].(*string), args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
@@ -4780,7 +4793,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "access.graphqls" "api.graphqls" "attendees.graphqls" "kpis.graphqls" "people.graphqls" "practices.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
+//go:embed "access.graphqls" "api.graphqls" "attendees.graphqls" "exports.graphqls" "kpis.graphqls" "people.graphqls" "practices.graphqls" "quarantine.graphqls" "schema.graphqls" "subscriptions.graphqls" "summary.graphqls" "tracing.graphqls" "writes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4795,6 +4808,7 @@ var sources = []*ast.Source{
 	{Name: "access.graphqls", Input: sourceData("access.graphqls"), BuiltIn: false},
 	{Name: "api.graphqls", Input: sourceData("api.graphqls"), BuiltIn: false},
 	{Name: "attendees.graphqls", Input: sourceData("attendees.graphqls"), BuiltIn: false},
+	{Name: "exports.graphqls", Input: sourceData("exports.graphqls"), BuiltIn: false},
 	{Name: "kpis.graphqls", Input: sourceData("kpis.graphqls"), BuiltIn: false},
 	{Name: "people.graphqls", Input: sourceData("people.graphqls"), BuiltIn: false},
 	{Name: "practices.graphqls", Input: sourceData("practices.graphqls"), BuiltIn: false},
@@ -6996,6 +7010,52 @@ func (ec *executionContext) field_Query_event_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportWorkbook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lists",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lists"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "areaCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["areaCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
 	return args, nil
 }
 
@@ -17667,6 +17727,50 @@ func (ec *executionContext) fieldContext_Query_event(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exportWorkbook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportWorkbook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportWorkbook(ctx, fc.Args["lists"].([]string), fc.Args["asOf"].(*time.Time), fc.Args["areaCode"].(*string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportWorkbook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportWorkbook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_kpis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27749,6 +27853,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_event(ctx, field)
+				})
+		case "exportWorkbook":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportWorkbook(ctx, field)
 				})
 		case "kpis":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
