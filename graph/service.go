@@ -9,6 +9,9 @@ type Service struct {
 	Policy Policy
 	Loc    *time.Location // the service's zone: local times and dates are read in it
 	Now    func() time.Time
+	// Index, when set, is where the read-only rules read their facts (graph/index);
+	// nil: the Cypher reads, per request (facts.go).
+	Index FactIndex
 }
 
 // NewService builds a Service; now defaults to time.Now.
