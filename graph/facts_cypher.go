@@ -128,7 +128,6 @@ func (c cypherFacts) Neighbourhoods(ctx context.Context, hulls map[string]Interv
 	return out, res.Err()
 }
 
-
 // readPersonFacts reads people's cases, first positive samples and isolations as of
 // asOf, in one round trip. Unknown ids are absent from the map.
 func (c cypherFacts) PersonFacts(ctx context.Context, ids []string, asOf time.Time) (map[string]*personFacts, error) {
@@ -181,7 +180,6 @@ func (c cypherFacts) PersonFacts(ctx context.Context, ids []string, asOf time.Ti
 	}
 	return out, res.Err()
 }
-
 
 // TracedCaseIDs: the traced cases, cut to the cases whose household lies in or under
 // one of areas (nil: the whole county). The Go rule (personFacts.isTraced) has the last
@@ -250,7 +248,6 @@ func (c cypherFacts) Arrivals(ctx context.Context, ids []string, since, asOf tim
 	return out, res.Err()
 }
 
-
 // tracedCaseNeighbours are the traced cases (as of asOf) with an exposure link to one
 // of the sources inside its hull. Unlike NeighbourIDs it collapses shared events and
 // conveyances before looking for cases among their attendees, so that a crowded event
@@ -307,7 +304,6 @@ func (c cypherFacts) tracedCaseNeighbours(ctx context.Context, hulls map[string]
 	return out, res.Err()
 }
 
-
 // NeighbourIDs are the distinct people with an exposure link to one of the sources
 // (same household; a contact, shared event or shared conveyance overlapping the
 // source's hull), in one statement; with onlyCases, only the traced cases among them
@@ -353,7 +349,6 @@ func (c cypherFacts) NeighbourIDs(ctx context.Context, hulls map[string]Interval
 	}
 	return out, res.Err()
 }
-
 
 // Readings reads tests, passages, visits and health reports in one round trip. Health
 // reports are read at 00:00 local of their date; the dates are narrowed here by a day on
