@@ -58,7 +58,7 @@ func TestIndexVerifyFindsAPlantedWrite(t *testing.T) {
 			t.Fatalf("no build after 20 s: %q %q", sout.String(), serr.String())
 		}
 	}
-	graphtest.Run(t, db, `MATCH (a:Person {id: 'V1'}), (b:Person {id: 'V2'})
+	graphtest.RunBehindFeed(t, db, `MATCH (a:Person {id: 'V1'}), (b:Person {id: 'V2'})
 		CREATE (a)-[:CONTACTED {at: datetime('2020-01-20T10:00:00+08:00'), durationMin: 20.0}]->(b)`, nil)
 	err := <-done
 	if exitCode(err) != 1 || !strings.Contains(sout.String(), "person V1: contacts") || !strings.Contains(sout.String(), "person V2: contacts") {

@@ -76,7 +76,7 @@ func TestVerifyFindsAWriteThatBypassesTracegraph(t *testing.T) {
 	if diffs, err := f.Verify(ctx); err != nil || len(diffs) != 0 {
 		t.Fatalf("verify before the planted write: %v %v", diffs, err)
 	}
-	graphtest.Run(t, svc.DB, `MATCH (a:Person {id: 'A1'}), (b:Person {id: 'B1'})
+	graphtest.RunBehindFeed(t, svc.DB, `MATCH (a:Person {id: 'A1'}), (b:Person {id: 'B1'})
 		CREATE (a)-[:CONTACTED {at: datetime('2020-01-20T10:00:00+08:00'), durationMin: 20.0}]->(b)`, nil)
 	diffs, err := f.Verify(ctx)
 	if err != nil {
