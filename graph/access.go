@@ -172,13 +172,13 @@ func (s *Service) chainContactsOfAreas(ctx context.Context, tx Tx, areas []strin
 		}
 	}
 	now := s.zoned(s.now())
-	ids, err := tracedCaseIDsInTx(ctx, tx, now, areas)
+	ids, err := CypherFacts(tx).TracedCaseIDs(ctx, now, areas)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
 	if len(ids) > 0 {
-		facts, err := readPersonFacts(ctx, tx, ids, now)
+		facts, err := CypherFacts(tx).PersonFacts(ctx, ids, now)
 		if err != nil {
 			return nil, err
 		}
@@ -188,7 +188,7 @@ func (s *Service) chainContactsOfAreas(ctx context.Context, tx Tx, areas []strin
 				cases = append(cases, f)
 			}
 		}
-		chains, err := s.chainsTx(ctx, tx, cases, facts, ScopeChainDepth, now, nil)
+		chains, err := s.chainsTx(ctx, CypherFacts(tx), cases, facts, ScopeChainDepth, now, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 )
@@ -68,8 +67,8 @@ func (c *Cluster) Size() int { return len(c.Cases) }
 // case id.
 func (s *Service) Clusters(ctx context.Context, asOf time.Time, minSize int) ([]*Cluster, error) {
 	asOf = s.zoned(asOf)
-	all, err := Read(ctx, s.DB, "clusters", func(ctx context.Context, tx Tx) ([]*Cluster, error) {
-		return s.clustersTx(ctx, tx, asOf)
+	all, err := readFacts(ctx, s, "clusters", func(ctx context.Context, fs Facts) ([]*Cluster, error) {
+		return s.clustersTx(ctx, fs, asOf)
 	})
 	if err != nil {
 		return nil, err
@@ -352,12 +351,12 @@ func (s *Service) clustersOf(ids []string, links []TransmissionLink, facts map[s
 // clusterInputsTx reads what clusters are made of as of asOf: the traced cases, their
 // facts and their degree-1 chains read towards the traced cases only (links join
 // cases, and a case's degree-1 entry is exact under that focus).
-func (s *Service) clusterInputsTx(ctx context.Context, tx Tx, asOf time.Time) ([]string, map[string]*personFacts, []TransmissionLink, error) {
-	ids, err := tracedCaseIDsTx(ctx, tx, asOf)
+func (s *Service) clusterInputsTx(ctx context.Context, fs Facts, asOf time.Time) ([]string, map[string]*personFacts, []TransmissionLink, error) {
+	ids, err := fs.TracedCaseIDs(ctx, asOf, nil)
 	if err != nil || len(ids) == 0 {
 		return nil, nil, nil, err
 	}
-	facts, err := readPersonFacts(ctx, tx, ids, asOf)
+	facts, err := fs.PersonFacts(ctx, ids, asOf)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -369,15 +368,15 @@ func (s *Service) clusterInputsTx(ctx context.Context, tx Tx, asOf time.Time) ([
 			traced[id] = true
 		}
 	}
-	chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf, [][]string{ids})
+	chains, err := s.chainsTx(ctx, fs, cases, facts, 1, asOf, [][]string{ids})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return ids, facts, s.transmissionLinks(chains, facts, traced), nil
 }
 
-func (s *Service) clustersTx(ctx context.Context, tx Tx, asOf time.Time) ([]*Cluster, error) {
-	ids, facts, links, err := s.clusterInputsTx(ctx, tx, asOf)
+func (s *Service) clustersTx(ctx context.Context, fs Facts, asOf time.Time) ([]*Cluster, error) {
+	ids, facts, links, err := s.clusterInputsTx(ctx, fs, asOf)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
@@ -395,118 +394,62 @@ type UnlinkedExposure struct {
 // with an areaCode, the pairs with a case whose household lies in or under it.
 func (s *Service) UnlinkedExposures(ctx context.Context, asOf time.Time, areaCode string) ([]UnlinkedExposure, error) {
 	asOf = s.zoned(asOf)
-	return Read(ctx, s.DB, "unlinkedExposures", func(ctx context.Context, tx Tx) ([]UnlinkedExposure, error) {
+	return readFacts(ctx, s, "unlinkedExposures", func(ctx context.Context, fs Facts) ([]UnlinkedExposure, error) {
 		if areaCode != "" {
-			if err := areaExistsTx(ctx, tx, "unlinkedExposures", areaCode); err != nil {
+			tree, err := fs.AreaTree(ctx)
+			if err != nil {
 				return nil, err
 			}
+			if !tree.Has(areaCode) {
+				return nil, &Error{Kind: NotFound, Op: "unlinkedExposures", Field: "areaCode", Msg: "no area " + areaCode}
+			}
 		}
-		ids, _, links, err := s.clusterInputsTx(ctx, tx, asOf)
+		ids, _, links, err := s.clusterInputsTx(ctx, fs, asOf)
 		if err != nil || len(ids) < 2 {
 			return nil, err
 		}
-		inArea, err := casesInAreaTx(ctx, tx, ids, areaCode)
+		inArea, err := casesInArea(ctx, fs, ids, areaCode)
 		if err != nil {
 			return nil, err
 		}
-		return unlinkedExposuresTx(ctx, tx, ids, links, inArea, asOf)
+		return unlinkedExposures(ctx, fs, ids, links, inArea, asOf)
 	})
 }
 
-// areaExistsTx is a NOT_FOUND error naming the argument when there is no such area.
-func areaExistsTx(ctx context.Context, tx Tx, op, code string) error {
-	res, err := tx.Run(ctx, `MATCH (a:Area {code: $code}) RETURN count(a) AS n`, map[string]any{"code": code})
-	if err != nil {
-		return err
-	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := rec.Get("n"); n.(int64) == 0 {
-		return &Error{Kind: NotFound, Op: op, Field: "areaCode", Msg: "no area " + code}
-	}
-	return nil
-}
-
-// casesInAreaTx is the set of ids whose household lies in or under areaCode (all of
+// casesInArea is the set of ids whose household lies in or under areaCode (all of
 // them when it is empty).
-func casesInAreaTx(ctx context.Context, tx Tx, ids []string, areaCode string) (map[string]bool, error) {
-	in := make(map[string]bool, len(ids))
+func casesInArea(ctx context.Context, fs Facts, ids []string, areaCode string) (map[string]bool, error) {
 	if areaCode == "" {
+		in := make(map[string]bool, len(ids))
 		for _, id := range ids {
 			in[id] = true
 		}
 		return in, nil
 	}
-	res, err := tx.Run(ctx, `UNWIND $ids AS id
-		MATCH (p:Person {id: id})-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $area})
-		RETURN DISTINCT p.id AS id`, map[string]any{"ids": ids, "area": areaCode})
-	if err != nil {
-		return nil, fmt.Errorf("cases in area: %w", err)
-	}
-	for res.Next(ctx) {
-		id, _ := res.Record().Get("id")
-		in[id.(string)] = true
-	}
-	return in, res.Err()
+	return fs.CasesInArea(ctx, ids, areaCode)
 }
 
-// sharedFactsStatements read, for each traced case, the other traced cases (with a
-// larger id) it shares a raw fact with as of $asOf (SPEC §2, §4 "As of"): the same
-// household now; a recorded contact at or before asOf; attendances of one event begun
-// by then; trips on one conveyance (same mode and number, overlapping) both begun
-// before asOf. Windows play no part: that is the point of the warning.
-var sharedFactsStatements = []struct{ kind, cypher string }{
-	{ExpHousehold, `UNWIND $ids AS id
-		MATCH (a:Person {id: id})-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(b:Person)
-		WHERE $cases[b.id] IS NOT NULL AND b.id > id
-		RETURN DISTINCT id AS a, b.id AS b`},
-	{ExpDirectContact, `UNWIND $ids AS id
-		MATCH (a:Person {id: id})-[r:CONTACTED]-(b:Person)
-		WHERE $cases[b.id] IS NOT NULL AND b.id > id AND r.at <= $asOf
-		RETURN DISTINCT id AS a, b.id AS b`},
-	{ExpEvent, `UNWIND $ids AS id
-		MATCH (a:Person {id: id})-[x:ATTENDED]->(:Event)<-[y:ATTENDED]-(b:Person)
-		WHERE $cases[b.id] IS NOT NULL AND b.id > id AND x.from <= $asOf AND y.from <= $asOf
-		RETURN DISTINCT id AS a, b.id AS b`},
-	{ExpConveyance, `UNWIND $ids AS id
-		MATCH (a:Person {id: id})-[:TOOK]->(t:Trip)
-		WHERE t.numberKey IS NOT NULL AND t.departAt < $asOf
-		MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
-		WHERE o <> t AND o.departAt < $asOf AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
-		MATCH (b:Person)-[:TOOK]->(o)
-		WHERE $cases[b.id] IS NOT NULL AND b.id > id
-		RETURN DISTINCT id AS a, b.id AS b`},
-}
-
-// unlinkedExposuresTx finds the pairs of the traced cases ids that share a fact, drops
+// unlinkedExposures finds the pairs of the traced cases ids that share a fact, drops
 // those with a transmission link, and keeps those with a case in inArea.
-func unlinkedExposuresTx(ctx context.Context, tx Tx, ids []string, links []TransmissionLink, inArea map[string]bool, asOf time.Time) ([]UnlinkedExposure, error) {
+func unlinkedExposures(ctx context.Context, fs Facts, ids []string, links []TransmissionLink, inArea map[string]bool, asOf time.Time) ([]UnlinkedExposure, error) {
 	linked := make(map[casePair]bool, len(links))
 	for _, l := range links {
 		linked[casePair{l.SourceID, l.TargetID}.unordered()] = true
 	}
-	cases := make(map[string]any, len(ids))
-	for _, id := range ids {
-		cases[id] = true
+	facts, err := fs.SharedFacts(ctx, ids, asOf)
+	if err != nil {
+		return nil, err
 	}
-	params := map[string]any{"ids": ids, "cases": cases, "asOf": asOf}
+	kindRank := map[string]int{ExpHousehold: 0, ExpDirectContact: 1, ExpEvent: 2, ExpConveyance: 3}
+	sort.SliceStable(facts, func(i, j int) bool { return kindRank[facts[i].Kind] < kindRank[facts[j].Kind] })
 	shared := map[casePair][]string{}
-	for _, st := range sharedFactsStatements {
-		res, err := tx.Run(ctx, st.cypher, params)
-		if err != nil {
-			return nil, fmt.Errorf("shared %s: %w", st.kind, err)
+	for _, f := range facts {
+		p := casePair{f.A, f.B}
+		if linked[p] || !(inArea[p.A] || inArea[p.B]) {
+			continue
 		}
-		for res.Next(ctx) {
-			r := res.Record().AsMap()
-			p := casePair{r["a"].(string), r["b"].(string)}
-			if !linked[p] && (inArea[p.A] || inArea[p.B]) {
-				shared[p] = append(shared[p], st.kind)
-			}
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
+		if ks := shared[p]; len(ks) == 0 || ks[len(ks)-1] != f.Kind {
+			shared[p] = append(ks, f.Kind)
 		}
 	}
 	out := make([]UnlinkedExposure, 0, len(shared))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/graphtest"
+	"github.com/tracegraph/tracegraph/graph/index"
 	"github.com/tracegraph/tracegraph/loader"
 )
 
@@ -129,18 +130,44 @@ func TestConformance(t *testing.T) {
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no conformance vectors in %s: %v", conformanceDir, err)
 	}
-	svc := graphtest.MustService(t)
-	for _, dir := range dirs {
-		name := filepath.Base(dir)
-		t.Run(name, func(t *testing.T) {
-			v := readVector(t, name)
-			if err := svc.DB.DeleteAllData(context.Background()); err != nil {
-				t.Fatal(err)
+	for _, m := range factModes(t) {
+		svc := m.svc
+		t.Run(m.name, func(t *testing.T) {
+			for _, dir := range dirs {
+				name := filepath.Base(dir)
+				t.Run(name, func(t *testing.T) {
+					v := readVector(t, name)
+					if err := svc.DB.DeleteAllData(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+					loadVector(t, svc, dir)
+					replaySection(t, svc, v.Before)
+				})
 			}
-			loadVector(t, svc, dir)
-			replaySection(t, svc, v.Before)
 		})
 	}
+}
+
+type factMode struct {
+	name string
+	svc  *graph.Service
+	ix   *index.Follower // nil for the Cypher reads
+}
+
+// factModes are the two implementations of graph.Facts the replays run through: the
+// Cypher reads per request, and the in-memory tracing index following the feed (each
+// replay's loader writes reach it through the feed: a read waits for this process's
+// last write).
+func factModes(t *testing.T) []factMode {
+	svc := graphtest.MustService(t)
+	svc.Index = nil // the Cypher reads, whatever TRACEGRAPH_TEST_INDEX says
+	ix := index.New(svc.DB, 200*time.Millisecond).WithFacts(svc.Loc)
+	if err := ix.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	withIndex := *svc
+	withIndex.Index = ix
+	return []factMode{{name: "cypher", svc: svc}, {name: "index", svc: &withIndex, ix: ix}}
 }
 
 // TestConformanceAfter replays the `after` sections with the vectors' final quarantine
@@ -149,31 +176,42 @@ func TestConformance(t *testing.T) {
 // exposures, which is what this checks of the tracing rules).
 func TestConformanceAfter(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join(conformanceDir, "case*"))
-	svc := graphtest.MustService(t)
-	for _, dir := range dirs {
-		name := filepath.Base(dir)
-		t.Run(name, func(t *testing.T) {
-			v := readVector(t, name)
-			if err := svc.DB.DeleteAllData(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			loadVector(t, svc, dir)
-			var rows []map[string]any
-			for _, q := range v.Quarantine.State {
-				m := map[string]any{"id": q.ID, "personId": q.Person, "kind": strings.ToLower(q.Kind),
-					"status": strings.ToLower(q.Status), "start": q.Start.In(svc.Loc), "end": q.End.In(svc.Loc)}
-				if q.PlacedAt != nil {
-					m["placedAt"] = q.PlacedAt.In(svc.Loc)
-				}
-				if q.Facility != nil {
-					m["facilityId"] = *q.Facility
-				}
-				rows = append(rows, m)
-			}
-			graphtest.Run(t, svc.DB, `UNWIND $rows AS r MATCH (p:Person {id: r.personId})
+	for _, mode := range factModes(t) {
+		svc, ix := mode.svc, mode.ix
+		t.Run(mode.name, func(t *testing.T) {
+			for _, dir := range dirs {
+				name := filepath.Base(dir)
+				t.Run(name, func(t *testing.T) {
+					v := readVector(t, name)
+					if err := svc.DB.DeleteAllData(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+					loadVector(t, svc, dir)
+					var rows []map[string]any
+					for _, q := range v.Quarantine.State {
+						m := map[string]any{"id": q.ID, "personId": q.Person, "kind": strings.ToLower(q.Kind),
+							"status": strings.ToLower(q.Status), "start": q.Start.In(svc.Loc), "end": q.End.In(svc.Loc)}
+						if q.PlacedAt != nil {
+							m["placedAt"] = q.PlacedAt.In(svc.Loc)
+						}
+						if q.Facility != nil {
+							m["facilityId"] = *q.Facility
+						}
+						rows = append(rows, m)
+					}
+					graphtest.Run(t, svc.DB, `UNWIND $rows AS r MATCH (p:Person {id: r.personId})
 				CREATE (p)-[:ASSIGNED]->(q:Quarantine) SET q = r
 				WITH q, r MATCH (f:Facility {id: r.facilityId}) CREATE (q)-[:AT]->(f)`, map[string]any{"rows": rows})
-			replaySection(t, svc, v.After)
+					if ix != nil {
+						// The fixture writes behind the feed (raw Cypher): the index rebuilds,
+						// as an operator would after such a write (index verify finds it).
+						if err := ix.Build(context.Background()); err != nil {
+							t.Fatal(err)
+						}
+					}
+					replaySection(t, svc, v.After)
+				})
+			}
 		})
 	}
 }

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -61,8 +60,8 @@ func (s *Service) ContactChain(ctx context.Context, caseID string, maxDepth int,
 	if maxDepth < 1 || maxDepth > MaxChainDepth {
 		return nil, InvalidArg(op, "maxDepth", "must be between 1 and %d, got %d", MaxChainDepth, maxDepth)
 	}
-	return Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*Chain, error) {
-		facts, err := readPersonFacts(ctx, tx, []string{caseID}, asOf)
+	return readFacts(ctx, s, op, func(ctx context.Context, fs Facts) (*Chain, error) {
+		facts, err := fs.PersonFacts(ctx, []string{caseID}, asOf)
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +72,7 @@ func (s *Service) ContactChain(ctx context.Context, caseID string, maxDepth int,
 		if !f.isTraced(asOf) {
 			return nil, InvalidArg(op, "caseId", "%s is not a traced case as of %s", caseID, asOf.In(s.Loc).Format(time.RFC3339))
 		}
-		chains, err := s.chainsTx(ctx, tx, []*personFacts{f}, facts, maxDepth, asOf, nil)
+		chains, err := s.chainsTx(ctx, fs, []*personFacts{f}, facts, maxDepth, asOf, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -84,38 +83,9 @@ func (s *Service) ContactChain(ctx context.Context, caseID string, maxDepth int,
 // TracedCaseIDs lists the people whose case counts as of asOf and is traced, by id.
 func (s *Service) TracedCaseIDs(ctx context.Context, asOf time.Time) ([]string, error) {
 	asOf = s.zoned(asOf)
-	return Read(ctx, s.DB, "tracedCases", func(ctx context.Context, tx Tx) ([]string, error) {
-		return tracedCaseIDsTx(ctx, tx, asOf)
+	return readFacts(ctx, s, "tracedCases", func(ctx context.Context, fs Facts) ([]string, error) {
+		return fs.TracedCaseIDs(ctx, asOf, nil)
 	})
-}
-
-func tracedCaseIDsTx(ctx context.Context, tx Tx, asOf time.Time) ([]string, error) {
-	return tracedCaseIDsInTx(ctx, tx, asOf, nil)
-}
-
-// tracedCaseIDsInTx is tracedCaseIDsTx cut to the cases whose household lies in or under
-// one of areas (nil: the whole county). The Go rule (personFacts.isTraced) has the last
-// word; this is the one Cypher pre-filter of the traced statuses.
-func tracedCaseIDsInTx(ctx context.Context, tx Tx, asOf time.Time, areas []string) ([]string, error) {
-	var inAreas any // null, not an empty list, when the whole county is asked
-	if areas != nil {
-		inAreas = areas
-	}
-	res, err := tx.Run(ctx, `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
-		WHERE c.status IN $traced
-		  AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
-		  AND ($areas IS NULL OR EXISTS {
-		    MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(:Area)-[:PART_OF*0..]->(s:Area) WHERE s.code IN $areas })
-		RETURN p.id AS id ORDER BY id`, map[string]any{"asOf": asOf, "traced": tracedStatuses, "areas": inAreas})
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for res.Next(ctx) {
-		id, _ := res.Record().Get("id")
-		out = append(out, id.(string))
-	}
-	return out, res.Err()
 }
 
 // chainState is one case's chain while it is being built.
@@ -134,7 +104,7 @@ type chainState struct {
 // degree k only exposures to focus[k-1] are read (risk reads degree 1 towards the
 // people and everyone linked to them, degree 2 towards the people only). The entries of
 // those people are exact; everyone else may be missing.
-func (s *Service) chainsTx(ctx context.Context, tx Tx, cases []*personFacts, facts map[string]*personFacts, maxDepth int, asOf time.Time, focus [][]string) ([]*Chain, error) {
+func (s *Service) chainsTx(ctx context.Context, fs Facts, cases []*personFacts, facts map[string]*personFacts, maxDepth int, asOf time.Time, focus [][]string) ([]*Chain, error) {
 	states := make([]*chainState, len(cases))
 	for i, f := range cases {
 		ch := &Chain{SourceID: f.ID, SourceName: f.Name, SourceStatus: f.caseStatusAsOf(asOf), AsOf: asOf, MaxDepth: maxDepth}
@@ -164,11 +134,11 @@ func (s *Service) chainsTx(ctx context.Context, tx Tx, cases []*personFacts, fac
 		if focus != nil && k-1 < len(focus) {
 			targets = focus[k-1]
 		}
-		nbs, err := readNeighbourhoods(ctx, tx, hulls, targets)
+		nbs, err := fs.Neighbourhoods(ctx, hulls, targets)
 		if err != nil {
 			return nil, err
 		}
-		if err := fillFacts(ctx, tx, facts, nbs, asOf); err != nil {
+		if err := fillFacts(ctx, fs, facts, nbs, asOf); err != nil {
 			return nil, err
 		}
 		for _, st := range states {
@@ -279,121 +249,9 @@ func distinctSources(es []Exposure) []string {
 	return out
 }
 
-// readNeighbourhoods reads, for each source person and the hull of their windows, the
-// facts that can make an exposure: household members, CONTACTED edges overlapping the
-// hull, co-attendances of the same events, and co-travellers on the same conveyance.
-// Four parameterised statements, each one round trip for all sources. With targets, only
-// the facts linking the sources to those people are read.
-func readNeighbourhoods(ctx context.Context, tx Tx, hulls map[string]Interval, targets []string) (map[string]*neighbourhood, error) {
-	rows := make([]map[string]any, 0, len(hulls))
-	out := make(map[string]*neighbourhood, len(hulls))
-	for id, h := range hulls {
-		rows = append(rows, map[string]any{"id": id, "from": h.From, "to": h.To})
-		out[id] = &neighbourhood{}
-	}
-	params := map[string]any{"rows": rows}
-	// only is a constant fragment (never a value): the target filter, when there is one.
-	// The targets go as a map looked up per row, so that the planner starts from the
-	// source (an IN list would tempt it to seek the targets and join).
-	only := "true"
-	if targets != nil {
-		set := make(map[string]any, len(targets))
-		for _, t := range targets {
-			set[t] = true
-		}
-		params["targets"] = set
-		only = "$targets[p.id] IS NOT NULL"
-	}
-
-	res, err := tx.Run(ctx, `UNWIND $rows AS row
-		MATCH (s:Person {id: row.id})-[:MEMBER_OF]->(h:Household)
-		OPTIONAL MATCH (h)<-[:MEMBER_OF]-(p:Person) WHERE p <> s AND `+only+`
-		RETURN row.id AS id, h.id AS hid, collect(p.id) AS members`, params)
-	if err != nil {
-		return nil, fmt.Errorf("households: %w", err)
-	}
-	for res.Next(ctx) {
-		r := res.Record().AsMap()
-		n := out[r["id"].(string)]
-		n.HouseholdID = str(r["hid"])
-		for _, m := range r["members"].([]any) {
-			n.Members = append(n.Members, m.(string))
-		}
-		sort.Strings(n.Members)
-	}
-	if err := res.Err(); err != nil {
-		return nil, err
-	}
-
-	// A contact's end is at + duration; the exact overlap test is done in Go, the
-	// statement only narrows (rounding the duration up).
-	res, err = tx.Run(ctx, `UNWIND $rows AS row
-		MATCH (s:Person {id: row.id})-[r:CONTACTED]-(p:Person)
-		WHERE `+only+` AND r.at <= row.to
-		  AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
-		RETURN row.id AS id, p.id AS other, r.at AS at, r.durationMin AS dur, r.setting AS setting,
-		       coalesce(r.protected, false) AS protected`, params)
-	if err != nil {
-		return nil, fmt.Errorf("contacts: %w", err)
-	}
-	for res.Next(ctx) {
-		r := res.Record().AsMap()
-		n := out[r["id"].(string)]
-		n.Contacts = append(n.Contacts, rawContact{Other: r["other"].(string), At: *timeOf(r["at"]),
-			DurationMin: floatOf(r["dur"]), Setting: str(r["setting"]), Protected: r["protected"] == true})
-	}
-	if err := res.Err(); err != nil {
-		return nil, err
-	}
-
-	res, err = tx.Run(ctx, `UNWIND $rows AS row
-		MATCH (s:Person {id: row.id})-[a:ATTENDED]->(e:Event)
-		WHERE a.from <= row.to AND a.to >= row.from
-		MATCH (e)<-[b:ATTENDED]-(p:Person)
-		WHERE p <> s AND `+only+` AND b.from < a.to AND b.to > a.from
-		RETURN row.id AS id, e.id AS event, coalesce(e.indoor, true) AS indoor,
-		       a.from AS from, a.to AS to, coalesce(a.proximity, 'venue') AS prox,
-		       p.id AS other, b.from AS ofrom, b.to AS oto, coalesce(b.proximity, 'venue') AS oprox`, params)
-	if err != nil {
-		return nil, fmt.Errorf("attendances: %w", err)
-	}
-	for res.Next(ctx) {
-		r := res.Record().AsMap()
-		n := out[r["id"].(string)]
-		n.Attendances = append(n.Attendances, rawAttendance{EventID: r["event"].(string), Indoor: r["indoor"] == true,
-			From: *timeOf(r["from"]), To: *timeOf(r["to"]), Proximity: str(r["prox"]),
-			Other: r["other"].(string), OtherFrom: *timeOf(r["ofrom"]), OtherTo: *timeOf(r["oto"]), OtherProximity: str(r["oprox"])})
-	}
-	if err := res.Err(); err != nil {
-		return nil, err
-	}
-
-	res, err = tx.Run(ctx, `UNWIND $rows AS row
-		MATCH (s:Person {id: row.id})-[:TOOK]->(t:Trip)
-		WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
-		MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
-		WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
-		MATCH (p:Person)-[:TOOK]->(o) WHERE p <> s AND `+only+`
-		RETURN row.id AS id, t.id AS trip, t.mode AS mode, t.number AS number, t.seat AS seat,
-		       t.departAt AS depart, t.arriveAt AS arrive,
-		       p.id AS other, o.id AS otrip, o.seat AS oseat, o.departAt AS odepart, o.arriveAt AS oarrive`, params)
-	if err != nil {
-		return nil, fmt.Errorf("trips: %w", err)
-	}
-	for res.Next(ctx) {
-		r := res.Record().AsMap()
-		n := out[r["id"].(string)]
-		n.Trips = append(n.Trips, rawTrip{TripID: r["trip"].(string), Mode: str(r["mode"]), Number: str(r["number"]),
-			Seat: str(r["seat"]), Depart: *timeOf(r["depart"]), Arrive: *timeOf(r["arrive"]),
-			Other: r["other"].(string), OtherTripID: r["otrip"].(string), OtherSeat: str(r["oseat"]),
-			OtherDepart: *timeOf(r["odepart"]), OtherArrive: *timeOf(r["oarrive"])})
-	}
-	return out, res.Err()
-}
-
 // fillFacts reads the facts of every person met in the neighbourhoods that the cache
 // does not hold yet.
-func fillFacts(ctx context.Context, tx Tx, facts map[string]*personFacts, nbs map[string]*neighbourhood, asOf time.Time) error {
+func fillFacts(ctx context.Context, fs Facts, facts map[string]*personFacts, nbs map[string]*neighbourhood, asOf time.Time) error {
 	need := map[string]bool{}
 	add := func(id string) {
 		if _, ok := facts[id]; !ok {
@@ -422,7 +280,7 @@ func fillFacts(ctx context.Context, tx Tx, facts map[string]*personFacts, nbs ma
 	for id := range need {
 		ids = append(ids, id)
 	}
-	got, err := readPersonFacts(ctx, tx, ids, asOf)
+	got, err := fs.PersonFacts(ctx, ids, asOf)
 	if err != nil {
 		return err
 	}
@@ -430,58 +288,6 @@ func fillFacts(ctx context.Context, tx Tx, facts map[string]*personFacts, nbs ma
 		facts[id] = f
 	}
 	return nil
-}
-
-// readPersonFacts reads people's cases, first positive samples and isolations as of
-// asOf, in one round trip. Unknown ids are absent from the map.
-func readPersonFacts(ctx context.Context, tx Tx, ids []string, asOf time.Time) (map[string]*personFacts, error) {
-	res, err := tx.Run(ctx, `UNWIND $ids AS id
-		MATCH (p:Person {id: id})
-		OPTIONAL MATCH (p)-[:HAS_CASE]->(c:Case)
-		RETURN p.id AS id, p.name AS name, p.householdId AS hh,
-		       c {.status, .onsetDate, .confirmedAt, .isolatedAt} AS c,
-		       [(p)-[:TESTED]->(t:Test) WHERE t.kind IN ['pcr', 'antigen'] AND t.result = 'positive'
-		          AND t.sampledAt <= $asOf | t.sampledAt] AS positives,
-		       [(p)-[:ASSIGNED]->(q:Quarantine) WHERE q.kind = 'centralized' AND q.placedAt IS NOT NULL
-		          AND q.placedAt <= $asOf | [q.placedAt, q.end]] AS placed`,
-		map[string]any{"ids": ids, "asOf": asOf})
-	if err != nil {
-		return nil, fmt.Errorf("person facts: %w", err)
-	}
-	out := make(map[string]*personFacts, len(ids))
-	for res.Next(ctx) {
-		r := res.Record().AsMap()
-		f := &personFacts{ID: r["id"].(string), Name: str(r["name"]), HouseholdID: str(r["hh"])}
-		if cm, ok := r["c"].(map[string]any); ok {
-			f.Case = &Case{PersonID: f.ID, Status: str(cm["status"]), OnsetDate: dateOf(cm["onsetDate"]),
-				ConfirmedAt: timeOf(cm["confirmedAt"]), IsolatedAt: timeOf(cm["isolatedAt"])}
-		}
-		for _, v := range r["positives"].([]any) {
-			if t := timeOf(v); t != nil && (f.FirstPositive == nil || t.Before(*f.FirstPositive)) {
-				f.FirstPositive = t
-			}
-		}
-		var placed []Interval
-		for _, v := range r["placed"].([]any) {
-			pair := v.([]any)
-			from, to := timeOf(pair[0]), timeOf(pair[1])
-			if from == nil {
-				continue
-			}
-			end := farFuture
-			if to != nil {
-				end = *to
-			}
-			placed = append(placed, Interval{*from, end})
-		}
-		var isolatedAt *time.Time
-		if f.Case != nil {
-			isolatedAt = f.Case.IsolatedAt
-		}
-		f.Isolations = isolationsOf(isolatedAt, placed, asOf)
-		out[f.ID] = f
-	}
-	return out, res.Err()
 }
 
 // floatOf reads an optional number property.
@@ -508,8 +314,8 @@ func dateOf(v any) *Date {
 // CaseOf is a person's case record, nil when they have none. It is returned whatever
 // its confirmedAt: the caller decides what counts as of when.
 func (s *Service) CaseOf(ctx context.Context, personID string) (*Case, error) {
-	return Read(ctx, s.DB, "case", func(ctx context.Context, tx Tx) (*Case, error) {
-		facts, err := readPersonFacts(ctx, tx, []string{personID}, s.zoned(s.Now()))
+	return readFacts(ctx, s, "case", func(ctx context.Context, fs Facts) (*Case, error) {
+		facts, err := fs.PersonFacts(ctx, []string{personID}, s.zoned(s.Now()))
 		if err != nil {
 			return nil, err
 		}

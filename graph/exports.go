@@ -145,14 +145,14 @@ func (s *Service) ExportLists(ctx context.Context, names []string, o ExportOptio
 // holding every household), the sweep's default area.
 func (s *Service) exportCheckArea(ctx context.Context, code string) (string, error) {
 	return Read(ctx, s.DB, exportOp, func(ctx context.Context, tx Tx) (string, error) {
-		tree, err := readAreaTree(ctx, tx)
+		tree, err := CypherFacts(tx).AreaTree(ctx)
 		if err != nil {
 			return "", err
 		}
 		if _, ok := tree.areas[code]; code != "" && !ok {
 			return "", &Error{Kind: NotFound, Op: exportOp, Field: "areaCode", Msg: "no area " + code}
 		}
-		hh, err := householdAreas(ctx, tx)
+		hh, err := CypherFacts(tx).HouseholdAreas(ctx)
 		if err != nil {
 			return "", err
 		}

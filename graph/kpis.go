@@ -107,7 +107,7 @@ func (s *Service) KPIs(ctx context.Context, areaCode string, from *time.Time, as
 		if err := res.Err(); err != nil || len(ids) == 0 {
 			return k, err
 		}
-		facts, err := readPersonFacts(ctx, tx, ids, asOf)
+		facts, err := CypherFacts(tx).PersonFacts(ctx, ids, asOf)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +117,7 @@ func (s *Service) KPIs(ctx context.Context, areaCode string, from *time.Time, as
 				cases = append(cases, f)
 			}
 		}
-		chains, err := s.chainsTx(ctx, tx, cases, facts, 1, asOf, nil)
+		chains, err := s.chainsTx(ctx, CypherFacts(tx), cases, facts, 1, asOf, nil)
 		if err != nil {
 			return nil, err
 		}

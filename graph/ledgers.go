@@ -89,11 +89,11 @@ type ledgerState struct {
 }
 
 func (s *Service) readLedgerState(ctx context.Context, tx Tx, op, areaCode string) (*ledgerState, string, error) {
-	tree, err := readAreaTree(ctx, tx)
+	tree, err := CypherFacts(tx).AreaTree(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	hh, err := householdAreas(ctx, tx)
+	hh, err := CypherFacts(tx).HouseholdAreas(ctx)
 	if err != nil {
 		return nil, "", err
 	}

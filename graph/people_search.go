@@ -176,6 +176,17 @@ func (s *Service) SearchPeople(ctx context.Context, f PeopleFilter, first int, a
 	if f.AreaCode != "" {
 		starts = append(starts, start{[]string{f.AreaCode}, areaCond})
 	}
+	if f.Tier != "" && s.Index != nil {
+		// With the tracing index the tier set comes from memory (the page then reads
+		// Neo4j in its own transaction).
+		ids, err := readFacts(ctx, s, op, func(ctx context.Context, fs Facts) ([]string, error) {
+			return s.tierSet(ctx, fs, f.Tier, asOf.In(s.Loc))
+		})
+		if err != nil {
+			return nil, err
+		}
+		params["tierIds"] = ids
+	}
 	return Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (*PersonPage, error) {
 		cypher := scan + ret
 		for _, st := range starts {
@@ -198,12 +209,12 @@ func (s *Service) SearchPeople(ctx context.Context, f PeopleFilter, first int, a
 		WITH DISTINCT p WHERE ` + strings.Join(rest, " AND ") + ret
 			break
 		}
-		if f.Tier != "" {
+		if f.Tier != "" && s.Index == nil {
 			// Tiers are computed, not stored: find everyone who can be other than
 			// GREEN (the chains of every traced case, tests, arrivals, readings), take
 			// their tiers, and filter by that set. Costly at county scale (every traced
 			// case's chain per page), exact at any scale.
-			ids, err := s.tierSet(ctx, tx, f.Tier, asOf.In(s.Loc))
+			ids, err := s.tierSet(ctx, CypherFacts(tx), f.Tier, asOf.In(s.Loc))
 			if err != nil {
 				return nil, err
 			}
@@ -257,12 +268,12 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // tierSet is, for RED or YELLOW, the ids of the people at that tier as of asOf; for
 // GREEN, the ids of everyone who is not (the complement is what the caller keeps).
-func (s *Service) tierSet(ctx context.Context, tx Tx, tier string, asOf time.Time) ([]string, error) {
-	candidates, chains, err := s.nonGreenCandidates(ctx, tx, asOf)
+func (s *Service) tierSet(ctx context.Context, fs Facts, tier string, asOf time.Time) ([]string, error) {
+	candidates, chains, err := s.nonGreenCandidates(ctx, fs, asOf)
 	if err != nil || len(candidates) == 0 {
 		return []string{}, err
 	}
-	risks, err := s.risksWithChainsTx(ctx, tx, candidates, asOf, true, chains)
+	risks, err := s.risksWithChainsTx(ctx, fs, candidates, asOf, true, chains)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,9 @@ type Service struct {
 	// Audit queues the records of identity reads (audit.go); NewService gives it the
 	// defaults, and cmd/ replaces it with the configured one before serving.
 	Audit *Auditor
+	// Index, when set, is where the read-only rules read their facts (graph/index);
+	// nil: the Cypher reads, per request (facts.go).
+	Index FactIndex
 }
 
 // NewService builds a Service; now defaults to time.Now.

@@ -55,17 +55,17 @@ type ChainStatistics struct {
 // under areaCode (all cases when it is empty) as of asOf.
 func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode string) (*ChainStatistics, error) {
 	asOf = s.zoned(asOf)
-	return Read(ctx, s.DB, "chainStatistics", func(ctx context.Context, tx Tx) (*ChainStatistics, error) {
+	return readFacts(ctx, s, "chainStatistics", func(ctx context.Context, fs Facts) (*ChainStatistics, error) {
 		st := &ChainStatistics{AsOf: asOf, AreaCode: areaCode}
-		all, err := tracedCaseIDsTx(ctx, tx, asOf)
+		all, err := fs.TracedCaseIDs(ctx, asOf, nil)
 		if err != nil {
 			return nil, err
 		}
-		inArea, err := casesInAreaTx(ctx, tx, all, areaCode)
+		inArea, err := casesInArea(ctx, fs, all, areaCode)
 		if err != nil {
 			return nil, err
 		}
-		facts, err := readPersonFacts(ctx, tx, all, asOf)
+		facts, err := fs.PersonFacts(ctx, all, asOf)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode 
 				cases = append(cases, f)
 			}
 		}
-		chains, err := s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, nil)
+		chains, err := s.chainsTx(ctx, fs, cases, facts, riskChainDepth, asOf, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +144,7 @@ func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode 
 		}
 
 		// Cases that share a fact but have no link either way.
-		unlinked, err := unlinkedExposuresTx(ctx, tx, all, links, inArea, asOf)
+		unlinked, err := unlinkedExposures(ctx, fs, all, links, inArea, asOf)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +163,7 @@ func (s *Service) ChainStatistics(ctx context.Context, asOf time.Time, areaCode 
 			}
 		}
 		if len(after) > 0 {
-			nbs, err := readNeighbourhoods(ctx, tx, after, nil)
+			nbs, err := fs.Neighbourhoods(ctx, after, nil)
 			if err != nil {
 				return nil, err
 			}

@@ -80,14 +80,14 @@ func (a *AreaSummary) DaysSinceLastNewConfirmed() *int { return a.DaysSinceLastN
 // areas are the children.
 func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) (*AreaSummary, error) {
 	asOf = s.zoned(asOf)
-	return Read(ctx, s.DB, "summary", func(ctx context.Context, tx Tx) (*AreaSummary, error) {
-		tree, err := readAreaTree(ctx, tx)
+	return readFacts(ctx, s, "summary", func(ctx context.Context, fs Facts) (*AreaSummary, error) {
+		tree, err := fs.AreaTree(ctx)
 		if err != nil {
 			return nil, err
 		}
 		scope := areaCode
 		if scope == "" {
-			hh, err := householdAreas(ctx, tx)
+			hh, err := fs.HouseholdAreas(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -124,19 +124,19 @@ func (s *Service) Summary(ctx context.Context, areaCode string, asOf time.Time) 
 			}
 			return nil // outside the area asked for
 		}
-		if err := s.countCases(ctx, tx, asOf, bucket); err != nil {
+		if err := s.countCases(ctx, fs, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if err := countPeople(ctx, tx, bucket); err != nil {
+		if err := countPeople(ctx, fs, bucket); err != nil {
 			return nil, err
 		}
-		if err := countQuarantines(ctx, tx, asOf, bucket); err != nil {
+		if err := countQuarantines(ctx, fs, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if err := readOccupancy(ctx, tx, asOf, bucket); err != nil {
+		if err := readOccupancy(ctx, fs, asOf, bucket); err != nil {
 			return nil, err
 		}
-		if err := s.countTiers(ctx, tx, asOf, bucket); err != nil {
+		if err := s.countTiers(ctx, fs, asOf, bucket); err != nil {
 			return nil, err
 		}
 		for _, all := range append([]*AreaSummary{top}, mapValues(kids)...) {
@@ -165,32 +165,6 @@ type areaTree struct {
 	areas    map[string]*Area
 	parent   map[string]string
 	children map[string][]string // sorted by code
-}
-
-func readAreaTree(ctx context.Context, tx Tx) (*areaTree, error) {
-	res, err := tx.Run(ctx, `MATCH (a:Area) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area)
-		RETURN a.code AS code, a.name AS name, a.level AS level, p.code AS parent`, nil)
-	if err != nil {
-		return nil, err
-	}
-	t := &areaTree{areas: map[string]*Area{}, parent: map[string]string{}, children: map[string][]string{}}
-	for res.Next(ctx) {
-		r := res.Record()
-		code, _ := r.Get("code")
-		name, _ := r.Get("name")
-		level, _ := r.Get("level")
-		parent, _ := r.Get("parent")
-		a := &Area{Code: str(code), Name: str(name), Level: str(level), ParentCode: str(parent)}
-		t.areas[a.Code] = a
-		if a.ParentCode != "" {
-			t.parent[a.Code] = a.ParentCode
-			t.children[a.ParentCode] = append(t.children[a.ParentCode], a.Code)
-		}
-	}
-	for _, c := range t.children {
-		sort.Strings(c)
-	}
-	return t, res.Err()
 }
 
 func (t *areaTree) roots() []string {
@@ -230,41 +204,20 @@ func (t *areaTree) commonRoot(householdAreas []string) string {
 	return common[len(common)-1]
 }
 
-// householdAreas lists the distinct areas that have households.
-func householdAreas(ctx context.Context, tx Tx) ([]string, error) {
-	res, err := tx.Run(ctx, `MATCH (:Household)-[:IN]->(a:Area) RETURN DISTINCT a.code AS code ORDER BY code`, nil)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for res.Next(ctx) {
-		c, _ := res.Record().Get("code")
-		out = append(out, str(c))
-	}
-	return out, res.Err()
-}
-
 // countCases counts the cases that count as of asOf by status, new ones on asOf's local
 // date, and the days since the last one, by the household area of the case's person.
-func (s *Service) countCases(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
-	res, err := tx.Run(ctx, `MATCH (p:Person)-[:HAS_CASE]->(c:Case)
-		WHERE c.confirmedAt IS NULL OR c.confirmedAt <= $asOf
-		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
-		RETURN c.status AS status, c.confirmedAt AS confirmedAt, a.code AS area`, map[string]any{"asOf": asOf})
+func (s *Service) countCases(ctx context.Context, fs Facts, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	rows, err := fs.CountedCases(ctx, asOf)
 	if err != nil {
 		return err
 	}
 	today := DateOf(asOf, s.Loc)
 	last := map[*AreaSummary]time.Time{}
-	for res.Next(ctx) {
-		r := res.Record()
-		status, _ := r.Get("status")
-		at, _ := r.Get("confirmedAt")
-		area, _ := r.Get("area")
-		confirmedAt := timeOf(at)
-		for _, b := range bucket(str(area)) {
+	for _, r := range rows {
+		confirmedAt := r.ConfirmedAt
+		for _, b := range bucket(r.Area) {
 			f := &b.Figures
-			switch str(status) {
+			switch r.Status {
 			case StatusConfirmed:
 				f.ConfirmedTotal++
 				f.ActiveCases++
@@ -280,7 +233,7 @@ func (s *Service) countCases(ctx context.Context, tx Tx, asOf time.Time, bucket 
 			case StatusSuspected:
 				f.Suspected++
 			}
-			if confirmedAt != nil && str(status) != StatusSuspected {
+			if confirmedAt != nil && r.Status != StatusSuspected {
 				if DateOf(*confirmedAt, s.Loc) == today {
 					f.NewConfirmed++
 				}
@@ -294,111 +247,82 @@ func (s *Service) countCases(ctx context.Context, tx Tx, asOf time.Time, bucket 
 		d := daysBetween(DateOf(t, s.Loc), today)
 		b.Figures.DaysSinceLastNew = &d
 	}
-	return res.Err()
+	return nil
 }
 
-func countPeople(ctx context.Context, tx Tx, bucket func(string) []*AreaSummary) error {
-	res, err := tx.Run(ctx, `MATCH (p:Person)
-		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
-		RETURN a.code AS area, count(p) AS n`, nil)
+func countPeople(ctx context.Context, fs Facts, bucket func(string) []*AreaSummary) error {
+	byArea, err := fs.PeopleByArea(ctx)
 	if err != nil {
 		return err
 	}
-	for res.Next(ctx) {
-		area, _ := res.Record().Get("area")
-		n, _ := res.Record().Get("n")
-		for _, b := range bucket(str(area)) {
-			b.Figures.People += int(n.(int64))
+	for area, n := range byArea {
+		for _, b := range bucket(area) {
+			b.Figures.People += n
 		}
 	}
-	return res.Err()
+	return nil
 }
 
 // countQuarantines counts assignments open as of asOf (started, not yet ended, status
 // active or pending) by kind and the pending placements, by the person's household area.
-func countQuarantines(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
-	res, err := tx.Run(ctx, `MATCH (p:Person)-[:ASSIGNED]->(q:Quarantine)
-		WHERE q.status IN ['active', 'pending'] AND q.start <= $asOf AND q.end > $asOf
-		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
-		RETURN a.code AS area, q.kind AS kind, q.status AS status, count(q) AS n`, map[string]any{"asOf": asOf})
+func countQuarantines(ctx context.Context, fs Facts, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	rows, err := fs.OpenQuarantines(ctx, asOf)
 	if err != nil {
 		return err
 	}
-	for res.Next(ctx) {
-		r := res.Record()
-		area, _ := r.Get("area")
-		kind, _ := r.Get("kind")
-		status, _ := r.Get("status")
-		n, _ := r.Get("n")
-		for _, b := range bucket(str(area)) {
-			b.Figures.OpenQuarantines.add(str(kind), int(n.(int64)))
-			if str(status) == QStatusPending {
-				b.Figures.PendingPlacements += int(n.(int64))
+	for _, r := range rows {
+		for _, b := range bucket(r.Area) {
+			b.Figures.OpenQuarantines.add(r.Kind, r.N)
+			if r.Status == QStatusPending {
+				b.Figures.PendingPlacements += r.N
 			}
 		}
 	}
-	return res.Err()
+	return nil
 }
 
 // readOccupancy lists each facility under the scope with its open placed centralized
 // assignments as of asOf.
-func readOccupancy(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
-	res, err := tx.Run(ctx, `MATCH (f:Facility)
-		OPTIONAL MATCH (f)-[:IN]->(a:Area)
-		OPTIONAL MATCH (q:Quarantine)-[:AT]->(f)
-		WHERE q.kind = 'centralized' AND q.status = 'active' AND q.placedAt <= $asOf AND q.end > $asOf
-		RETURN f.id AS id, f.name AS name, f.capacity AS capacity, a.code AS area, count(q) AS occupied
-		ORDER BY id`, map[string]any{"asOf": asOf})
+func readOccupancy(ctx context.Context, fs Facts, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	rows, err := fs.Occupancy(ctx, asOf)
 	if err != nil {
 		return err
 	}
-	for res.Next(ctx) {
-		r := res.Record()
-		id, _ := r.Get("id")
-		name, _ := r.Get("name")
-		capacity, _ := r.Get("capacity")
-		area, _ := r.Get("area")
-		occ, _ := r.Get("occupied")
-		c, _ := capacity.(int64)
-		fo := FacilityOccupancy{Facility: Facility{ID: str(id), Name: str(name), AreaCode: str(area), Capacity: int(c)}, Occupied: int(occ.(int64))}
+	for _, fo := range rows {
 		fo.Free = max(0, fo.Capacity-fo.Occupied)
-		for _, b := range bucket(str(area)) {
+		for _, b := range bucket(fo.AreaCode) {
 			b.Facilities = append(b.Facilities, fo)
 		}
 	}
-	return res.Err()
+	return nil
 }
 
 // countTiers finds everyone who can be other than GREEN as of asOf — people in the
 // chains of the traced cases, cases, recent positive tests, arrivals and fever
 // readings — computes their tiers, and counts RED and YELLOW by household area. GREEN
 // is everyone else.
-func (s *Service) countTiers(ctx context.Context, tx Tx, asOf time.Time, bucket func(string) []*AreaSummary) error {
-	ids, chains, err := s.nonGreenCandidates(ctx, tx, asOf)
+func (s *Service) countTiers(ctx context.Context, fs Facts, asOf time.Time, bucket func(string) []*AreaSummary) error {
+	ids, chains, err := s.nonGreenCandidates(ctx, fs, asOf)
 	if err != nil {
 		return err
 	}
 	if len(ids) == 0 {
 		return nil
 	}
-	risks, err := s.risksWithChainsTx(ctx, tx, ids, asOf, true, chains)
+	risks, err := s.risksWithChainsTx(ctx, fs, ids, asOf, true, chains)
 	if err != nil {
 		return err
 	}
-	res, err := tx.Run(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id})
-		OPTIONAL MATCH (p)-[:MEMBER_OF]->(:Household)-[:IN]->(a:Area)
-		RETURN p.id AS id, a.code AS area`, map[string]any{"ids": ids})
+	areas, err := fs.AreasOf(ctx, ids)
 	if err != nil {
 		return err
 	}
-	for res.Next(ctx) {
-		id, _ := res.Record().Get("id")
-		area, _ := res.Record().Get("area")
-		r := risks[str(id)]
+	for id, area := range areas {
+		r := risks[id]
 		if r == nil || r.Tier == TierGreen {
 			continue
 		}
-		for _, b := range bucket(str(area)) {
+		for _, b := range bucket(area) {
 			if r.Tier == TierRed {
 				b.Figures.PeopleByTier.Red++
 			} else {
@@ -406,60 +330,32 @@ func (s *Service) countTiers(ctx context.Context, tx Tx, asOf time.Time, bucket 
 			}
 		}
 	}
-	return res.Err()
+	return nil
 }
 
 // nonGreenCandidates is a superset of the people whose tier can be RED or YELLOW, and
 // the chains (every traced case's, to depth 2) it found them in, for the tiers to reuse.
-func (s *Service) nonGreenCandidates(ctx context.Context, tx Tx, asOf time.Time) ([]string, []*Chain, error) {
+func (s *Service) nonGreenCandidates(ctx context.Context, fs Facts, asOf time.Time) ([]string, []*Chain, error) {
 	p := s.Policy
-	res, err := tx.Run(ctx, `
-CALL () {
-  MATCH (p:Person)-[:HAS_CASE]->(c:Case)
-  WHERE c.confirmedAt IS NULL OR c.confirmedAt <= $asOf
-  RETURN p.id AS id
-  UNION
-  MATCH (p:Person)-[:TESTED]->(t:Test)
-  WHERE t.result = 'positive' AND t.kind IN ['pcr', 'antigen'] AND $testFrom < t.sampledAt <= $asOf
-  RETURN p.id AS id
-  UNION
-  MATCH (p:Person)-[:TOOK]->(t:Trip)
-  WHERE $arrivalFrom < t.arriveAt <= $asOf AND t.fromArea IS NOT NULL
-  RETURN p.id AS id
-  UNION
-  MATCH (p:Person)-[r:PASSED]->(:Checkpoint)
-  WHERE $feverFrom < r.at <= $asOf AND r.temperature >= $fever
-  RETURN p.id AS id
-  UNION
-  MATCH (p:Person)-[:REPORTED]->(h:HealthReport)
-  WHERE h.date >= date($feverFrom) AND h.date <= date($asOf) AND h.temperature >= $fever
-  RETURN p.id AS id
-}
-RETURN DISTINCT id`, map[string]any{
-		"asOf": asOf, "fever": p.FeverCelsius,
-		"testFrom":    asOf.Add(-time.Duration(p.PositiveTestDays) * Day),
-		"arrivalFrom": asOf.Add(-time.Duration(p.ArrivalRiskDays) * Day),
-		"feverFrom":   asOf.Add(-time.Duration(p.FeverDays) * Day),
-	})
+	seeds, err := fs.NonGreenSeeds(ctx, ReadingQuery{AsOf: asOf, Loc: s.Loc, Fever: p.FeverCelsius,
+		TestSince:  asOf.Add(-time.Duration(p.PositiveTestDays) * Day),
+		FeverSince: asOf.Add(-time.Duration(p.FeverDays) * Day)},
+		asOf.Add(-time.Duration(p.ArrivalRiskDays)*Day))
 	if err != nil {
 		return nil, nil, err
 	}
 	set := map[string]bool{}
-	for res.Next(ctx) {
-		id, _ := res.Record().Get("id")
-		set[str(id)] = true
-	}
-	if err := res.Err(); err != nil {
-		return nil, nil, err
+	for _, id := range seeds {
+		set[id] = true
 	}
 	// Everyone in a traced case's chain to depth 2.
 	var chains []*Chain
-	caseIDs, err := tracedCaseIDsTx(ctx, tx, asOf)
+	caseIDs, err := fs.TracedCaseIDs(ctx, asOf, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(caseIDs) > 0 {
-		facts, err := readPersonFacts(ctx, tx, caseIDs, asOf)
+		facts, err := fs.PersonFacts(ctx, caseIDs, asOf)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -469,7 +365,7 @@ RETURN DISTINCT id`, map[string]any{
 				cases = append(cases, f)
 			}
 		}
-		chains, err = s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, nil)
+		chains, err = s.chainsTx(ctx, fs, cases, facts, riskChainDepth, asOf, nil)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -91,7 +91,7 @@ func (s *Service) SweepCoverage(ctx context.Context, areaCode string, from, to t
 	var households []sweepHousehold
 	_, err := Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (any, error) {
 		var err error
-		if tree, err = readAreaTree(ctx, tx); err != nil {
+		if tree, err = CypherFacts(tx).AreaTree(ctx); err != nil {
 			return nil, err
 		}
 		if _, ok := tree.areas[areaCode]; !ok {

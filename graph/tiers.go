@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 )
@@ -90,8 +89,8 @@ func (s *Service) Risk(ctx context.Context, personID string, asOf time.Time) (*R
 // absent from the map.
 func (s *Service) Risks(ctx context.Context, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
 	asOf = s.zoned(asOf)
-	return Read(ctx, s.DB, "risk", func(ctx context.Context, tx Tx) (map[string]*Risk, error) {
-		return s.risksTx(ctx, tx, personIDs, asOf, len(personIDs) > bulkRiskPeople)
+	return readFacts(ctx, s, "risk", func(ctx context.Context, fs Facts) (map[string]*Risk, error) {
+		return s.risksTx(ctx, fs, personIDs, asOf, len(personIDs) > bulkRiskPeople)
 	})
 }
 
@@ -99,20 +98,20 @@ func (s *Service) Risks(ctx context.Context, personIDs []string, asOf time.Time)
 // of people: the form Risks uses for many people (a quarantine run over a county).
 func (s *Service) RisksBulk(ctx context.Context, personIDs []string, asOf time.Time) (map[string]*Risk, error) {
 	asOf = s.zoned(asOf)
-	return Read(ctx, s.DB, "risk", func(ctx context.Context, tx Tx) (map[string]*Risk, error) {
-		return s.risksTx(ctx, tx, personIDs, asOf, true)
+	return readFacts(ctx, s, "risk", func(ctx context.Context, fs Facts) (map[string]*Risk, error) {
+		return s.risksTx(ctx, fs, personIDs, asOf, true)
 	})
 }
 
-func (s *Service) risksTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time, bulk bool) (map[string]*Risk, error) {
-	return s.risksWithChainsTx(ctx, tx, personIDs, asOf, bulk, nil)
+func (s *Service) risksTx(ctx context.Context, fs Facts, personIDs []string, asOf time.Time, bulk bool) (map[string]*Risk, error) {
+	return s.risksWithChainsTx(ctx, fs, personIDs, asOf, bulk, nil)
 }
 
 // risksWithChainsTx is risksTx; allChains, when not nil, is every traced case's whole
 // chain to depth 2 as of asOf, already built by the caller (summary, the tier filter),
 // so it is not built a second time.
-func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []string, asOf time.Time, bulk bool, allChains []*Chain) (map[string]*Risk, error) {
-	facts, err := readPersonFacts(ctx, tx, personIDs, asOf)
+func (s *Service) risksWithChainsTx(ctx context.Context, fs Facts, personIDs []string, asOf time.Time, bulk bool, allChains []*Chain) (map[string]*Risk, error) {
+	facts, err := fs.PersonFacts(ctx, personIDs, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -139,11 +138,11 @@ func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []stri
 	case allChains != nil:
 		// given
 	case bulk:
-		all, err := tracedCaseIDsTx(ctx, tx, asOf)
+		all, err := fs.TracedCaseIDs(ctx, asOf, nil)
 		if err != nil {
 			return nil, err
 		}
-		if err := ensureFacts(ctx, tx, facts, all, asOf); err != nil {
+		if err := ensureFacts(ctx, fs, facts, all, asOf); err != nil {
 			return nil, err
 		}
 		for _, id := range all {
@@ -152,7 +151,7 @@ func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []stri
 			}
 		}
 	default:
-		cases, err = s.candidateCases(ctx, tx, ids, facts, asOf)
+		cases, err = s.candidateCases(ctx, fs, ids, facts, asOf)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +160,7 @@ func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []stri
 			for _, id := range ids {
 				all[id] = Interval{time.Time{}, asOf}
 			}
-			linked, err := neighbourIDs(ctx, tx, all, false, asOf)
+			linked, err := fs.NeighbourIDs(ctx, all, false, asOf)
 			if err != nil {
 				return nil, err
 			}
@@ -170,7 +169,7 @@ func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []stri
 	}
 	chains := allChains
 	if chains == nil && len(cases) > 0 {
-		chains, err = s.chainsTx(ctx, tx, cases, facts, riskChainDepth, asOf, focus)
+		chains, err = s.chainsTx(ctx, fs, cases, facts, riskChainDepth, asOf, focus)
 		if err != nil {
 			return nil, err
 		}
@@ -186,7 +185,7 @@ func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []stri
 	}
 
 	// Arrivals within the arrival days.
-	arrivals, err := s.readArrivals(ctx, tx, ids, asOf.Add(-time.Duration(s.Policy.ArrivalRiskDays)*Day), asOf)
+	arrivals, err := fs.Arrivals(ctx, ids, asOf.Add(-time.Duration(s.Policy.ArrivalRiskDays)*Day), asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +201,7 @@ func (s *Service) risksWithChainsTx(ctx context.Context, tx Tx, personIDs []stri
 	}
 
 	// Tests and fever readings.
-	if err := s.readingReasons(ctx, tx, ids, facts, asOf, reasons); err != nil {
+	if err := s.readingReasons(ctx, fs, ids, facts, asOf, reasons); err != nil {
 		return nil, err
 	}
 
@@ -313,118 +312,56 @@ func timeOrZero(t *time.Time) time.Time {
 	return *t
 }
 
-// readingReasons adds POSITIVE_TEST and FEVER reasons, in one round trip.
-func (s *Service) readingReasons(ctx context.Context, tx Tx, ids []string, facts map[string]*personFacts, asOf time.Time, reasons map[string][]RiskReason) error {
-	testSince := asOf.Add(-time.Duration(s.Policy.PositiveTestDays) * Day)
-	feverSince := asOf.Add(-time.Duration(s.Policy.FeverDays) * Day)
-	// Health reports are read at 00:00 local of their date; the dates are narrowed here
-	// by a day on each side and the exact test is done in Go.
-	res, err := tx.Run(ctx, `UNWIND $ids AS id
-		MATCH (p:Person {id: id})
-		RETURN p.id AS id,
-		  [(p)-[:TESTED]->(t:Test) WHERE t.kind IN ['pcr', 'antigen'] AND t.result = 'positive'
-		      AND t.sampledAt > $testSince AND t.sampledAt <= $asOf | t {.id, .kind, .sampledAt}] AS tests,
-		  [(p)-[x:PASSED]->(c:Checkpoint) WHERE x.temperature >= $fever AND x.at > $feverSince AND x.at <= $asOf
-		      | {checkpoint: c.id, at: x.at, temperature: x.temperature}] AS passages,
-		  [(p)<-[:SAW]-(v:Visit) WHERE v.status = 'present' AND v.temperature >= $fever AND v.at > $feverSince AND v.at <= $asOf
-		      | {household: v.householdId, at: v.at, temperature: v.temperature}] AS visits,
-		  [(p)-[:REPORTED]->(h:HealthReport) WHERE h.temperature >= $fever
-		      AND h.date >= date($feverSince) - duration({days: 1}) AND h.date <= date($asOf) + duration({days: 1})
-		      | {date: h.date, temperature: h.temperature}] AS reports`,
-		map[string]any{"ids": ids, "asOf": asOf, "testSince": testSince, "feverSince": feverSince, "fever": s.Policy.FeverCelsius})
+// readingReasons adds POSITIVE_TEST and FEVER reasons.
+func (s *Service) readingReasons(ctx context.Context, fs Facts, ids []string, facts map[string]*personFacts, asOf time.Time, reasons map[string][]RiskReason) error {
+	q := ReadingQuery{AsOf: asOf, Loc: s.Loc, Fever: s.Policy.FeverCelsius,
+		TestSince:  asOf.Add(-time.Duration(s.Policy.PositiveTestDays) * Day),
+		FeverSince: asOf.Add(-time.Duration(s.Policy.FeverDays) * Day)}
+	all, err := fs.Readings(ctx, ids, q)
 	if err != nil {
-		return fmt.Errorf("tests and readings: %w", err)
+		return err
 	}
 	feverExp := time.Duration(s.Policy.FeverDays) * Day
-	for res.Next(ctx) {
-		r := res.Record().AsMap()
-		id := r["id"].(string)
-		for _, v := range r["tests"].([]any) {
-			m := v.(map[string]any)
-			since := *timeOf(m["sampledAt"])
+	for id, rd := range all {
+		for _, t := range rd.Tests {
+			since := t.SampledAt
 			exp := since.Add(time.Duration(s.Policy.PositiveTestDays) * Day)
 			reasons[id] = append(reasons[id], RiskReason{Rule: RulePositiveTest, Tier: TierRed, Since: &since, ExpiresAt: &exp,
-				TestID: str(m["id"]), TestKind: str(m["kind"])})
+				TestID: t.ID, TestKind: t.Kind})
 		}
-		for _, v := range r["passages"].([]any) {
-			m := v.(map[string]any)
-			since := *timeOf(m["at"])
+		for _, p := range rd.Passages {
+			since := p.At
 			exp := since.Add(feverExp)
 			reasons[id] = append(reasons[id], RiskReason{Rule: RuleFever, Tier: TierYellow, Since: &since, ExpiresAt: &exp,
-				CheckpointID: str(m["checkpoint"]), Temperature: floatOf(m["temperature"])})
+				CheckpointID: p.CheckpointID, Temperature: p.Temperature})
 		}
-		for _, v := range r["visits"].([]any) {
-			m := v.(map[string]any)
-			since := *timeOf(m["at"])
+		for _, v := range rd.Visits {
+			since := v.At
 			exp := since.Add(feverExp)
 			reasons[id] = append(reasons[id], RiskReason{Rule: RuleFever, Tier: TierYellow, Since: &since, ExpiresAt: &exp,
-				VisitHouseholdID: str(m["household"]), Temperature: floatOf(m["temperature"])})
+				VisitHouseholdID: v.HouseholdID, Temperature: v.Temperature})
 		}
-		for _, v := range r["reports"].([]any) {
-			m := v.(map[string]any)
-			d := dateOf(m["date"])
-			if d == nil {
-				continue
-			}
-			since := d.In(s.Loc)
+		for _, r := range rd.Reports {
+			since := r.Date.In(s.Loc)
 			if !within(since, asOf, s.Policy.FeverDays) {
 				continue
 			}
+			d := r.Date
 			exp := since.Add(feverExp)
 			reasons[id] = append(reasons[id], RiskReason{Rule: RuleFever, Tier: TierYellow, Since: &since, ExpiresAt: &exp,
-				HealthReportDate: d, Temperature: floatOf(m["temperature"])})
+				HealthReportDate: &d, Temperature: r.Temperature})
 		}
 	}
-	return res.Err()
+	return nil
 }
 
 // Arrivals lists trips with since < arriveAt ≤ asOf whose from_area's effective level at
 // departAt is medium or high (SPEC §5), ordered by person id, arriveAt.
 func (s *Service) Arrivals(ctx context.Context, since, asOf time.Time) ([]Arrival, error) {
 	since, asOf = s.zoned(since), s.zoned(asOf)
-	return Read(ctx, s.DB, "arrivals", func(ctx context.Context, tx Tx) ([]Arrival, error) {
-		return s.readArrivals(ctx, tx, nil, since, asOf)
+	return readFacts(ctx, s, "arrivals", func(ctx context.Context, fs Facts) ([]Arrival, error) {
+		return fs.Arrivals(ctx, nil, since, asOf)
 	})
-}
-
-// readArrivals reads the trips arriving in (since, asOf] of the given people (all people
-// when ids is nil) with the designations of their from_area and its ancestors, and
-// keeps those whose effective level at departure is medium or high: the nearest
-// ancestor-or-self with a designation since ≤ departAt gives it (its latest such one);
-// low when none.
-func (s *Service) readArrivals(ctx context.Context, tx Tx, ids []string, since, asOf time.Time) ([]Arrival, error) {
-	match := `MATCH (t:Trip) WHERE t.arriveAt > $since AND t.arriveAt <= $asOf
-		MATCH (p:Person)-[:TOOK]->(t)`
-	if ids != nil {
-		match = `UNWIND $ids AS id
-		MATCH (p:Person {id: id})-[:TOOK]->(t:Trip) WHERE t.arriveAt > $since AND t.arriveAt <= $asOf`
-	}
-	res, err := tx.Run(ctx, match+`
-		MATCH (t)-[:FROM]->(a:Area)
-		CALL (t, a) {
-		  MATCH path = (a)-[:PART_OF*0..]->(anc:Area)-[:DESIGNATED]->(d:RiskDesignation)
-		  WHERE d.since <= t.departAt
-		  RETURN anc.code AS designatedArea, d.level AS level
-		  ORDER BY length(path) ASC, d.since DESC LIMIT 1
-		}
-		RETURN p.id AS person, t.id AS trip, a.code AS fromArea, t.arriveAt AS arriveAt, t.departAt AS departAt,
-		       designatedArea, level
-		ORDER BY person, arriveAt, trip`,
-		map[string]any{"ids": ids, "since": since, "asOf": asOf})
-	if err != nil {
-		return nil, fmt.Errorf("arrivals: %w", err)
-	}
-	var out []Arrival
-	for res.Next(ctx) {
-		r := res.Record().AsMap()
-		level := str(r["level"])
-		if level != areaLevelHigh && level != areaLevelMedium {
-			continue
-		}
-		out = append(out, Arrival{PersonID: r["person"].(string), TripID: r["trip"].(string), FromArea: str(r["fromArea"]),
-			DesignatedArea: str(r["designatedArea"]), Level: level, ArriveAt: *timeOf(r["arriveAt"]), DepartAt: *timeOf(r["departAt"])})
-	}
-	return out, res.Err()
 }
 
 // candidateCases are the traced cases whose depth-2 chains can hold one of these people:
@@ -434,14 +371,14 @@ func (s *Service) readArrivals(ctx context.Context, tx Tx, ids []string, since, 
 // reached through within the contact days plus the contact window days (SPEC §4: a
 // close contact's window ends at most that long after their last exposure). The set is a
 // superset; the chains decide.
-func (s *Service) candidateCases(ctx context.Context, tx Tx, ids []string, facts map[string]*personFacts, asOf time.Time) ([]*personFacts, error) {
+func (s *Service) candidateCases(ctx context.Context, fs Facts, ids []string, facts map[string]*personFacts, asOf time.Time) ([]*personFacts, error) {
 	hop1Hull := Interval{asOf.Add(-time.Duration(s.Policy.ContactRiskDays) * Day), asOf}
 	hop2Hull := Interval{asOf.Add(-time.Duration(s.Policy.ContactRiskDays+s.Policy.ContactWindowDays) * Day), asOf}
 	first := map[string]Interval{}
 	for _, id := range ids {
 		first[id] = hop1Hull
 	}
-	hop1, err := neighbourIDs(ctx, tx, first, false, asOf)
+	hop1, err := fs.NeighbourIDs(ctx, first, false, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -454,11 +391,11 @@ func (s *Service) candidateCases(ctx context.Context, tx Tx, ids []string, facts
 	for _, id := range hop1 {
 		second[id] = hop2Hull
 	}
-	caseIDs, err := tracedCaseNeighbours(ctx, tx, second, asOf)
+	caseIDs, err := fs.NeighbourIDs(ctx, second, true, asOf)
 	if err != nil {
 		return nil, err
 	}
-	if err := ensureFacts(ctx, tx, facts, caseIDs, asOf); err != nil {
+	if err := ensureFacts(ctx, fs, facts, caseIDs, asOf); err != nil {
 		return nil, err
 	}
 	sort.Strings(caseIDs)
@@ -471,111 +408,8 @@ func (s *Service) candidateCases(ctx context.Context, tx Tx, ids []string, facts
 	return out, nil
 }
 
-// tracedCaseNeighbours are the traced cases (as of asOf) with an exposure link to one
-// of the sources inside its hull. Unlike neighbourIDs it collapses shared events and
-// conveyances before looking for cases among their attendees, so that a crowded event
-// attended by many sources is walked once.
-func tracedCaseNeighbours(ctx context.Context, tx Tx, hulls map[string]Interval, asOf time.Time) ([]string, error) {
-	rows := make([]map[string]any, 0, len(hulls))
-	for id, h := range hulls {
-		rows = append(rows, map[string]any{"id": id, "from": h.From, "to": h.To})
-	}
-	const traced = `EXISTS { MATCH (p)-[:HAS_CASE]->(c:Case)
-		  WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
-		    AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf) }`
-	res, err := tx.Run(ctx, `CALL () {
-		  UNWIND $rows AS row
-		  MATCH (s:Person {id: row.id})-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(p:Person)
-		  WHERE `+traced+`
-		  RETURN p
-		  UNION
-		  UNWIND $rows AS row
-		  MATCH (s:Person {id: row.id})-[r:CONTACTED]-(p:Person)
-		  WHERE r.at <= row.to
-		    AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
-		    AND `+traced+`
-		  RETURN p
-		  UNION
-		  UNWIND $rows AS row
-		  MATCH (s:Person {id: row.id})-[a:ATTENDED]->(e:Event)
-		  WHERE a.from <= row.to AND a.to >= row.from
-		  WITH e, collect([a.from, a.to]) AS spans
-		  MATCH (e)<-[b:ATTENDED]-(p:Person)
-		  WHERE any(sp IN spans WHERE b.from < sp[1] AND b.to > sp[0]) AND `+traced+`
-		  RETURN p
-		  UNION
-		  UNWIND $rows AS row
-		  MATCH (s:Person {id: row.id})-[:TOOK]->(t:Trip)
-		  WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
-		  WITH DISTINCT t
-		  MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
-		  WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
-		  MATCH (p:Person)-[:TOOK]->(o)
-		  WHERE `+traced+`
-		  RETURN p
-		}
-		RETURN DISTINCT p.id AS id`, map[string]any{"rows": rows, "asOf": asOf})
-	if err != nil {
-		return nil, fmt.Errorf("case neighbours: %w", err)
-	}
-	var out []string
-	for res.Next(ctx) {
-		id, _ := res.Record().Get("id")
-		out = append(out, id.(string))
-	}
-	return out, res.Err()
-}
-
-// neighbourIDs are the distinct people with an exposure link to one of the sources
-// (same household; a contact, shared event or shared conveyance overlapping the
-// source's hull), in one statement; with onlyCases, only those whose case counts as of
-// asOf and is traced.
-func neighbourIDs(ctx context.Context, tx Tx, hulls map[string]Interval, onlyCases bool, asOf time.Time) ([]string, error) {
-	rows := make([]map[string]any, 0, len(hulls))
-	for id, h := range hulls {
-		rows = append(rows, map[string]any{"id": id, "from": h.From, "to": h.To})
-	}
-	res, err := tx.Run(ctx, `UNWIND $rows AS row
-		MATCH (s:Person {id: row.id})
-		CALL (s, row) {
-		  MATCH (s)-[:MEMBER_OF]->(:Household)<-[:MEMBER_OF]-(p:Person) RETURN p
-		  UNION
-		  MATCH (s)-[r:CONTACTED]-(p:Person)
-		  WHERE r.at <= row.to
-		    AND r.at + duration({seconds: toInteger(ceil(coalesce(r.durationMin, 0) * 60))}) >= row.from
-		  RETURN p
-		  UNION
-		  MATCH (s)-[a:ATTENDED]->(:Event)<-[b:ATTENDED]-(p:Person)
-		  WHERE a.from <= row.to AND a.to >= row.from AND b.from < a.to AND b.to > a.from
-		  RETURN p
-		  UNION
-		  MATCH (s)-[:TOOK]->(t:Trip)
-		  WHERE t.numberKey IS NOT NULL AND t.departAt <= row.to AND t.arriveAt >= row.from
-		  MATCH (o:Trip {mode: t.mode, numberKey: t.numberKey})
-		  WHERE o <> t AND o.departAt < t.arriveAt AND o.arriveAt > t.departAt
-		  MATCH (p:Person)-[:TOOK]->(o)
-		  RETURN p
-		}
-		WITH DISTINCT p
-		WHERE NOT $onlyCases OR EXISTS {
-		  MATCH (p)-[:HAS_CASE]->(c:Case)
-		  WHERE c.status IN ['confirmed', 'asymptomatic', 'recovered', 'deceased']
-		    AND (c.confirmedAt IS NULL OR c.confirmedAt <= $asOf)
-		}
-		RETURN p.id AS id`, map[string]any{"rows": rows, "onlyCases": onlyCases, "asOf": asOf})
-	if err != nil {
-		return nil, fmt.Errorf("neighbours: %w", err)
-	}
-	var out []string
-	for res.Next(ctx) {
-		id, _ := res.Record().Get("id")
-		out = append(out, id.(string))
-	}
-	return out, res.Err()
-}
-
 // ensureFacts reads the facts of the ids the cache lacks.
-func ensureFacts(ctx context.Context, tx Tx, facts map[string]*personFacts, ids []string, asOf time.Time) error {
+func ensureFacts(ctx context.Context, fs Facts, facts map[string]*personFacts, ids []string, asOf time.Time) error {
 	var need []string
 	for _, id := range ids {
 		if _, ok := facts[id]; !ok {
@@ -585,7 +419,7 @@ func ensureFacts(ctx context.Context, tx Tx, facts map[string]*personFacts, ids 
 	if len(need) == 0 {
 		return nil
 	}
-	got, err := readPersonFacts(ctx, tx, need, asOf)
+	got, err := fs.PersonFacts(ctx, need, asOf)
 	if err != nil {
 		return err
 	}

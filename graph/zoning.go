@@ -128,10 +128,10 @@ func (s *Service) Zoning(ctx context.Context, asOf time.Time, areaCode string, l
 	var cases []caseRow
 	_, err := Read(ctx, s.DB, op, func(ctx context.Context, tx Tx) (any, error) {
 		var err error
-		if tree, err = readAreaTree(ctx, tx); err != nil {
+		if tree, err = CypherFacts(tx).AreaTree(ctx); err != nil {
 			return nil, err
 		}
-		hh, err := householdAreas(ctx, tx)
+		hh, err := CypherFacts(tx).HouseholdAreas(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -20,11 +20,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 	"github.com/tracegraph/tracegraph/resolvers"
 )
 
@@ -52,6 +54,25 @@ func run() error {
 	}
 	defer db.Close(ctx)
 	svc := graph.NewService(db, graph.DefaultPolicy(), loc)
+	// TRACEGRAPH_INDEX=on: the rules read the in-memory tracing index (as serve does);
+	// otherwise the Cypher reads per request. Run the same command both ways.
+	var ix *index.Follower
+	indexOn := os.Getenv("TRACEGRAPH_INDEX") == "on"
+	if indexOn {
+		ix = index.New(db, time.Second).WithFacts(loc)
+		start := time.Now()
+		if err := ix.Build(ctx); err != nil {
+			return err
+		}
+		st := ix.Status()
+		fmt.Printf("index: built in %s, %d people, version %d; RSS %s\n", time.Since(start).Round(time.Millisecond), st.People, st.Version, rss())
+		svc.Index = ix
+		bg, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go ix.Run(bg, nil)
+	} else {
+		fmt.Println("index: off (TRACEGRAPH_INDEX=on to read facts from the tracing index)")
+	}
 
 	asOf, err := pickAsOf(ctx, db, *asOfS)
 	if err != nil {
@@ -86,7 +107,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := resolvers.NewHandler(&resolvers.Resolver{Svc: svc}, resolvers.Options{Logger: zerolog.Nop()})
+	h := resolvers.NewHandler(&resolvers.Resolver{Svc: svc, Index: ix}, resolvers.Options{Logger: zerolog.Nop()})
 	srv := httptest.NewServer(auth.Middleware(h))
 	defer srv.Close()
 	post := func(query string, vars map[string]any) error {
@@ -112,6 +133,11 @@ func run() error {
 		exposures { kind class source { id } from to } } } }`
 	const riskQ = `query($id: ID!, $asOf: DateTime) { risk(personId: $id, asOf: $asOf) {
 		tier expiresAt reasons { rule since expiresAt case { id } } } }`
+	const pageQ = `query($id: ID!, $asOf: DateTime) { contactChain(caseId: $id, maxDepth: 2, asOf: $asOf) { total
+		contacts(first: 100) { person { id name } degree class lastExposureAt via { id } exposures { kind class source { id } from to } } } }`
+	const summaryQ = `query($asOf: DateTime) { summary(asOf: $asOf) { confirmedTotal activeCases peopleByTier { red yellow green }
+		children { areaCode confirmedTotal peopleByTier { red yellow } } } }`
+	const redQ = `query($asOf: DateTime) { people(filter: {tier: RED}, first: 100, asOf: $asOf) { nodes { id name } hasNextPage } }`
 	const clustersQ = `query($asOf: DateTime) { clusters(asOf: $asOf) { indexCase { id } size cases { person { id } generation } } }`
 	const unlinkedQ = `query($asOf: DateTime) { unlinkedExposures(asOf: $asOf) { a { id } b { id } shared } }`
 
@@ -119,6 +145,20 @@ func run() error {
 	r, err := measure("contactChain depth 2", caseSample,
 		func(id string) error { return post(chainQ, map[string]any{"id": id, "asOf": at}) },
 		func(id string) error { _, err := svc.ContactChain(ctx, id, 2, asOf); return err })
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
+	r, err = measure("chain contacts(first:100)", caseSample,
+		func(id string) error { return post(pageQ, map[string]any{"id": id, "asOf": at}) },
+		func(id string) error {
+			ch, err := svc.ContactChain(ctx, id, 2, asOf)
+			if err == nil {
+				first := 100
+				_, err = ch.PageContacts(&first, nil)
+			}
+			return err
+		})
 	if err != nil {
 		return err
 	}
@@ -137,6 +177,48 @@ func run() error {
 		return err
 	}
 	rows = append(rows, r)
+	// summary after a change: a write through tracegraph (a bench-only person, upserted
+	// again each time) moves the feed, so no cached answer can serve it.
+	n := 0
+	change := func() error {
+		n++
+		return db.WritePeople(ctx, []graph.Person{{ID: "BENCH-TRACE-1", Name: fmt.Sprintf("bench %d", n)}})
+	}
+	r, err = measure("summary after a change", []string{"", "", ""},
+		func(string) error {
+			if err := change(); err != nil {
+				return err
+			}
+			return post(summaryQ, map[string]any{"asOf": at})
+		},
+		func(string) error {
+			if err := change(); err != nil {
+				return err
+			}
+			_, err := svc.Summary(ctx, "", asOf)
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
+	r, err = measure("summary repeated", []string{"", "", ""},
+		func(string) error { return post(summaryQ, map[string]any{"asOf": at}) },
+		func(string) error { _, err := svc.Summary(ctx, "", asOf); return err })
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
+	r, err = measure("people tier RED first 100", []string{"", "", ""},
+		func(string) error { return post(redQ, map[string]any{"asOf": at}) },
+		func(string) error {
+			_, err := svc.SearchPeople(ctx, graph.PeopleFilter{Tier: graph.TierRed}, 100, "", asOf)
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r)
 	r, err = measure("unlinked exposures", []string{"", "", ""},
 		func(string) error { return post(unlinkedQ, map[string]any{"asOf": at}) },
 		func(string) error { _, err := svc.UnlinkedExposures(ctx, asOf, ""); return err })
@@ -145,13 +227,32 @@ func run() error {
 	}
 	rows = append(rows, r)
 
-	fmt.Printf("%-22s %6s | %-26s | %-26s | %s\n", "query", "n", "GraphQL/HTTP p50 p95 max", "service p50 p95 max", "p95 ratio")
+	fmt.Printf("%-27s %6s | %-26s | %-26s | %s\n", "query", "n", "GraphQL/HTTP p50 p95 max", "service p50 p95 max", "p95 ratio")
 	for _, r := range rows {
-		fmt.Printf("%-22s %6d | %8s %8s %8s | %8s %8s %8s | %.2f\n", r.name, r.n,
+		fmt.Printf("%-27s %6d | %8s %8s %8s | %8s %8s %8s | %.2f\n", r.name, r.n,
 			ms(r.gql[0]), ms(r.gql[1]), ms(r.gql[2]), ms(r.raw[0]), ms(r.raw[1]), ms(r.raw[2]),
 			float64(r.gql[1])/float64(max(r.raw[1], 1)))
 	}
+	fmt.Printf("\nRSS %s (this process: the HTTP server, the service and the index when on)\n", rss())
 	return nil
+}
+
+// rss is the process's resident set now and at its peak (Linux /proc).
+func rss() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	var cur, peak string
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			cur = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			peak = strings.TrimSpace(v)
+		}
+	}
+	return cur + " (peak " + peak + ")"
 }
 
 type row struct {

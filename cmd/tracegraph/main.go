@@ -40,6 +40,7 @@ commands:
   export    export quarantines [--as-of T] [--area CODE] [--format csv|json|xlsx] [--out FILE] [--unmasked]
   quarantine  run the quarantine engine: quarantine [--as-of T] [--dry-run] [--json]
   token     print a signed bearer token: --role R --sub NAME [--areas A,B] [--ttl 8h]
+  index     index verify [--for D]: build the tracing index, follow the feed for D, list its differences with Neo4j
   migrate   create the graph's constraints and indexes, then exit
   gen       write a synthetic county bundle: gen --people N --seed S --out DIR (--demo: the demo county)
   version   print the version
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return quarantine(ctx, rest, getenv, stdout, stderr, log)
 	case "token":
 		return token(rest, getenv, stdout, stderr)
+	case "index":
+		return indexCommand(ctx, rest, getenv, stdout, stderr, log)
 	case "version":
 		fmt.Fprintln(stdout, "tracegraph", version)
 		return nil

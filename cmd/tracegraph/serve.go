@@ -137,12 +137,13 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	m.watchAudit(reg, svc.Audit)
 	bg, stop := context.WithCancel(context.Background())
 	go migrateInBackground(bg, db, log)
-	// The tracing index (issue 13, graph/index) follows the change feed; off unless
-	// TRACEGRAPH_INDEX=on while it holds answers only.
+	// The tracing index (issue 13, graph/index): the rules' facts in memory, following
+	// the change feed; off unless TRACEGRAPH_INDEX=on (docs/architecture.md).
 	var ix *index.Follower
 	switch v := getenv("TRACEGRAPH_INDEX"); v {
 	case "on":
-		ix = index.New(db, time.Second)
+		ix = index.New(db, time.Second).WithFacts(loc)
+		svc.Index = ix
 		go ix.Run(bg, func(err error) { log.Warn().Err(err).Msg("index") })
 		m.watchIndex(reg, ix)
 	case "", "off":
@@ -290,6 +291,8 @@ func (m *metrics) watchIndex(reg prometheus.Registerer, ix *index.Follower) {
 		gauge("tracegraph_index_answers", "Cached answers the index holds.", func(s index.Status) float64 { return float64(s.Answers) }),
 		gauge("tracegraph_index_rebuilds", "Rebuilds after a feed gap or reset.", func(s index.Status) float64 { return float64(s.Rebuilds) }),
 		gauge("tracegraph_index_poll_age_seconds", "Time since the last successful poll.", func(s index.Status) float64 { return s.Age.Seconds() }),
+		gauge("tracegraph_index_people", "People the tracing index holds.", func(s index.Status) float64 { return float64(s.People) }),
+		gauge("tracegraph_index_build_seconds", "How long the last build of the tracing index took.", func(s index.Status) float64 { return s.BuildTime.Seconds() }),
 	)
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/graph/index"
 )
 
 // Config is the Neo4j the tests use: TRACEGRAPH_TEST_NEO4J_URI (and _USER, _PASSWORD,
@@ -64,13 +65,45 @@ func MustService(tb testing.TB) *graph.Service {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return graph.NewService(db, graph.DefaultPolicy(), loc)
+	svc := graph.NewService(db, graph.DefaultPolicy(), loc)
+	if IndexOn() {
+		// TRACEGRAPH_TEST_INDEX=on: the rules read the tracing index, built now and
+		// following the feed (Run records a reset, so fixtures reach it too).
+		ix := index.New(db, 200*time.Millisecond).WithFacts(loc)
+		if err := ix.Build(context.Background()); err != nil {
+			tb.Fatal(err)
+		}
+		svc.Index = ix
+	}
+	return svc
 }
 
-// Run executes one Cypher statement in a write transaction, for fixtures.
+// IndexOn reports whether TRACEGRAPH_TEST_INDEX=on: every test service then reads its
+// facts from the in-memory tracing index instead of Cypher.
+func IndexOn() bool { return os.Getenv("TRACEGRAPH_TEST_INDEX") == "on" }
+
+// Run executes one Cypher statement in a write transaction, for fixtures. With
+// TRACEGRAPH_TEST_INDEX=on it also records a reset in the change feed: a raw statement
+// may have touched anything, so a tracing index rebuilds before its next read (as an
+// operator rebuilds after a write behind tracegraph's back).
 func Run(tb testing.TB, db *graph.DB, cypher string, params map[string]any) {
 	tb.Helper()
+	run(tb, db, cypher, params, IndexOn())
+}
+
+// RunBehindFeed is Run that never records a change: a write that bypasses tracegraph,
+// for tests of what the feed and the index do then.
+func RunBehindFeed(tb testing.TB, db *graph.DB, cypher string, params map[string]any) {
+	tb.Helper()
+	run(tb, db, cypher, params, false)
+}
+
+func run(tb testing.TB, db *graph.DB, cypher string, params map[string]any, reset bool) {
+	tb.Helper()
 	_, err := graph.Write(context.Background(), db, "fixture", func(ctx context.Context, tx graph.Tx) (any, error) {
+		if reset {
+			graph.Touch(ctx, graph.ChangeReset, "fixture")
+		}
 		res, err := tx.Run(ctx, cypher, params)
 		if err != nil {
 			return nil, err

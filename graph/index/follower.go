@@ -23,6 +23,14 @@ import (
 type Follower struct {
 	db   *graph.DB
 	poll time.Duration
+	loc  *time.Location
+
+	// facts, when on (WithFacts), is the in-memory tracing index; mu guards it: views
+	// hold the read lock for a request, applying a change takes the write lock.
+	withFacts bool
+	mu        sync.RWMutex
+	facts     *store
+	buildTime atomic.Int64 // nanoseconds the last build took
 
 	apply    sync.Mutex // one applier at a time: changes are applied in order
 	version  atomic.Int64
@@ -40,7 +48,18 @@ func New(db *graph.DB, poll time.Duration) *Follower {
 	if poll <= 0 || poll > time.Second {
 		poll = time.Second
 	}
-	return &Follower{db: db, poll: poll, cache: answers{m: map[answerKey]any{}}}
+	return &Follower{db: db, poll: poll, loc: time.UTC, cache: answers{m: map[answerKey]any{}}}
+}
+
+// WithFacts makes the follower hold the tracing index: Build loads every fact the rules
+// read, Poll applies each change to it, and the follower is a graph.FactIndex (View).
+// loc is the zone the index answers its times in (the service's).
+func (f *Follower) WithFacts(loc *time.Location) *Follower {
+	f.withFacts = true
+	if loc != nil {
+		f.loc = loc
+	}
+	return f
 }
 
 // Build takes the feed's head as the version, dropping every cached answer. With no facts
@@ -52,9 +71,23 @@ func (f *Follower) Build(ctx context.Context) error {
 }
 
 func (f *Follower) buildLocked(ctx context.Context) error {
+	start := time.Now()
 	head, err := f.db.FeedHead(ctx)
 	if err != nil {
 		return fmt.Errorf("index build: %w", err)
+	}
+	if f.withFacts {
+		// The head is read first: a write committed while the facts load is in the
+		// feed above it and is applied again (records are read whole, so applying is
+		// idempotent); the index is never older than its version.
+		st, err := loadStore(ctx, f.db)
+		if err != nil {
+			return fmt.Errorf("index build: %w", err)
+		}
+		f.mu.Lock()
+		f.facts = st
+		f.mu.Unlock()
+		f.buildTime.Store(int64(time.Since(start)))
 	}
 	f.cache.flush()
 	f.version.Store(head)
@@ -78,14 +111,23 @@ func (f *Follower) Poll(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("index poll: %w", err)
 		}
+		next := f.version.Load()
 		for _, c := range cs {
 			// Seq order is commit order (feed.go), so the next change is version+1;
 			// anything else means changes were lost to this follower (pruned, or
 			// deleted behind tracegraph's back): what they touched is unknown.
-			if c.Seq != f.version.Load()+1 || len(c.Keys[graph.ChangeReset]) > 0 {
+			if c.Seq != next+1 || len(c.Keys[graph.ChangeReset]) > 0 {
 				return f.buildLocked(ctx)
 			}
-			f.version.Store(c.Seq)
+			next = c.Seq
+		}
+		if len(cs) > 0 {
+			if f.withFacts {
+				if err := f.applyFacts(ctx, cs); err != nil {
+					return fmt.Errorf("index poll: %w", err)
+				}
+			}
+			f.version.Store(next)
 		}
 		if len(cs) < 1000 {
 			break
@@ -135,11 +177,22 @@ type Status struct {
 	Age      time.Duration
 	Rebuilds int64
 	Answers  int // cached answers held
+	// The tracing index (WithFacts): people held and how long the last build took.
+	People    int
+	BuildTime time.Duration
 }
 
 // Status reports the follower's state.
 func (f *Follower) Status() Status {
 	s := Status{Built: f.built.Load(), Version: f.version.Load(), Head: f.head.Load(), Rebuilds: f.rebuilds.Load(), Answers: f.cache.size()}
+	if f.withFacts {
+		f.mu.RLock()
+		if f.facts != nil {
+			s.People = len(f.facts.people)
+		}
+		f.mu.RUnlock()
+		s.BuildTime = time.Duration(f.buildTime.Load())
+	}
 	if s.Head > s.Version {
 		s.Lag = s.Head - s.Version
 	}
