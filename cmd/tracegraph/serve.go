@@ -102,9 +102,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 type app struct {
 	handler    http.Handler
 	management http.Handler // /metrics without a token (and pprof), for TRACEGRAPH_METRICS_ADDR
-	devToken string // set in development mode only
-	db       *graph.DB
-	stop     context.CancelFunc
+	devToken   string       // set in development mode only
+	db         *graph.DB
+	stop       context.CancelFunc
 }
 
 func (a *app) close() {
