@@ -1,6 +1,7 @@
 package resolvers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tracegraph/tracegraph/graph"
+	"github.com/tracegraph/tracegraph/httpserver"
 	"github.com/tracegraph/tracegraph/schema"
 )
 
@@ -33,6 +35,11 @@ type Options struct {
 	// Limits bound what one operation may ask (resolvers/limits.go); zero values take
 	// the defaults.
 	Limits
+	// WebsocketInitTimeout closes a websocket that sends no connection_init within it;
+	// zero means 5 s (issue 11 item 2).
+	WebsocketInitTimeout time.Duration
+	// StreamKeepAlive is the interval of SSE keep-alive pings; zero means 15 s.
+	StreamKeepAlive time.Duration
 }
 
 // NewHandler is the GraphQL endpoint: transports, caches, limits and the one place
@@ -42,12 +49,14 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 		r.Feed = graph.NewFeedHub(r.Svc, 100*time.Millisecond, func(err error) { opt.Logger.Warn().Err(err).Msg("feed") })
 	}
 	srv := handler.New(schema.NewExecutableSchema(schema.Config{Resolvers: r, Complexity: complexity()}))
+	initTimeout := cmp.Or(opt.WebsocketInitTimeout, 5*time.Second)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.SSE{}) // before POST: it claims POSTs that accept text/event-stream
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	// SSE before GET and POST: it claims POSTs that accept text/event-stream.
+	srv.AddTransport(guardedSSE{transport.SSE{KeepAlivePingInterval: cmp.Or(opt.StreamKeepAlive, 15*time.Second)}})
+	srv.AddTransport(graphQLHTTP{}) // GET and POST as the GraphQL-over-HTTP spec has them (http_transport.go)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           initTimeout,
 		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			if graph.PrincipalFrom(ctx) != nil {
 				return ctx, nil, nil // authenticated by header already
@@ -63,6 +72,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 			if err != nil {
 				return nil, nil, fmt.Errorf("unauthenticated: %w", err)
 			}
+			httpserver.Authenticated(ctx) // no longer counts against the pending bound
 			return graph.WithPrincipal(ctx, p), nil, nil
 		},
 	})
@@ -93,6 +103,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	if timeout == 0 {
 		timeout = 30 * time.Second
 	}
+	srv.AroundOperations(connectionDeadlines(timeout, max(timeout, 5*time.Minute)))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		op := graphql.GetOperationContext(ctx)
 		if op.Operation != nil && op.Operation.Operation == ast.Subscription {

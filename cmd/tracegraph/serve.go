@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 
 	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/graph/index"
+	"github.com/tracegraph/tracegraph/httpserver"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/web"
 )
@@ -45,13 +47,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
-	srv := &http.Server{Handler: app.handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := httpserver.New(app.handler, httpLimits)
 	cert, key := getenv("TRACEGRAPH_TLS_CERT"), getenv("TRACEGRAPH_TLS_KEY")
 	if (cert == "") != (key == "") {
 		return graph.InvalidArg("serve", "TRACEGRAPH_TLS_CERT", "TLS needs both TRACEGRAPH_TLS_CERT and TRACEGRAPH_TLS_KEY")
 	}
 	scheme := "http"
-	errc := make(chan error, 1)
+	errc := make(chan error, 2) // the main and the management listener
 	if cert != "" {
 		scheme = "https"
 		go func() { errc <- srv.ServeTLS(ln, cert, key) }()
@@ -64,6 +66,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info().Str("addr", ln.Addr().String()).Msg("serving")
 
+	// The management listener (issue 19): /metrics without a token, for a scraper on a
+	// port that only the operators reach; pprof too with TRACEGRAPH_PPROF=1.
+	var msrv *http.Server
+	if maddr := getenv("TRACEGRAPH_METRICS_ADDR"); maddr != "" {
+		mln, err := net.Listen("tcp", maddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("listen TRACEGRAPH_METRICS_ADDR %s: %w", maddr, err)
+		}
+		msrv = httpserver.New(app.management, httpserver.Defaults())
+		go func() { errc <- msrv.Serve(mln) }()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics (no token: keep this port private)\n", displayAddr(mln.Addr()))
+		log.Info().Str("addr", mln.Addr().String()).Msg("serving metrics")
+	}
+
 	select {
 	case err := <-errc:
 		return err
@@ -72,6 +89,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info().Msg("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	if msrv != nil {
+		_ = msrv.Shutdown(shutCtx)
+	}
 	err = srv.Shutdown(shutCtx)
 	// Every answered read has queued its audit record by now: write them before exit.
 	if aerr := app.audit.Close(shutCtx); aerr != nil {
@@ -86,11 +106,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // app is the served service: its handler and what must be closed after it.
 type app struct {
-	handler  http.Handler
-	devToken string // set in development mode only
-	db       *graph.DB
-	audit    *graph.Auditor
-	stop     context.CancelFunc
+	handler    http.Handler
+	management http.Handler // /metrics without a token (and pprof), for TRACEGRAPH_METRICS_ADDR
+	devToken   string       // set in development mode only
+	db         *graph.DB
+	audit      *graph.Auditor
+	stop       context.CancelFunc
 }
 
 func (a *app) close() {
@@ -161,10 +182,14 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 		Logger:        log,
 		Observe:       m.observeOperation,
 		Authenticate:  auth.Verify,
+		// A websocket without a token in its headers must send connection_init within
+		// this; httpserver.PendingWebsockets bounds how many may wait at once.
+		WebsocketInitTimeout: httpLimits.WebsocketInitTimeout,
+		StreamKeepAlive:      httpLimits.StreamKeepAlive,
 	})
 	mux := http.NewServeMux()
-	// Request bodies over 1 MiB are refused before they are parsed.
-	mux.Handle("/graphql", http.MaxBytesHandler(auth.Middleware(gql), 1<<20))
+	// Request bodies over 1 MiB are refused (413) before they are parsed.
+	mux.Handle("/graphql", http.MaxBytesHandler(httpserver.PendingWebsockets(httpLimits.MaxPendingWebsockets, auth.Middleware(gql)), 1<<20))
 	// The GraphQL IDE (GraphiQL, bundled from npm into web/dist and served from the
 	// binary: nothing is loaded from outside). In development mode it takes the
 	// development token from /app/config.json below.
@@ -199,11 +224,30 @@ func newApp(ctx context.Context, getenv func(string) string, log zerolog.Logger)
 	})
 	// SPEC §8: no anonymous access but health checks and the IDE page, so a scraper
 	// needs a token too (Prometheus sends one with `authorization: credentials_file`).
-	mux.Handle("GET /metrics", auth.Middleware(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	metricsHandler := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	mux.Handle("GET /metrics", auth.Middleware(metricsHandler))
 	var h http.Handler = mux
 	h = withCORS(h, splitList(getenv("TRACEGRAPH_CORS_ORIGINS")))
 	h = withSecurityHeaders(h, getenv("TRACEGRAPH_TLS_CERT") != "")
-	return &app{handler: withRequestLog(h, log, m), db: db, audit: svc.Audit, stop: stop, devToken: devToken}, nil
+	// Guard first: time-outs per request, an early error answer closes the connection.
+	return &app{handler: httpserver.Guard(withRequestLog(h, log, m)), management: managementMux(metricsHandler, getenv("TRACEGRAPH_PPROF") == "1"),
+		db: db, audit: svc.Audit, stop: stop, devToken: devToken}, nil
+}
+
+// managementMux is what TRACEGRAPH_METRICS_ADDR serves: /metrics, and with pprof the
+// profiles under /debug/pprof/ (heap and goroutine dumps show request data: keep the
+// port private).
+func managementMux(metrics http.Handler, withPprof bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	if withPprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	return mux
 }
 
 func migrateInBackground(ctx context.Context, db *graph.DB, log zerolog.Logger) {
@@ -325,26 +369,6 @@ func routeOf(path string) string {
 	return "other"
 }
 
-type statusWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.code = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// Flush passes flushes on: gqlgen's SSE transport needs an http.Flusher (a minimal fix
-// for issue 11 item 11 until the transport work lands).
-func (w *statusWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
 // withRequestLog gives every request an id (X-Request-Id, or a new one), a logger in
 // its context carrying that id, and a log line when it ends.
 func withRequestLog(next http.Handler, log zerolog.Logger, m *metrics) http.Handler {
@@ -371,14 +395,15 @@ func withRequestLog(next http.Handler, log zerolog.Logger, m *metrics) http.Hand
 		}
 		l := lc.Logger()
 		r = r.WithContext(l.WithContext(ctx))
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		// StatusWriter passes Flush (SSE) and Hijack (websockets, through Unwrap) on.
+		sw := &httpserver.StatusWriter{ResponseWriter: w, Code: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(sw, r)
-		span.SetAttributes(attribute.Int("http.response.status_code", sw.code))
+		span.SetAttributes(attribute.Int("http.response.status_code", sw.Code))
 		path := routeOf(r.URL.Path)
-		m.http.WithLabelValues(path, fmt.Sprintf("%dxx", sw.code/100)).Inc()
+		m.http.WithLabelValues(path, fmt.Sprintf("%dxx", sw.Code/100)).Inc()
 		if path != "/healthz" && path != "/metrics" {
-			l.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.code).
+			l.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.Code).
 				Dur("took", time.Since(start)).Msg("request")
 		}
 	})
@@ -458,3 +483,6 @@ func withSecurityHeaders(next http.Handler, tls bool) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// httpLimits are the connection limits of `serve` (tests shorten them).
+var httpLimits = httpserver.Defaults()
