@@ -40,7 +40,9 @@ var ExportListNames = []string{ExportQuarantinesList, ExportTestsDue, ExportSwee
 // reader may not see them whole (SPEC §8).
 var personColumns = []string{"person", "name", "id_number", "phone", "address", "area"}
 
-func withPerson(cols ...string) []string { return append(append([]string{}, personColumns...), cols...) }
+func withPerson(cols ...string) []string {
+	return append(append([]string{}, personColumns...), cols...)
+}
 
 var ledgerColumns = []string{"trip", "from_area", "origin_level", "depart_at", "arrive_at", "quarantine", "quarantine_kind", "missing_reports"}
 

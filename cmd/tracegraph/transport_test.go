@@ -41,7 +41,6 @@ type served struct {
 	logs    *syncBuffer
 }
 
-
 // shortLimits are the limits of a test server: short enough that a test sees them act.
 func shortLimits() httpserver.Config {
 	c := httpserver.Defaults()
