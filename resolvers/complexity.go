@@ -92,6 +92,14 @@ func complexity() schema.ComplexityRoot {
 	}
 	c.Query.Zoning = func(child int, _ *time.Time, _ *string, _ []string) int { return countyCompute + typicalZones*child }
 	c.Query.QuarantineExportWorkbook = func(child int, _ *time.Time, _ *string) int { return countyCompute + child }
+	// exportWorkbook reads each named list whole (county-wide for an epidemiologist).
+	c.Query.ExportWorkbook = func(child int, lists []string, _ *time.Time, _ *string, _, _ *time.Time) int {
+		return max(1, len(lists)) * (countyCompute + child)
+	}
+	// Who was at an event, and who else was where a person was: pages (scoped before
+	// the page is cut, so a page costs what it reads).
+	c.Event.Attendees = func(child int, first *int, _ *string) int { return pageCost(first, child) }
+	c.Person.CoAttendees = func(child int, first *int, _ *string) int { return pageCost(first, child) }
 	c.Query.ContactChain = func(child int, _ string, maxDepth *int, _ *time.Time) int {
 		d := 2
 		if maxDepth != nil {
