@@ -414,7 +414,9 @@ type circuit struct {
 }
 
 const (
-	circuitFailures = 3
+	// One failed connect opens the circuit: a request that needs several transactions
+	// then fails on the first (≤ NEO4J_CONNECT_TIMEOUT), not once per transaction.
+	circuitFailures = 1
 	circuitPause    = time.Second
 )
 

@@ -94,7 +94,7 @@ func complexity() schema.ComplexityRoot {
 	c.Query.QuarantineExportWorkbook = func(child int, _ *time.Time, _ *string) int { return countyCompute + child }
 	// exportWorkbook reads each named list whole (county-wide for an epidemiologist).
 	c.Query.ExportWorkbook = func(child int, lists []string, _ *time.Time, _ *string, _, _ *time.Time) int {
-		return max(1, len(lists)) * (countyCompute + child)
+		return countyCompute + max(1, len(lists))*child
 	}
 	// Who was at an event, and who else was where a person was: pages (scoped before
 	// the page is cut, so a page costs what it reads).
