@@ -174,12 +174,20 @@ func (s *Service) risksWithChainsTx(ctx context.Context, fs Facts, personIDs []s
 			return nil, err
 		}
 	}
+	// Each chain's contacts are walked once (not looked up per person: a county's
+	// tiers ask thousands of people of chains of thousands of contacts).
+	wanted := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		wanted[id] = true
+	}
 	for _, ch := range chains {
-		for _, id := range ids {
-			if c := ch.Contact(id); c != nil {
-				if r, ok := s.contactReason(ch.SourceID, c, asOf); ok {
-					reasons[id] = append(reasons[id], r)
-				}
+		for i := range ch.Contacts {
+			c := &ch.Contacts[i]
+			if !wanted[c.PersonID] {
+				continue
+			}
+			if r, ok := s.contactReason(ch.SourceID, c, asOf); ok {
+				reasons[c.PersonID] = append(reasons[c.PersonID], r)
 			}
 		}
 	}

@@ -126,8 +126,56 @@ func (s *store) remove(id string) {
 	}
 }
 
+// utc puts every time of a record in UTC: the driver gives each value its own fixed
+// zone (an allocation per time), and the views answer in the service's zone anyway.
+func utc(p *graph.PersonRecord) {
+	u := func(t *time.Time) {
+		if t != nil {
+			*t = t.UTC()
+		}
+	}
+	if p.Case != nil {
+		c := *p.Case
+		if c.ConfirmedAt != nil {
+			x := c.ConfirmedAt.UTC()
+			c.ConfirmedAt = &x
+		}
+		if c.IsolatedAt != nil {
+			x := c.IsolatedAt.UTC()
+			c.IsolatedAt = &x
+		}
+		p.Case = &c
+	}
+	for i := range p.Tests {
+		u(p.Tests[i].SampledAt)
+	}
+	for i := range p.Contacts {
+		u(&p.Contacts[i].At)
+	}
+	for i := range p.Attendances {
+		u(&p.Attendances[i].From)
+		u(&p.Attendances[i].To)
+	}
+	for i := range p.Trips {
+		u(p.Trips[i].Depart)
+		u(p.Trips[i].Arrive)
+	}
+	for i := range p.Passages {
+		u(&p.Passages[i].At)
+	}
+	for i := range p.Visits {
+		u(&p.Visits[i].At)
+	}
+	for i := range p.Quarantines {
+		u(p.Quarantines[i].Start)
+		u(p.Quarantines[i].End)
+		u(p.Quarantines[i].PlacedAt)
+	}
+}
+
 // put replaces a person's record; sortDirty must run before the store is read.
 func (s *store) put(p graph.PersonRecord) {
+	utc(&p)
 	s.remove(p.ID)
 	rec := &p
 	s.people[p.ID] = rec
