@@ -104,6 +104,8 @@ func TestBulkTargetRefusesAStore(t *testing.T) {
 // the digests of the two graphs: every label, property (typed) and relationship.
 func TestBulkSameGraph(t *testing.T) {
 	bundle := filepath.Join("..", "examples", "county")
+	began := time.Now()
+	phase := func(what string) { t.Logf("%s after %s", what, time.Since(began).Round(time.Millisecond)) }
 	db := graphtest.MustOpen(t)
 	tx := mustLoad(t, db, bundle, Options{})
 	if !tx.Clean() {
@@ -114,6 +116,7 @@ func TestBulkSameGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	phase("transactional load and digest")
 	home := filepath.Join(t.TempDir(), "store")
 	// A first bulk load, killed once the importer is writing the store.
 	child := exec.Command(os.Args[0], "-test.run=^$")
@@ -148,6 +151,7 @@ func TestBulkSameGraph(t *testing.T) {
 		t.Fatalf("a killed bulk load left no marker: %v", err)
 	}
 	time.Sleep(500 * time.Millisecond) // the importer dies with it (Pdeathsig); let it go
+	phase("first bulk load killed")
 
 	// The same command again.
 	rep, err := Bulk(context.Background(), bundle, bulkOptions(t, home))
@@ -164,7 +168,9 @@ func TestBulkSameGraph(t *testing.T) {
 		t.Fatal("a second bulk load onto the new store would be allowed")
 	}
 
+	phase("bulk load run again")
 	bulkDB := startStore(t, home)
+	phase("neo4j started on the imported store")
 	ctx := context.Background()
 	if err := bulkDB.Migrate(ctx); err != nil {
 		t.Fatalf("migrations on the imported store: %v", err)
@@ -172,6 +178,7 @@ func TestBulkSameGraph(t *testing.T) {
 	if err := bulkDB.Ready(ctx); err != nil {
 		t.Fatal(err)
 	}
+	phase("migrated")
 	got, err := GraphDigest(ctx, bulkDB)
 	if err != nil {
 		t.Fatal(err)
