@@ -23,7 +23,7 @@ import (
 // TRACEGRAPH_ variables.
 type Limits struct {
 	// MaxComplexity bounds an operation's cost (gqlgen's complexity, costs in
-	// resolvers/complexity.go); zero means 20000.
+	// resolvers/complexity.go); zero means 10000.
 	MaxComplexity int
 	// MaxDepth bounds the nesting of selections; zero means 12.
 	MaxDepth int
@@ -79,9 +79,7 @@ func LimitsFromEnv(getenv func(string) string) (Limits, error) {
 // MaxRepeats). The largest query the page sends has about 200 tokens and 120 fields,
 // GraphiQL's introspection about 400 tokens.
 const (
-	// 20000: a quarantine run's whole answer (every list of assignQuarantines, about
-	// 12,000) must fit; ten county-wide reads do, a thousand aliases of a chain do not.
-	defaultMaxComplexity = 20000
+	defaultMaxComplexity = 10000
 	defaultMaxTokens     = 15000
 	defaultMaxFields     = 5000
 	defaultMaxRepeats    = 100
