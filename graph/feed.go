@@ -185,7 +185,12 @@ func recordChange(ctx context.Context, tx Tx, op string, t *touched) (int64, err
 
 // LastWrittenSeq is the highest feed seq this process has committed: a read on this
 // process that must see its own writes applies the feed up to it first.
-func (db *DB) LastWrittenSeq() int64 { return db.lastSeq.Load() }
+func (db *DB) LastWrittenSeq() int64 {
+	if db == nil {
+		return 0 // a service without a database (policy only) has written nothing
+	}
+	return db.lastSeq.Load()
+}
 
 func (db *DB) noteSeq(seq int64) {
 	for {
