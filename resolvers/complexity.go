@@ -54,7 +54,7 @@ const (
 	typicalAreaFacs     = 10  // Summary.facilities of one area
 	typicalOpen         = 20  // Officer.openAssignments
 	typicalHistory      = 5   // Quarantine.history
-	typicalRunRows      = 100 // each list of a QuarantineRun
+	typicalRunRows      = 50  // each list of a QuarantineRun: the run's own result, already in memory (its nested reads are batched), so a screen can read a whole run in one operation
 	typicalTowns        = 30
 	typicalOverdue      = 100
 	typicalQuarantined  = 200 // pendingPlacements, testsDue, quarantineExport
