@@ -122,11 +122,11 @@ func (s *Service) ExportLists(ctx context.Context, names []string, o ExportOptio
 		loc = time.UTC
 	}
 	o.AsOf = o.AsOf.In(loc)
-	county, err := s.exportCheckArea(ctx, o.AreaCode)
+	tree, county, err := s.exportCheckArea(ctx, o.AreaCode)
 	if err != nil {
 		return nil, err
 	}
-	x := &exporter{s: s, o: o, loc: loc, county: county, scopeAreas: ListScope(ctx)}
+	x := &exporter{s: s, o: o, loc: loc, tree: tree, county: county, scopeAreas: ListScope(ctx)}
 	out := make([]*ExportTable, 0, len(names))
 	for _, n := range names {
 		t, err := x.list(ctx, n)
@@ -143,23 +143,28 @@ func (s *Service) ExportLists(ctx context.Context, names []string, o ExportOptio
 	return out, nil
 }
 
-// exportCheckArea refuses an unknown area and returns the county (the deepest area
+// exportCheckArea refuses an unknown area and returns the area tree and the county (the deepest area
 // holding every household), the sweep's default area.
-func (s *Service) exportCheckArea(ctx context.Context, code string) (string, error) {
-	return Read(ctx, s.DB, exportOp, func(ctx context.Context, tx Tx) (string, error) {
+func (s *Service) exportCheckArea(ctx context.Context, code string) (*areaTree, string, error) {
+	type checked struct {
+		tree   *areaTree
+		county string
+	}
+	c, err := Read(ctx, s.DB, exportOp, func(ctx context.Context, tx Tx) (checked, error) {
 		tree, err := CypherFacts(tx).AreaTree(ctx)
 		if err != nil {
-			return "", err
+			return checked{}, err
 		}
-		if _, ok := tree.areas[code]; code != "" && !ok {
-			return "", &Error{Kind: NotFound, Op: exportOp, Field: "areaCode", Msg: "no area " + code}
+		if code != "" && !tree.Has(code) {
+			return checked{}, &Error{Kind: NotFound, Op: exportOp, Field: "areaCode", Msg: "no area " + code}
 		}
 		hh, err := CypherFacts(tx).HouseholdAreas(ctx)
 		if err != nil {
-			return "", err
+			return checked{}, err
 		}
-		return tree.commonRoot(hh), nil
+		return checked{tree, tree.commonRoot(hh)}, nil
 	})
+	return c.tree, c.county, err
 }
 
 // exporter makes the lists of one export, reading a sweep once for its three lists.
@@ -167,6 +172,7 @@ type exporter struct {
 	s          *Service
 	o          ExportOptions
 	loc        *time.Location
+	tree       *areaTree // the area tree read once per export ("lives under" is decided in Go)
 	county     string
 	scopeAreas []string
 	sweep      *SweepCoverage
@@ -175,7 +181,6 @@ type exporter struct {
 // exportPerson is what a list prints of a person: identity and household.
 type exportPerson struct {
 	Name, IDNumber, Phone, Address, Area string
-	Under                                bool // household in or under the export's area
 }
 
 func (x *exporter) ts(t time.Time) string { return t.In(x.loc).Format(exportTimeLayout) }
@@ -201,11 +206,10 @@ func (x *exporter) people(ctx context.Context, ids []string) (map[string]exportP
 		out := map[string]exportPerson{}
 		err := collect(ctx, tx, `UNWIND $ids AS id MATCH (p:Person {id: id})
 			OPTIONAL MATCH (p)-[:MEMBER_OF]->(h:Household)-[:IN]->(a:Area)
-			RETURN p.id AS id, p.name AS name, p.idNumber AS idNumber, p.phone AS phone, h.address AS address, a.code AS area,
-			  ($area IS NULL OR EXISTS { MATCH (a)-[:PART_OF*0..]->(:Area {code: $area}) }) AS under`,
-			map[string]any{"ids": ids, "area": nilIfEmpty(x.o.AreaCode)}, func(r *Record) {
+			RETURN p.id AS id, p.name AS name, p.idNumber AS idNumber, p.phone AS phone, h.address AS address, a.code AS area`,
+			map[string]any{"ids": ids}, func(r *Record) {
 				out[str(get(r, "id"))] = exportPerson{Name: str(get(r, "name")), IDNumber: str(get(r, "idNumber")), Phone: str(get(r, "phone")),
-					Address: str(get(r, "address")), Area: str(get(r, "area")), Under: get(r, "under") == true}
+					Address: str(get(r, "address")), Area: str(get(r, "area"))}
 			})
 		return out, err
 	})
@@ -235,7 +239,7 @@ func personRows[T any](ctx context.Context, x *exporter, name string, items []T,
 	for i, it := range items {
 		id := personID(it)
 		p := who[id]
-		if underOnly && !p.Under {
+		if underOnly && x.o.AreaCode != "" && !x.tree.Under(p.Area, x.o.AreaCode) {
 			continue
 		}
 		masked := x.o.MaskAll || scopes[i] != InArea
