@@ -133,6 +133,15 @@ func Guard(next http.Handler) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), deadlinesKey{}, &deadlines{rc: rc})
 		next.ServeHTTP(g, r.WithContext(ctx))
+		g.mu.Lock()
+		cut := g.cutBody
+		g.mu.Unlock()
+		if cut {
+			// Even with Connection: close, net/http discards up to 256 KB of the unread
+			// body after the handler returns, as slowly as the client sends it, before it
+			// closes: a read deadline of now makes that discard end at once.
+			_ = rc.SetReadDeadline(time.Now())
+		}
 	})
 }
 
@@ -141,6 +150,7 @@ type guardWriter struct {
 	mu       sync.Mutex
 	bodyDone bool
 	wrote    bool
+	cutBody  bool // an error answer was given before the body's end
 }
 
 func (g *guardWriter) WriteHeader(code int) {
@@ -151,6 +161,7 @@ func (g *guardWriter) WriteHeader(code int) {
 			// net/http would otherwise read up to 256 KB of the unread body before
 			// sending the answer, as slowly as the client sends it.
 			g.Header().Set("Connection", "close")
+			g.cutBody = true
 		}
 	}
 	g.mu.Unlock()
